@@ -1,0 +1,40 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Everything is installed into .venv by this file; nothing by hand.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format dist bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test,dist]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/lga-desktop --demo
+
+test: $(STAMP)
+	$(BIN)/ruff check lga_desktop tests benchmarks
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check lga_desktop tests benchmarks
+	$(BIN)/ruff format --check lga_desktop tests benchmarks
+
+format: $(STAMP)
+	$(BIN)/ruff format lga_desktop tests benchmarks
+	$(BIN)/ruff check --fix lga_desktop tests benchmarks
+
+dist: $(STAMP)
+	$(BIN)/pyinstaller --noconfirm --clean build.spec
+
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/startup.py
+
+clean:
+	rm -rf build dist .pytest_cache

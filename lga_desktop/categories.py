@@ -1,0 +1,56 @@
+"""Big-spend procurement categories: the default list councils recognise.
+
+Each default category names the ProClass level-1 headings that fall in it, so
+spend already coded with ProClass maps without any rule being written.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+
+from lga_desktop.resources import resource
+
+__all__ = ["Category", "default_categories", "proclass_level1", "category_for_proclass"]
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    code: str
+    name: str
+    proclass_level1: tuple[str, ...]  # prefixes of ProClass level-1 headings
+
+
+@cache
+def default_categories() -> tuple[Category, ...]:
+    with resource("categories.csv").open(newline="", encoding="utf-8") as f:
+        return tuple(
+            Category(r["code"], r["name"], tuple(filter(None, r["proclass_level1"].split("|"))))
+            for r in csv.DictReader(f)
+        )
+
+
+@cache
+def proclass_level1() -> tuple[str, ...]:
+    """The ProClass v17 level-1 headings, in code order."""
+    with resource("proclass_17.csv").open(newline="", encoding="utf-8") as f:
+        seen: dict[str, None] = {}
+        for r in csv.DictReader(f):
+            seen.setdefault(r["level1"], None)
+        return tuple(seen)
+
+
+def category_for_proclass(level1: str) -> Category | None:
+    """The default big-spend category a ProClass level-1 heading belongs to.
+
+    The longest matching prefix wins, so "... Services - Children" is children's
+    care even though "... Services" alone is listed under adult care.
+    """
+    matches = [
+        (len(prefix), cat)
+        for cat in default_categories()
+        for prefix in cat.proclass_level1
+        if level1.startswith(prefix)
+    ]
+    return max(matches, key=lambda m: m[0])[1] if matches else None

@@ -1,0 +1,95 @@
+"""The command line: the window's twin, and how LGA staff batch their work.
+
+``lga-desktop`` with no sub-command opens the window. Every sub-command has
+``--help``, exits 0 on success, 1 when the thing checked is not valid and 2 on
+a usage error, and prints errors as one clear line on stderr. The commands are
+thin: each calls the same core functions the window does.
+
+Each feature adds a module here with ``register(subparsers)``; list it in
+:data:`COMMAND_MODULES`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import Any
+
+from lga_desktop import APP_NAME, __version__
+from lga_desktop.errors import LgaError, NotValidError
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+COMMAND_MODULES = [
+    "lga_desktop.cli.workspace_commands",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=APP_NAME,
+        description=(
+            "Productivity-programme registers, signed quarterly returns and their "
+            "consolidation, for LGA pilot councils. With no command, opens the window."
+        ),
+        epilog="Run 'lga-desktop COMMAND --help' for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the window on a freshly generated demo workspace (Oxford City Council)",
+    )
+    parser.add_argument(
+        "--open", metavar="WORKSPACE", help="open the window on this workspace file"
+    )
+    parser.add_argument(
+        "--debug", action="store_true", help="show the full traceback of an unexpected error"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write("\n")
+
+
+def fail(message: str) -> None:
+    print(f"{APP_NAME}: {message}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            return _run_gui(args)
+        return int(args.handler(args) or EXIT_OK)
+    except NotValidError as exc:
+        fail(str(exc))
+        return EXIT_INVALID
+    except LgaError as exc:
+        fail(str(exc))
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        fail("stopped; nothing was changed by the interrupted step")
+        return 130
+    except Exception as exc:  # never a traceback in front of a user
+        if args.debug or os.environ.get("LGA_DEBUG"):
+            traceback.print_exc()
+        fail(f"unexpected error: {exc} (run again with --debug for details)")
+        return EXIT_INTERNAL
+
+
+def _run_gui(args: argparse.Namespace) -> int:
+    from lga_desktop.ui.app import run  # Qt only loads when the window is wanted
+
+    return run(demo=args.demo, workspace=args.open)

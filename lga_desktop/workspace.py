@@ -1,0 +1,329 @@
+"""The council's workspace: one SQLite file holding its registers.
+
+Create one with :meth:`Workspace.create`, open one with :meth:`Workspace.open`.
+Opening refuses files that are not workspaces, that a newer lga-desktop wrote,
+or that are damaged, each with a message that says what to do. Rolling backups
+(SQLite's online backup API) are kept in a folder beside the file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from lga_desktop import __version__
+from lga_desktop.councils import Council, council_by_gss
+from lga_desktop.db import (
+    WORKSPACE_APPLICATION_ID,
+    connect,
+    is_sqlite_file,
+    known_migration_names,
+    migrate,
+    schema_version,
+)
+from lga_desktop.db.migrations import MIGRATIONS
+from lga_desktop.errors import LgaError, UsageError
+
+__all__ = [
+    "Workspace",
+    "WorkspaceError",
+    "Officer",
+    "Backup",
+    "WORKSPACE_SUFFIX",
+    "default_workspace_dir",
+    "COUNTED_TABLES",
+]
+
+WORKSPACE_SUFFIX = ".lgaws"
+BACKUPS_KEPT = 10
+
+# What `lga-desktop info` counts: label -> table. Each register adds itself
+# here when its module is imported (see lga_desktop/registers).
+COUNTED_TABLES: dict[str, str] = {}
+
+
+class WorkspaceError(LgaError):
+    """A file that cannot be used as a workspace; the message says why and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class Officer:
+    name: str
+    role: str
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
+class Backup:
+    path: Path
+    taken_at: datetime
+    size: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.taken_at:%d %b %Y %H:%M:%S}  ({self.size // 1024:,} KB)"
+
+
+def default_workspace_dir() -> Path:
+    """A sensible per-user folder for workspaces: Documents/LGA returns."""
+    home = Path.home()
+    docs = home / "Documents"
+    return (docs if docs.is_dir() or sys.platform != "linux" else home) / "LGA returns"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).astimezone()
+
+
+class Workspace:
+    """An open workspace file. Use as a context manager or call :meth:`close`."""
+
+    def __init__(self, path: Path, db: sqlite_utils.Database):
+        self.path = path
+        self.db = db
+
+    # ---- opening -----------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        path: Path | str,
+        council_gss: str,
+        officer: Officer | None = None,
+    ) -> Workspace:
+        """Create a new, empty workspace for a council. Refuses to overwrite a file."""
+        path = Path(path)
+        council = council_by_gss(council_gss)
+        if path.exists():
+            raise UsageError(f"{path} already exists; choose another name or open it instead")
+        if not path.parent.is_dir():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        db = connect(path)
+        try:
+            db.execute(f"PRAGMA application_id = {WORKSPACE_APPLICATION_ID}")
+            migrate(db)
+            ws = cls(path, db)
+            with db.atomic():
+                ws.set_meta("council_gss", council.gss)
+                ws.set_meta("created_at", _now().isoformat(timespec="seconds"))
+                ws.set_meta("created_by_version", __version__)
+                if officer:
+                    ws.set_officer(officer)
+        except BaseException:
+            db.close()
+            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                leftover.unlink(missing_ok=True)
+            raise
+        return ws
+
+    @classmethod
+    def open(cls, path: Path | str, *, check_integrity: bool = True) -> Workspace:
+        """Open a workspace, migrating it to this version's schema.
+
+        Raises :class:`WorkspaceError` when the file is not a workspace, was
+        written by a newer lga-desktop, or is damaged.
+        """
+        path = Path(path)
+        if not path.exists():
+            raise UsageError(f"there is no workspace at {path}")
+        if path.is_dir():
+            raise UsageError(f"{path} is a folder; choose a workspace file ({WORKSPACE_SUFFIX})")
+        if not is_sqlite_file(path):
+            raise WorkspaceError(
+                f"{path.name} is not an lga-desktop workspace (it is not a database file)"
+            )
+        db = connect(path, wal=False)
+        try:
+            ws = cls(path, db)
+            ws._check_identity()
+            if check_integrity:
+                ws._check_integrity()
+            if MIGRATIONS.pending(db):
+                if schema_version(db) > 0:
+                    ws.backup(reason="before-upgrade")
+                migrate(db)
+            db.enable_wal()
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            raise WorkspaceError(
+                f"{path.name} could not be read as a workspace ({exc}); "
+                "restore it from a backup"
+            ) from exc
+        except BaseException:
+            db.close()
+            raise
+        return ws
+
+    def _check_identity(self) -> None:
+        app_id = self.db.execute("PRAGMA application_id").fetchone()[0]
+        if app_id != WORKSPACE_APPLICATION_ID:
+            raise WorkspaceError(
+                f"{self.path.name} is a database, but not an lga-desktop workspace; "
+                "open a workspace file or create a new one"
+            )
+        unknown = [
+            m.name for m in MIGRATIONS.applied(self.db) if m.name not in known_migration_names()
+        ]
+        if unknown:
+            raise WorkspaceError(
+                f"{self.path.name} was saved by a newer version of lga-desktop "
+                f"(it has schema change {unknown[-1]}); install the newer version to open it"
+            )
+
+    def _check_integrity(self) -> None:
+        problems = [r[0] for r in self.db.execute("PRAGMA quick_check").fetchall()]
+        if problems != ["ok"]:
+            raise WorkspaceError(
+                f"{self.path.name} is damaged ({problems[0]}); use File > Restore from backup"
+            )
+
+    def reopen(self) -> Workspace:
+        """A second connection to the same file, for work on another thread."""
+        return Workspace(self.path, connect(self.path))
+
+    def close(self) -> None:
+        try:
+            self.db.close()
+        except sqlite3.ProgrammingError:
+            pass
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def atomic(self) -> Iterator[sqlite_utils.Database]:
+        """One transaction: everything inside is written, or nothing is."""
+        with self.db.atomic() as db:
+            yield db
+
+    # ---- facts about the workspace ----------------------------------------
+
+    def get_meta(self, key: str, default: Any = None) -> Any:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_meta(self, key: str, value: Any) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, json.dumps(value)],
+            )
+
+    @property
+    def council(self) -> Council:
+        return council_by_gss(self.get_meta("council_gss"))
+
+    @property
+    def officer(self) -> Officer | None:
+        data = self.get_meta("officer")
+        return Officer(**data) if data else None
+
+    def set_officer(self, officer: Officer) -> None:
+        self.set_meta(
+            "officer", {"name": officer.name, "role": officer.role, "email": officer.email}
+        )
+
+    @property
+    def schema_version(self) -> int:
+        return schema_version(self.db)
+
+    def counts(self) -> dict[str, int]:
+        """Rows per register, for `info` and the dashboard."""
+        existing = set(self.db.table_names())
+        return {
+            label: self.db.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]
+            for label, table in COUNTED_TABLES.items()
+            if table in existing
+        }
+
+    # ---- backups -----------------------------------------------------------
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.path.with_name(f"{self.path.stem} backups")
+
+    def backup(self, *, reason: str = "") -> Backup:
+        """Copy the workspace, consistently, into the backups folder; keep the newest ten."""
+        self.backups_dir.mkdir(exist_ok=True)
+        taken = _now()
+        suffix = f"-{reason}" if reason else ""
+        target = self.backups_dir / f"{self.path.stem}-{taken:%Y%m%d-%H%M%S-%f}{suffix}{WORKSPACE_SUFFIX}"
+        dest = sqlite3.connect(str(target))
+        try:
+            self.db.conn.backup(dest)
+            dest.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dest.close()
+        self._prune_backups()
+        return Backup(target, taken, target.stat().st_size)
+
+    def list_backups(self) -> list[Backup]:
+        """Backups of this workspace, newest first."""
+        if not self.backups_dir.is_dir():
+            return []
+        found = []
+        for p in self.backups_dir.glob(f"{self.path.stem}-*{WORKSPACE_SUFFIX}"):
+            stat = p.stat()
+            found.append(Backup(p, datetime.fromtimestamp(stat.st_mtime).astimezone(), stat.st_size))
+        found.sort(key=lambda b: b.path.name, reverse=True)
+        return found
+
+    def _prune_backups(self) -> None:
+        for old in self.list_backups()[BACKUPS_KEPT:]:
+            old.path.unlink(missing_ok=True)
+
+    def restore(self, backup: Path | Backup) -> Backup:
+        """Replace the workspace's contents with a backup's.
+
+        The backup is checked first (a workspace, of the same council); the
+        current state is itself backed up, so a restore can be undone.
+        Returns that safety backup.
+        """
+        source = backup.path if isinstance(backup, Backup) else Path(backup)
+        with Workspace.open(source) as candidate:
+            if candidate.get_meta("council_gss") != self.get_meta("council_gss"):
+                raise WorkspaceError(
+                    f"{source.name} is a backup of {candidate.council.official_name}, "
+                    f"not of {self.council.official_name}"
+                )
+            safety = self.backup(reason="before-restore")
+            candidate.db.conn.backup(self.db.conn)
+        return safety
+
+    def auto_backup(self, *, max_age_hours: int = 24) -> Backup | None:
+        """Back up when the newest backup is older than ``max_age_hours`` (on open)."""
+        newest = self.list_backups()[:1]
+        if newest and (_now() - newest[0].taken_at).total_seconds() < max_age_hours * 3600:
+            return None
+        return self.backup()
+
+
+def describe(ws: Workspace) -> dict[str, Any]:
+    """What `lga-desktop info` prints: council, schema version, counts per register."""
+    council = ws.council
+    officer = ws.officer
+    return {
+        "path": str(ws.path),
+        "council": {"gss": council.gss, "name": council.official_name, "type": council.type_name},
+        "officer": None
+        if officer is None
+        else {"name": officer.name, "role": officer.role, "email": officer.email},
+        "schema_version": ws.schema_version,
+        "created_at": ws.get_meta("created_at"),
+        "counts": ws.counts(),
+        "size_bytes": os.path.getsize(ws.path),
+    }

@@ -1,24 +1,23 @@
 """The demo workspace: a real council with plausible data in every register.
 
 ``lga-desktop --demo`` and ``make run`` open one, freshly generated, so a first
-look is never empty. Each register adds a filler to :data:`DEMO_FILLERS`; a
-filler takes the open workspace and a seeded ``random.Random`` so the demo is
-the same every time.
+look is never empty. Each feature declares a ``demo`` filler
+(``lga_desktop/features.py``); a filler takes the open workspace and a seeded
+``random.Random`` so the demo is the same every time.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from pathlib import Path
 
+from lga_desktop.features import features
 from lga_desktop.workspace import Officer, Workspace
 
 DEMO_COUNCIL = "E07000178"  # Oxford City Council: its real spend files ship with the tests
-DEMO_OFFICER = Officer("Sam Patel", "Procurement and Programmes Officer", "sam.patel@example.gov.uk")
-
-# (label, filler) in the order they run; registers append theirs.
-DEMO_FILLERS: list[tuple[str, Callable[[Workspace, random.Random], None]]] = []
+DEMO_OFFICER = Officer(
+    "Sam Patel", "Procurement and Programmes Officer", "sam.patel@example.gov.uk"
+)
 
 
 def create_demo_workspace(
@@ -32,9 +31,10 @@ def create_demo_workspace(
     ws = Workspace.create(path, council_gss, officer or DEMO_OFFICER)
     rng = random.Random(seed)
     ws.set_meta("demo", True)
-    for _label, fill in DEMO_FILLERS:
-        with ws.atomic():
-            fill(ws, rng)
+    for feature in features():
+        if feature.demo is not None:
+            with ws.atomic():
+                feature.demo(ws, rng)
     return ws
 
 

@@ -204,7 +204,7 @@ def bank_holidays() -> tuple[date, ...]:
     )
     # weekend dates (a Christmas Day on a Saturday) are already non-working days;
     # the substitute weekday the library also lists is the one that counts
-    return tuple(sorted(d for d in calendar.keys() if d.weekday() < 5))
+    return tuple(sorted(d for d in calendar if d.weekday() < 5))
 
 
 def _check_range(day: date) -> None:

@@ -13,7 +13,7 @@ import os
 import sqlite3
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,15 +41,10 @@ __all__ = [
     "Backup",
     "WORKSPACE_SUFFIX",
     "default_workspace_dir",
-    "COUNTED_TABLES",
 ]
 
 WORKSPACE_SUFFIX = ".lgaws"
 BACKUPS_KEPT = 10
-
-# What `lga-desktop info` counts: label -> table. Each register adds itself
-# here when its module is imported (see lga_desktop/registers).
-COUNTED_TABLES: dict[str, str] = {}
 
 
 class WorkspaceError(LgaError):
@@ -156,8 +151,7 @@ class Workspace:
         except sqlite3.DatabaseError as exc:
             db.close()
             raise WorkspaceError(
-                f"{path.name} could not be read as a workspace ({exc}); "
-                "restore it from a backup"
+                f"{path.name} could not be read as a workspace ({exc}); restore it from a backup"
             ) from exc
         except BaseException:
             db.close()
@@ -192,10 +186,8 @@ class Workspace:
         return Workspace(self.path, connect(self.path))
 
     def close(self) -> None:
-        try:
+        with suppress(sqlite3.ProgrammingError):
             self.db.close()
-        except sqlite3.ProgrammingError:
-            pass
 
     def __enter__(self) -> Workspace:
         return self
@@ -243,10 +235,13 @@ class Workspace:
 
     def counts(self) -> dict[str, int]:
         """Rows per register, for `info` and the dashboard."""
+        from lga_desktop.features import features
+
         existing = set(self.db.table_names())
         return {
             label: self.db.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]
-            for label, table in COUNTED_TABLES.items()
+            for feature in features()
+            for label, table in feature.counted_tables.items()
             if table in existing
         }
 
@@ -261,7 +256,10 @@ class Workspace:
         self.backups_dir.mkdir(exist_ok=True)
         taken = _now()
         suffix = f"-{reason}" if reason else ""
-        target = self.backups_dir / f"{self.path.stem}-{taken:%Y%m%d-%H%M%S-%f}{suffix}{WORKSPACE_SUFFIX}"
+        target = (
+            self.backups_dir
+            / f"{self.path.stem}-{taken:%Y%m%d-%H%M%S-%f}{suffix}{WORKSPACE_SUFFIX}"
+        )
         dest = sqlite3.connect(str(target))
         try:
             self.db.conn.backup(dest)
@@ -278,7 +276,9 @@ class Workspace:
         found = []
         for p in self.backups_dir.glob(f"{self.path.stem}-*{WORKSPACE_SUFFIX}"):
             stat = p.stat()
-            found.append(Backup(p, datetime.fromtimestamp(stat.st_mtime).astimezone(), stat.st_size))
+            found.append(
+                Backup(p, datetime.fromtimestamp(stat.st_mtime).astimezone(), stat.st_size)
+            )
         found.sort(key=lambda b: b.path.name, reverse=True)
         return found
 

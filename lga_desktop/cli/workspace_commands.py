@@ -16,7 +16,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Create a new, empty workspace file for a council (refuses to overwrite).",
     )
     p.add_argument("workspace", type=Path, metavar="WORKSPACE", help="the file to create (.lgaws)")
-    p.add_argument("--council", required=True, metavar="GSS", help="the council's GSS code, e.g. E07000178")
+    p.add_argument(
+        "--council", required=True, metavar="GSS", help="the council's GSS code, e.g. E07000178"
+    )
     p.add_argument("--officer", metavar="NAME", help="the officer who keeps the registers")
     p.add_argument("--role", default="", help="the officer's role")
     p.add_argument("--email", default="", help="the officer's e-mail")
@@ -58,7 +60,9 @@ def cmd_info(args: argparse.Namespace) -> int:
         print_json(info)
         return 0
     print(f"Workspace:      {info['path']}")
-    print(f"Council:        {info['council']['name']} ({info['council']['gss']}, {info['council']['type']})")
+    print(
+        f"Council:        {info['council']['name']} ({info['council']['gss']}, {info['council']['type']})"
+    )
     if info["officer"]:
         o = info["officer"]
         print(f"Officer:        {o['name']}, {o['role']} <{o['email']}>")

@@ -24,7 +24,6 @@ WORKSPACE_APPLICATION_ID = 0x4C474157
 MIGRATIONS = Migrations("lga_desktop.workspace")
 
 
-
 def known_migration_names() -> list[str]:
     return [m.name for m in MIGRATIONS._migrations]
 

@@ -1,0 +1,47 @@
+"""The features a workspace carries, declared in one place.
+
+Each feature module (a register, procurement, ...) exposes ``FEATURE``, a
+:class:`Feature` saying which tables `info` counts, how it fills the demo
+workspace, and what it puts into a quarterly return and which validation rules
+it runs. Nothing registers itself by side effect: this list is the whole truth.
+The window's pages are listed separately in ``lga_desktop/ui/pages`` (the core
+never imports Qt).
+"""
+
+from __future__ import annotations
+
+import importlib
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from lga_desktop.periods import Quarter
+    from lga_desktop.validation import Finding
+    from lga_desktop.workspace import Workspace
+
+__all__ = ["Feature", "features", "FEATURE_MODULES"]
+
+FEATURE_MODULES: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Feature:
+    key: str  # short and stable: "cap", "experts", "savings", "spend" ...
+    title: str  # for people: "CAP business plan"
+    # label -> table name, for `lga-desktop info` and the dashboard
+    counted_tables: dict[str, str] = field(default_factory=dict)
+    # fills the demo workspace; runs inside one transaction
+    demo: Callable[[Workspace, random.Random], None] | None = None
+    # the feature's part of a quarterly return: JSON-ready data, money as int pence
+    snapshot: Callable[[Workspace, Quarter], dict[str, Any]] | None = None
+    # the feature's validation rules for a quarter
+    validate: Callable[[Workspace, Quarter], list[Finding]] | None = None
+
+
+@cache
+def features() -> tuple[Feature, ...]:
+    """Every feature, in the order they appear in menus, returns and reports."""
+    return tuple(importlib.import_module(name).FEATURE for name in FEATURE_MODULES)

@@ -1,0 +1,1 @@
+"""Everything Qt. Imports the core; the core never imports this package."""

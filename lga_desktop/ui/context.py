@@ -1,0 +1,23 @@
+"""What every page of the main window shares: the open workspace and its changes.
+
+Pages never talk to each other. A page that changes data calls
+``context.notify("spend", ...)``; every page listens to :attr:`AppContext.changed`
+and decides for itself whether to refresh (Anki's "changes" hook).
+"""
+
+from __future__ import annotations
+
+from lga_desktop.ui.qt import QObject, QUndoStack, Signal
+from lga_desktop.workspace import Workspace
+
+
+class AppContext(QObject):
+    changed = Signal(object)  # frozenset of feature keys (or "*" for everything)
+
+    def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.undo_stack = QUndoStack(self)
+
+    def notify(self, *what: str) -> None:
+        self.changed.emit(frozenset(what or ("*",)))

@@ -1,0 +1,50 @@
+"""The main window's pages, in navigation order.
+
+Each entry is ``(key, title, factory)``; ``factory(context)`` builds the page
+widget for an open workspace (see :class:`lga_desktop.ui.context.AppContext`).
+A page whose issue has not landed uses :func:`placeholder`, which says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from lga_desktop.ui.qt import QLabel, Qt, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from lga_desktop.ui.context import AppContext
+
+
+def placeholder(title: str, text: str) -> Callable[[AppContext], QWidget]:
+    def make(context: AppContext) -> QWidget:
+        page = QWidget()
+        page.setObjectName("placeholderPage")
+        layout = QVBoxLayout(page)
+        heading = QLabel(f"<h2>{title}</h2>")
+        body = QLabel(text)
+        body.setWordWrap(True)
+        body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(heading)
+        layout.addWidget(body)
+        layout.addStretch(1)
+        return page
+
+    return make
+
+
+def pages() -> list[tuple[str, str, Callable[[AppContext], QWidget]]]:
+    from lga_desktop.ui.pages.dashboard import DashboardPage
+
+    not_yet = (
+        "This part of lga-desktop has not been built yet. It will arrive in a coming "
+        "release; until then keep this register in your existing spreadsheet."
+    )
+    return [
+        ("dashboard", "Dashboard", DashboardPage),
+        ("cap", "CAP plan", placeholder("Capital & Assets Pathfinder plan", not_yet)),
+        ("procurement", "Procurement", placeholder("Procurement", not_yet)),
+        ("experts", "Expert support", placeholder("Productivity expert support", not_yet)),
+        ("savings", "Savings", placeholder("Realised savings", not_yet)),
+        ("returns", "Returns", placeholder("Quarterly returns", not_yet)),
+    ]

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format dist bench clean
+.PHONY: run test lint format dist dist-check bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,14 @@ format: $(STAMP)
 	$(BIN)/ruff format lga_desktop tests benchmarks
 	$(BIN)/ruff check --fix lga_desktop tests benchmarks
 
+# The folder an officer receives: dist/lga-desktop/ (see README).
 dist: $(STAMP)
-	$(BIN)/pyinstaller --noconfirm --clean build.spec
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN build.spec
+
+# CI: build the bundle, then run its own self-test from outside the checkout.
+dist-check: dist
+	cd dist && QT_QPA_PLATFORM=offscreen ./lga-desktop/lga-desktop --self-test
+	@du -sh dist/lga-desktop
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/startup.py

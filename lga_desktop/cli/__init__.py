@@ -27,6 +27,7 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 COMMAND_MODULES = [
     "lga_desktop.cli.workspace_commands",
+    "lga_desktop.cli.selftest_command",
 ]
 
 
@@ -51,6 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--debug", action="store_true", help="show the full traceback of an unexpected error"
     )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check that this installation works, as 'lga-desktop self-test' does, and exit",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
@@ -70,6 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if args.command is None and args.self_test:  # the frozen program's flag
+            args = parser.parse_args(["self-test"], namespace=args)
         if args.command is None:
             return _run_gui(args)
         return int(args.handler(args) or EXIT_OK)

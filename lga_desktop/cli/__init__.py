@@ -49,6 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--open", metavar="WORKSPACE", help="open the window on this workspace file"
     )
     parser.add_argument(
+        "--quit-after-show",
+        action="store_true",
+        help="open the window, print 'window shown' once it has painted, and quit "
+        "(for start-up benchmarks and smoke tests)",
+    )
+    parser.add_argument(
         "--debug", action="store_true", help="show the full traceback of an unexpected error"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
@@ -92,4 +98,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run_gui(args: argparse.Namespace) -> int:
     from lga_desktop.ui.app import run  # Qt only loads when the window is wanted
 
-    return run(demo=args.demo, workspace=args.open)
+    return run(demo=args.demo, workspace=args.open, quit_after_show=args.quit_after_show)

@@ -1,0 +1,94 @@
+"""Starting the window: which workspace to open, and the first-run wizard."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from lga_desktop import APP_NAME, ORGANISATION
+from lga_desktop.ui.qt import QApplication, QDialog, QFileDialog, QSettings, QTimer
+from lga_desktop.ui.tasks import show_error
+from lga_desktop.workspace import WORKSPACE_SUFFIX, Workspace, default_workspace_dir
+
+
+def _open_demo() -> Workspace:
+    from lga_desktop.demo import create_demo_workspace, fresh_demo_path
+
+    return create_demo_workspace(fresh_demo_path())
+
+
+def choose_workspace(settings: QSettings, parent=None) -> Workspace | None:
+    """Run the first-run wizard until the user has a workspace or gives up."""
+    from lga_desktop.ui.wizard import START_DEMO, START_OPEN, SetupWizard
+
+    wizard = SetupWizard(parent, default_dir=default_workspace_dir())
+    while wizard.exec() == QDialog.DialogCode.Accepted:
+        answer = wizard.answer()
+        try:
+            if answer.choice == START_DEMO:
+                return _open_demo()
+            if answer.choice == START_OPEN:
+                chosen, _ = QFileDialog.getOpenFileName(
+                    parent,
+                    "Open workspace",
+                    str(default_workspace_dir()),
+                    f"Workspaces (*{WORKSPACE_SUFFIX});;All files (*)",
+                )
+                if not chosen:
+                    wizard.restart()
+                    continue
+                return Workspace.open(chosen)
+            return Workspace.create(answer.path, answer.council.gss, answer.officer)
+        except Exception as exc:
+            show_error(parent, "Set up lga-desktop", exc)
+            wizard.restart()
+    return None
+
+
+def run(*, demo: bool = False, workspace: str | None = None, quit_after_show: bool = False) -> int:
+    """Open the main window; returns the process exit code."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationDisplayName(APP_NAME)
+    settings = QSettings()
+
+    from lga_desktop.ui.main_window import MainWindow, recent_workspaces
+
+    ws: Workspace | None = None
+    try:
+        if demo:
+            ws = _open_demo()
+        elif workspace:
+            ws = Workspace.open(Path(workspace))
+        else:
+            recent = recent_workspaces(settings)
+            if recent:
+                ws = Workspace.open(recent[0])
+    except Exception as exc:
+        show_error(None, APP_NAME, exc)
+        ws = None
+    if ws is None:
+        ws = choose_workspace(settings)
+        if ws is None:
+            return 0
+    if not ws.get_meta("demo"):
+        ws.auto_backup()
+
+    window: MainWindow
+
+    def new_workspace() -> None:
+        chosen = choose_workspace(settings, window)
+        if chosen is not None:
+            window.set_workspace(chosen)
+
+    window = MainWindow(ws, settings, on_new_workspace=new_workspace)
+    window.show()
+    if quit_after_show:
+        # benchmarks time the process from its start to this line, once the loop has painted
+        def report() -> None:
+            print("window shown", flush=True)
+            window.close()
+
+        QTimer.singleShot(0, report)
+    return app.exec()

@@ -8,6 +8,7 @@ from pathlib import Path
 from lga_desktop import APP_NAME, ORGANISATION
 from lga_desktop.ui.qt import QApplication, QDialog, QFileDialog, QSettings, QTimer
 from lga_desktop.ui.tasks import show_error
+from lga_desktop.ui.wizard import START_DEMO, START_OPEN, SetupAnswer, SetupWizard
 from lga_desktop.workspace import WORKSPACE_SUFFIX, Workspace, default_workspace_dir
 
 
@@ -17,31 +18,34 @@ def _open_demo() -> Workspace:
     return create_demo_workspace(fresh_demo_path())
 
 
+def workspace_from_answer(answer: SetupAnswer, parent=None) -> Workspace | None:
+    """Carry out the wizard's answer; None when the user backed out of a file dialog."""
+    if answer.choice == START_DEMO:
+        return _open_demo()
+    if answer.choice == START_OPEN:
+        chosen, _ = QFileDialog.getOpenFileName(
+            parent,
+            "Open workspace",
+            str(default_workspace_dir()),
+            f"Workspaces (*{WORKSPACE_SUFFIX});;All files (*)",
+        )
+        return Workspace.open(chosen) if chosen else None
+    assert answer.council is not None and answer.path is not None
+    return Workspace.create(answer.path, answer.council.gss, answer.officer)
+
+
 def choose_workspace(settings: QSettings, parent=None) -> Workspace | None:
     """Run the first-run wizard until the user has a workspace or gives up."""
-    from lga_desktop.ui.wizard import START_DEMO, START_OPEN, SetupWizard
-
     wizard = SetupWizard(parent, default_dir=default_workspace_dir())
     while wizard.exec() == QDialog.DialogCode.Accepted:
-        answer = wizard.answer()
         try:
-            if answer.choice == START_DEMO:
-                return _open_demo()
-            if answer.choice == START_OPEN:
-                chosen, _ = QFileDialog.getOpenFileName(
-                    parent,
-                    "Open workspace",
-                    str(default_workspace_dir()),
-                    f"Workspaces (*{WORKSPACE_SUFFIX});;All files (*)",
-                )
-                if not chosen:
-                    wizard.restart()
-                    continue
-                return Workspace.open(chosen)
-            return Workspace.create(answer.path, answer.council.gss, answer.officer)
+            workspace = workspace_from_answer(wizard.answer(), parent)
         except Exception as exc:
             show_error(parent, "Set up lga-desktop", exc)
-            wizard.restart()
+            workspace = None
+        if workspace is not None:
+            return workspace
+        wizard.restart()
     return None
 
 

@@ -93,3 +93,46 @@ def test_version_and_module_entry_in_a_subprocess():
     )
     assert out.returncode == 0
     assert out.stdout.strip() == f"lga-desktop {__version__}"
+
+
+def test_backup_list_and_restore(tmp_path, capsys):
+    from lga_desktop.workspace import Workspace
+
+    path = tmp_path / "ox.lgaws"
+    assert main(["init", str(path), "--council", "E07000178"]) == 0
+    with Workspace.open(path) as ws:
+        ws.set_meta("figure", 1)
+    assert main(["backup", str(path)]) == 0
+    with Workspace.open(path) as ws:
+        ws.set_meta("figure", 2)
+    capsys.readouterr()
+    assert main(["restore", str(path), "--list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert len(listed) >= 1
+    assert main(["restore", str(path), "--newest"]) == 0
+    assert "previous_state" not in capsys.readouterr().err
+    with Workspace.open(path) as ws:
+        assert ws.get_meta("figure") == 1
+
+
+def test_restore_a_workspace_too_damaged_to_open(tmp_path, capsys):
+    from lga_desktop.workspace import Workspace
+
+    path = tmp_path / "ox.lgaws"
+    assert main(["init", str(path), "--council", "E07000178"]) == 0
+    assert main(["backup", str(path)]) == 0
+    path.write_bytes(b"garbage" * 100)
+    assert main(["info", str(path)]) == 2
+    capsys.readouterr()
+    assert main(["restore", str(path), "--newest", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert ".damaged-" in result["damaged_file_kept_as"]
+    with Workspace.open(path) as ws:
+        assert ws.council.gss == "E07000178"
+
+
+def test_restore_with_no_backups_says_so(tmp_path, capsys):
+    path = tmp_path / "ox.lgaws"
+    main(["init", str(path), "--council", "E07000178"])
+    assert main(["restore", str(path), "--newest"]) == 2
+    assert "has no backups" in capsys.readouterr().err

@@ -191,3 +191,19 @@ def test_gui_starts_and_quits_offscreen(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "window shown" in result.stdout
+
+
+def test_a_damaged_workspace_offers_its_newest_backup(
+    qtbot, workspace, settings, message_boxes, tmp_path
+):
+    window = _window(qtbot, workspace, settings)
+    other = tmp_path / "leeds.lgaws"
+    with Workspace.create(other, "E08000035") as leeds:
+        leeds.set_meta("figure", 7)
+        leeds.backup()
+    other.write_bytes(b"SQLite format 3\x00" + b"\xee" * 5000)
+    assert window.open_path(other)  # the fixture answers Yes
+    title, text = message_boxes[-1]
+    assert "Put back the newest backup" in text
+    assert window.workspace.get_meta("figure") == 7
+    assert list(tmp_path.glob("leeds.lgaws.damaged-*"))

@@ -220,3 +220,23 @@ def test_describe(workspace):
 def test_officer_can_change(workspace):
     workspace.set_officer(Officer("B", "C", "d@e.fg"))
     assert workspace.officer == Officer("B", "C", "d@e.fg")
+
+
+def test_a_damaged_workspace_is_replaced_by_its_backup_and_kept_aside(tmp_path):
+    from lga_desktop.workspace import list_backups_of, restore_damaged
+
+    path = tmp_path / "ws.lgaws"
+    with Workspace.create(path, OXFORD) as ws:
+        ws.set_meta("figure", 1)
+        ws.backup()
+    path.write_bytes(b"SQLite format 3\x00" + b"\x00" * 4000)  # wrecked
+    with pytest.raises(WorkspaceError):
+        Workspace.open(path)
+    backups = list_backups_of(path)
+    assert len(backups) == 1
+    backup_bytes = backups[0].path.read_bytes()
+    moved = restore_damaged(path, backups[0])
+    assert moved.exists() and moved.name.startswith("ws.lgaws.damaged-")
+    assert backups[0].path.read_bytes() == backup_bytes  # the backup itself is untouched
+    with Workspace.open(path) as ws:
+        assert ws.get_meta("figure") == 1

@@ -57,21 +57,16 @@ def run(*, demo: bool = False, workspace: str | None = None, quit_after_show: bo
     app.setApplicationDisplayName(APP_NAME)
     settings = QSettings()
 
-    from lga_desktop.ui.main_window import MainWindow, recent_workspaces
+    from lga_desktop.ui.main_window import MainWindow, open_or_offer_restore, recent_workspaces
 
     ws: Workspace | None = None
-    try:
-        if demo:
+    if demo:
+        try:
             ws = _open_demo()
-        elif workspace:
-            ws = Workspace.open(Path(workspace))
-        else:
-            recent = recent_workspaces(settings)
-            if recent:
-                ws = Workspace.open(recent[0])
-    except Exception as exc:
-        show_error(None, APP_NAME, exc)
-        ws = None
+        except Exception as exc:
+            show_error(None, APP_NAME, exc)
+    elif workspace or recent_workspaces(settings):
+        ws = open_or_offer_restore(None, Path(workspace or recent_workspaces(settings)[0]))
     if ws is None:
         ws = choose_workspace(settings)
         if ws is None:

@@ -27,7 +27,14 @@ from lga_desktop.ui.qt import (
     QWidget,
 )
 from lga_desktop.ui.tasks import show_error
-from lga_desktop.workspace import WORKSPACE_SUFFIX, Backup, Workspace
+from lga_desktop.workspace import (
+    WORKSPACE_SUFFIX,
+    Backup,
+    Workspace,
+    WorkspaceError,
+    list_backups_of,
+    restore_damaged,
+)
 
 RECENT_KEY = "recentWorkspaces"
 RECENT_MAX = 8
@@ -56,6 +63,34 @@ def recent_workspaces(settings: QSettings) -> list[str]:
 def remember_workspace(settings: QSettings, path: Path) -> None:
     paths = [str(path)] + [p for p in recent_workspaces(settings) if p != str(path)]
     settings.setValue(RECENT_KEY, paths[:RECENT_MAX])
+
+
+def open_or_offer_restore(parent: QWidget | None, path: Path) -> Workspace | None:
+    """Open a workspace; if it is damaged and has backups, offer to put the newest back."""
+    try:
+        return Workspace.open(path)
+    except WorkspaceError as exc:
+        backups = list_backups_of(path)
+        if not backups or not path.exists():
+            show_error(parent, "Open workspace", exc)
+            return None
+        answer = QMessageBox.question(
+            parent,
+            "Open workspace",
+            f"{exc}\n\nPut back the newest backup, from {backups[0].taken_at:%d %b %Y %H:%M}? "
+            "The damaged file is kept beside it, renamed, so nothing is thrown away.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return None
+        try:
+            restore_damaged(path, backups[0])
+            return Workspace.open(path)
+        except Exception as again:
+            show_error(parent, "Restore from backup", again)
+            return None
+    except Exception as exc:
+        show_error(parent, "Open workspace", exc)
+        return None
 
 
 class RestoreDialog(QDialog):
@@ -263,10 +298,8 @@ class MainWindow(QMainWindow):
             self.open_path(Path(chosen))
 
     def open_path(self, path: Path) -> bool:
-        try:
-            workspace = Workspace.open(path)
-        except Exception as exc:
-            show_error(self, "Open workspace", exc)
+        workspace = open_or_offer_restore(self, path)
+        if workspace is None:
             return False
         workspace.auto_backup()
         self.set_workspace(workspace)

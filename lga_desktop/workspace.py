@@ -122,11 +122,14 @@ class Workspace:
         return ws
 
     @classmethod
-    def open(cls, path: Path | str, *, check_integrity: bool = True) -> Workspace:
+    def open(
+        cls, path: Path | str, *, check_integrity: bool = True, upgrade: bool = True
+    ) -> Workspace:
         """Open a workspace, migrating it to this version's schema.
 
-        Raises :class:`WorkspaceError` when the file is not a workspace, was
-        written by a newer lga-desktop, or is damaged.
+        ``upgrade=False`` only checks the file (a backup about to be restored
+        is read, never changed). Raises :class:`WorkspaceError` when the file
+        is not a workspace, was written by a newer lga-desktop, or is damaged.
         """
         path = Path(path)
         if not path.exists():
@@ -137,17 +140,23 @@ class Workspace:
             raise WorkspaceError(
                 f"{path.name} is not an lga-desktop workspace (it is not a database file)"
             )
-        db = connect(path, wal=False)
+        try:
+            db = connect(path, wal=False)
+        except sqlite3.DatabaseError as exc:
+            raise WorkspaceError(
+                f"{path.name} could not be read as a workspace ({exc}); restore it from a backup"
+            ) from exc
         try:
             ws = cls(path, db)
             ws._check_identity()
             if check_integrity:
                 ws._check_integrity()
-            if MIGRATIONS.pending(db):
-                if schema_version(db) > 0:
-                    ws.backup(reason="before-upgrade")
-                migrate(db)
-            db.enable_wal()
+            if upgrade:
+                if MIGRATIONS.pending(db):
+                    if schema_version(db) > 0:
+                        ws.backup(reason="before-upgrade")
+                    migrate(db)
+                db.enable_wal()
         except sqlite3.DatabaseError as exc:
             db.close()
             raise WorkspaceError(
@@ -249,7 +258,7 @@ class Workspace:
 
     @property
     def backups_dir(self) -> Path:
-        return self.path.with_name(f"{self.path.stem} backups")
+        return backups_dir_of(self.path)
 
     def backup(self, *, reason: str = "") -> Backup:
         """Copy the workspace, consistently, into the backups folder; keep the newest ten."""
@@ -271,16 +280,7 @@ class Workspace:
 
     def list_backups(self) -> list[Backup]:
         """Backups of this workspace, newest first."""
-        if not self.backups_dir.is_dir():
-            return []
-        found = []
-        for p in self.backups_dir.glob(f"{self.path.stem}-*{WORKSPACE_SUFFIX}"):
-            stat = p.stat()
-            found.append(
-                Backup(p, datetime.fromtimestamp(stat.st_mtime).astimezone(), stat.st_size)
-            )
-        found.sort(key=lambda b: b.path.name, reverse=True)
-        return found
+        return list_backups_of(self.path)
 
     def _prune_backups(self) -> None:
         for old in self.list_backups()[BACKUPS_KEPT:]:
@@ -294,7 +294,7 @@ class Workspace:
         Returns that safety backup.
         """
         source = backup.path if isinstance(backup, Backup) else Path(backup)
-        with Workspace.open(source) as candidate:
+        with Workspace.open(source, upgrade=False) as candidate:
             if candidate.get_meta("council_gss") != self.get_meta("council_gss"):
                 raise WorkspaceError(
                     f"{source.name} is a backup of {candidate.council.official_name}, "
@@ -302,6 +302,8 @@ class Workspace:
                 )
             safety = self.backup(reason="before-restore")
             candidate.db.conn.backup(self.db.conn)
+        if MIGRATIONS.pending(self.db):  # a backup from before an upgrade
+            migrate(self.db)
         return safety
 
     def auto_backup(self, *, max_age_hours: int = 24) -> Backup | None:
@@ -310,6 +312,54 @@ class Workspace:
         if newest and (_now() - newest[0].taken_at).total_seconds() < max_age_hours * 3600:
             return None
         return self.backup()
+
+
+def backups_dir_of(path: Path) -> Path:
+    """The folder beside a workspace where its backups are kept."""
+    return path.with_name(f"{path.stem} backups")
+
+
+def list_backups_of(path: Path | str) -> list[Backup]:
+    """Backups of the workspace at ``path``, newest first (it need not open)."""
+    path = Path(path)
+    folder = backups_dir_of(path)
+    if not folder.is_dir():
+        return []
+    found = []
+    for p in folder.glob(f"{path.stem}-*{WORKSPACE_SUFFIX}"):
+        stat = p.stat()
+        found.append(Backup(p, datetime.fromtimestamp(stat.st_mtime).astimezone(), stat.st_size))
+    found.sort(key=lambda b: b.path.name, reverse=True)
+    return found
+
+
+def restore_damaged(path: Path | str, backup: Path | Backup) -> Path:
+    """Put a backup in place of a workspace that will not open; return where the old file went.
+
+    Nothing is deleted: the damaged file (and its -wal/-shm companions) is
+    renamed beside the workspace with ``.damaged-<time>`` added, so it can be
+    sent to support.
+    """
+    path = Path(path)
+    source = backup.path if isinstance(backup, Backup) else Path(backup)
+    with Workspace.open(source, upgrade=False):  # the backup must itself be sound
+        pass
+    stamp = f"{_now():%Y%m%d-%H%M%S}"
+    moved = path.with_name(f"{path.name}.damaged-{stamp}")
+    if path.exists():
+        path.rename(moved)
+    for companion in ("-wal", "-shm"):
+        extra = Path(f"{path}{companion}")
+        if extra.exists():
+            extra.rename(Path(f"{moved}{companion}"))
+    src = sqlite3.connect(str(source))
+    dest = sqlite3.connect(str(path))
+    try:
+        src.backup(dest)
+    finally:
+        src.close()
+        dest.close()
+    return moved
 
 
 def describe(ws: Workspace) -> dict[str, Any]:

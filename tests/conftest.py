@@ -45,3 +45,39 @@ def immediate_tasks(monkeypatch):
 
     monkeypatch.setattr(tasks, "RUNNER", tasks.ImmediateRunner())
     return tasks
+
+
+@pytest.fixture
+def settings(tmp_path):
+    """QSettings in a file of the test's own, never the user's."""
+    from lga_desktop.ui.qt import QSettings
+
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def message_boxes(monkeypatch):
+    """Message boxes answer at once and are recorded as (title, text) instead of blocking."""
+    from lga_desktop.ui.qt import QMessageBox
+
+    shown: list[tuple[str, str]] = []
+
+    def exec_(box):
+        shown.append((box.windowTitle(), box.text()))
+        return QMessageBox.StandardButton.Ok
+
+    def static(kind):
+        def show(parent, title, text, *args, **kwargs):
+            shown.append((title, text))
+            return (
+                QMessageBox.StandardButton.Yes
+                if kind == "question"
+                else QMessageBox.StandardButton.Ok
+            )
+
+        return staticmethod(show)
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    for kind in ("information", "warning", "critical", "question", "about"):
+        monkeypatch.setattr(QMessageBox, kind, static(kind))
+    return shown

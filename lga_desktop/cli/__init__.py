@@ -50,6 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--open", metavar="WORKSPACE", help="open the window on this workspace file"
     )
     parser.add_argument(
+        "--quit-after-show",
+        action="store_true",
+        help="open the window, print 'window shown' once it has painted, and quit "
+        "(for start-up benchmarks and smoke tests)",
+    )
+    parser.add_argument(
         "--debug", action="store_true", help="show the full traceback of an unexpected error"
     )
     parser.add_argument(
@@ -57,7 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="check that this installation works, as 'lga-desktop self-test' does, and exit",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    sub = parser.add_subparsers(
+        dest="command",
+        metavar="COMMAND",
+        title="commands",
+        help="what to do (default: open the window)",
+    )
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     return parser
@@ -100,4 +111,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run_gui(args: argparse.Namespace) -> int:
     from lga_desktop.ui.app import run  # Qt only loads when the window is wanted
 
-    return run(demo=args.demo, workspace=args.open)
+    return run(demo=args.demo, workspace=args.open, quit_after_show=args.quit_after_show)

@@ -6,7 +6,15 @@ import argparse
 from pathlib import Path
 
 from lga_desktop.cli import print_json
-from lga_desktop.workspace import Officer, Workspace, describe
+from lga_desktop.errors import UsageError
+from lga_desktop.workspace import (
+    Officer,
+    Workspace,
+    WorkspaceError,
+    describe,
+    list_backups_of,
+    restore_damaged,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,6 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("workspace", type=Path, metavar="WORKSPACE", help="the workspace file")
     p.add_argument("--json", action="store_true", help="print as JSON")
     p.set_defaults(handler=cmd_info)
+    register_backups(sub)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -70,4 +79,79 @@ def cmd_info(args: argparse.Namespace) -> int:
     print(f"Created:        {info['created_at']}")
     for label, n in info["counts"].items():
         print(f"{label + ':':<16}{n:,}")
+    return 0
+
+
+def register_backups(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "backup",
+        help="back up a workspace now",
+        description="Copy the workspace into the backups folder beside it (the newest ten are kept).",
+    )
+    p.add_argument("workspace", type=Path, metavar="WORKSPACE", help="the workspace file")
+    p.set_defaults(handler=cmd_backup)
+
+    p = sub.add_parser(
+        "restore",
+        help="list a workspace's backups, or put one back",
+        description=(
+            "With --list, show the workspace's backups, newest first. Otherwise put a backup "
+            "back: the current state is backed up first; a workspace too damaged to open is "
+            "renamed aside (.damaged-<time>), never deleted."
+        ),
+    )
+    p.add_argument("workspace", type=Path, metavar="WORKSPACE", help="the workspace file")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--list", action="store_true", help="list the backups, newest first")
+    which.add_argument("--newest", action="store_true", help="restore the newest backup")
+    which.add_argument("--backup", type=Path, metavar="FILE", help="restore this backup file")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(handler=cmd_restore)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    with Workspace.open(args.workspace) as ws:
+        backup = ws.backup()
+    print(f"Backed up to {backup.path}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    backups = list_backups_of(args.workspace)
+    if args.list:
+        rows = [
+            {"file": str(b.path), "taken_at": b.taken_at.isoformat(), "bytes": b.size}
+            for b in backups
+        ]
+        if args.json:
+            print_json(rows)
+        elif not rows:
+            print(f"No backups of {args.workspace.name} yet.")
+        else:
+            for i, b in enumerate(backups, 1):
+                print(f"{i:>3}  {b.label}  {b.path.name}")
+        return 0
+    if args.newest:
+        if not backups:
+            raise UsageError(f"{args.workspace.name} has no backups to restore")
+        chosen: Path = backups[0].path
+    else:
+        chosen = args.backup
+        if not chosen.exists():
+            raise UsageError(f"there is no backup file at {chosen}")
+    try:
+        ws = Workspace.open(args.workspace)
+    except WorkspaceError:
+        moved = restore_damaged(args.workspace, chosen)
+        result = {"restored": str(chosen), "damaged_file_kept_as": str(moved)}
+    else:
+        with ws:
+            safety = ws.restore(chosen)
+        result = {"restored": str(chosen), "previous_state_backed_up_to": str(safety.path)}
+    if args.json:
+        print_json(result)
+    else:
+        print(f"Restored {chosen.name}.")
+        kept = result.get("damaged_file_kept_as") or result.get("previous_state_backed_up_to")
+        print(f"What was there before is kept as {kept}")
     return 0

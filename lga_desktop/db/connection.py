@@ -28,7 +28,8 @@ def connect(path: Path | str, *, wal: bool = True) -> sqlite_utils.Database:
     """
     conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
     conn.execute("PRAGMA foreign_keys = ON")
-    db = sqlite_utils.Database(conn)
+    # no plugins: a workspace must behave the same whatever else is installed
+    db = sqlite_utils.Database(conn, execute_plugins=False)
     if wal:
         db.enable_wal()
     conn.execute("PRAGMA synchronous = NORMAL")

@@ -13,6 +13,7 @@ class DashboardPage(QWidget):
         self.setObjectName("dashboardPage")
         self.context = context
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 18)
         self.heading = QLabel()
         layout.addWidget(self.heading)
         self.counts_box = QGroupBox("Registers")

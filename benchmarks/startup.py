@@ -1,0 +1,81 @@
+"""Start-up: process start to main window shown, beside a bare Qt window.
+
+Both are measured here, in the same run, as wall time from spawning the
+process to the line it prints once the window has shown and the event loop
+has run. Target (issue 2): lga-desktop at most 2.5 x the bare figure.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/startup.py [--runs 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BARE = """
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([])
+w = QMainWindow(); w.resize(1180, 760); w.show()
+def done():
+    print("window shown", flush=True); w.close()
+QTimer.singleShot(0, done)
+app.exec()
+"""
+
+
+def time_process(argv: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, env=env)
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if "window shown" in line:
+            elapsed = time.perf_counter() - start
+            break
+    else:
+        raise SystemExit(f"{argv} never showed its window")
+    proc.wait(timeout=60)
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="runs of each (median reported)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {
+            **os.environ,
+            "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+            "XDG_CONFIG_HOME": tmp,
+        }
+        from lga_desktop.demo import create_demo_workspace
+
+        ws_path = Path(tmp) / "demo.lgaws"
+        create_demo_workspace(ws_path).close()
+        bare_argv = [sys.executable, "-c", BARE]
+        app_argv = [
+            sys.executable,
+            "-m",
+            "lga_desktop",
+            "--open",
+            str(ws_path),
+            "--quit-after-show",
+        ]
+        time_process(bare_argv, env)  # warm the disk cache for both
+        time_process(app_argv, env)
+        bare = [time_process(bare_argv, env) for _ in range(args.runs)]
+        app = [time_process(app_argv, env) for _ in range(args.runs)]
+    b, a = statistics.median(bare), statistics.median(app)
+    print(f"{'bare QApplication + QMainWindow':<36} {b * 1000:8.0f} ms (median of {args.runs})")
+    print(f"{'lga-desktop main window (demo)':<36} {a * 1000:8.0f} ms (median of {args.runs})")
+    print(f"{'ratio':<36} {a / b:8.2f} x   (target <= 2.5 x)")
+
+
+if __name__ == "__main__":
+    main()

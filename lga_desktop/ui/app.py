@@ -1,0 +1,93 @@
+"""Starting the window: which workspace to open, and the first-run wizard."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from lga_desktop import APP_NAME, ORGANISATION
+from lga_desktop.ui.qt import QApplication, QDialog, QFileDialog, QSettings, QTimer
+from lga_desktop.ui.tasks import show_error
+from lga_desktop.ui.wizard import START_DEMO, START_OPEN, SetupAnswer, SetupWizard
+from lga_desktop.workspace import WORKSPACE_SUFFIX, Workspace, default_workspace_dir
+
+
+def _open_demo() -> Workspace:
+    from lga_desktop.demo import create_demo_workspace, fresh_demo_path
+
+    return create_demo_workspace(fresh_demo_path())
+
+
+def workspace_from_answer(answer: SetupAnswer, parent=None) -> Workspace | None:
+    """Carry out the wizard's answer; None when the user backed out of a file dialog."""
+    if answer.choice == START_DEMO:
+        return _open_demo()
+    if answer.choice == START_OPEN:
+        chosen, _ = QFileDialog.getOpenFileName(
+            parent,
+            "Open workspace",
+            str(default_workspace_dir()),
+            f"Workspaces (*{WORKSPACE_SUFFIX});;All files (*)",
+        )
+        return Workspace.open(chosen) if chosen else None
+    assert answer.council is not None and answer.path is not None
+    return Workspace.create(answer.path, answer.council.gss, answer.officer)
+
+
+def choose_workspace(settings: QSettings, parent=None) -> Workspace | None:
+    """Run the first-run wizard until the user has a workspace or gives up."""
+    wizard = SetupWizard(parent, default_dir=default_workspace_dir())
+    while wizard.exec() == QDialog.DialogCode.Accepted:
+        try:
+            workspace = workspace_from_answer(wizard.answer(), parent)
+        except Exception as exc:
+            show_error(parent, "Set up lga-desktop", exc)
+            workspace = None
+        if workspace is not None:
+            return workspace
+        wizard.restart()
+    return None
+
+
+def run(*, demo: bool = False, workspace: str | None = None, quit_after_show: bool = False) -> int:
+    """Open the main window; returns the process exit code."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationDisplayName(APP_NAME)
+    settings = QSettings()
+
+    from lga_desktop.ui.main_window import MainWindow, open_or_offer_restore, recent_workspaces
+
+    ws: Workspace | None = None
+    if demo:
+        try:
+            ws = _open_demo()
+        except Exception as exc:
+            show_error(None, APP_NAME, exc)
+    elif workspace or recent_workspaces(settings):
+        ws = open_or_offer_restore(None, Path(workspace or recent_workspaces(settings)[0]))
+    if ws is None:
+        ws = choose_workspace(settings)
+        if ws is None:
+            return 0
+    if not ws.get_meta("demo"):
+        ws.auto_backup()
+
+    window: MainWindow
+
+    def new_workspace() -> None:
+        chosen = choose_workspace(settings, window)
+        if chosen is not None:
+            window.set_workspace(chosen)
+
+    window = MainWindow(ws, settings, on_new_workspace=new_workspace)
+    window.show()
+    if quit_after_show:
+        # benchmarks time the process from its start to this line, once the loop has painted
+        def report() -> None:
+            print("window shown", flush=True)
+            window.close()
+
+        QTimer.singleShot(0, report)
+    return app.exec()

@@ -1,0 +1,402 @@
+"""The main window: navigation, the File menu, backups, About."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from lga_desktop import APP_NAME, __version__
+from lga_desktop.ui.context import AppContext
+from lga_desktop.ui.pages import pages
+from lga_desktop.ui.qt import (
+    QAction,
+    QCloseEvent,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QKeySequence,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSettings,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from lga_desktop.ui.tasks import show_error
+from lga_desktop.workspace import (
+    WORKSPACE_SUFFIX,
+    Backup,
+    Workspace,
+    WorkspaceError,
+    list_backups_of,
+    restore_damaged,
+)
+
+RECENT_KEY = "recentWorkspaces"
+RECENT_MAX = 8
+
+ATTRIBUTIONS = """
+<p><b>Reference data</b></p>
+<ul>
+<li>English councils: mySociety, <i>UK Local Authorities (past and current)</i> v1.6.1,
+CC BY 4.0.</li>
+<li>ProClass v17.1 procurement classification, as republished by North West Open
+Data, Open Government Licence v3.0.</li>
+<li>England &amp; Wales bank holidays: the <i>holidays</i> package (MIT).</li>
+</ul>
+<p>Built with Qt for Python (PySide6, LGPL), sqlite-utils, ReportLab, cryptography
+and openpyxl.</p>
+"""
+
+
+def recent_workspaces(settings: QSettings) -> list[str]:
+    value = settings.value(RECENT_KEY, [])
+    if isinstance(value, str):  # QSettings gives back a lone string for a one-item list
+        value = [value]
+    return [p for p in (value or []) if Path(p).exists()]
+
+
+def remember_workspace(settings: QSettings, path: Path) -> None:
+    paths = [str(path)] + [p for p in recent_workspaces(settings) if p != str(path)]
+    settings.setValue(RECENT_KEY, paths[:RECENT_MAX])
+
+
+def open_or_offer_restore(parent: QWidget | None, path: Path) -> Workspace | None:
+    """Open a workspace; if it is damaged and has backups, offer to put the newest back."""
+    try:
+        return Workspace.open(path)
+    except WorkspaceError as exc:
+        backups = list_backups_of(path)
+        if not backups or not path.exists():
+            show_error(parent, "Open workspace", exc)
+            return None
+        answer = QMessageBox.question(
+            parent,
+            "Open workspace",
+            f"{exc}\n\nPut back the newest backup, from {backups[0].taken_at:%d %b %Y %H:%M}? "
+            "The damaged file is kept beside it, renamed, so nothing is thrown away.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return None
+        try:
+            restore_damaged(path, backups[0])
+            return Workspace.open(path)
+        except Exception as again:
+            show_error(parent, "Restore from backup", again)
+            return None
+    except Exception as exc:
+        show_error(parent, "Open workspace", exc)
+        return None
+
+
+class RestoreDialog(QDialog):
+    """Pick one of the workspace's backups, newest first."""
+
+    def __init__(self, backups: list[Backup], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Restore from backup")
+        self.resize(520, 360)
+        self.backups = backups
+        layout = QVBoxLayout(self)
+        note = QLabel(
+            "Choose the backup to go back to. Your workspace as it is now is backed up "
+            "first, so a restore can itself be undone."
+        )
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.list = QListWidget()
+        self.list.setObjectName("backupList")
+        for b in backups:
+            self.list.addItem(QListWidgetItem(b.label))
+        if backups:
+            self.list.setCurrentRow(0)
+        layout.addWidget(self.list, 1)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Restore")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    @property
+    def chosen(self) -> Backup | None:
+        row = self.list.currentRow()
+        return self.backups[row] if 0 <= row < len(self.backups) else None
+
+
+class MainWindow(QMainWindow):
+    """One window over one open workspace; File > Open swaps the workspace."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        settings: QSettings,
+        *,
+        on_new_workspace: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.settings = settings
+        self.on_new_workspace = on_new_workspace
+        self.context: AppContext | None = None
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(190)
+        self.nav.setStyleSheet(
+            "QListWidget#navigation { border: none; background: palette(base); font-size: 11pt; }"
+            "QListWidget#navigation::item { padding: 9px 12px; }"
+        )
+        self.stack = QStackedWidget()
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.council_label = QLabel()
+        self.path_label = QLabel()
+        self.statusBar().addWidget(self.council_label)
+        self.statusBar().addPermanentWidget(self.path_label)
+        self._page_factories: list[tuple[str, str, Callable]] = []
+        self._built: dict[int, QWidget] = {}
+        self.nav.currentRowChanged.connect(self.show_page)
+        self._build_menus()
+        self.set_workspace(workspace)
+        geometry = settings.value("mainWindow/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1180, 760)
+
+    # ---- workspace ---------------------------------------------------------
+
+    def set_workspace(self, workspace: Workspace) -> None:
+        if self.context is not None:
+            self.context.workspace.close()
+            self.context.deleteLater()
+        self.context = AppContext(workspace, self)
+        self.undo_action_host.setStack(self.context.undo_stack)
+        council = workspace.council
+        demo = " (demo)" if workspace.get_meta("demo") else ""
+        self.setWindowTitle(f"{council.official_name}{demo} — {APP_NAME}")
+        self.council_label.setText(f"{council.official_name} · {council.gss}{demo}")
+        self.path_label.setText(str(workspace.path))
+        if not workspace.get_meta("demo"):
+            remember_workspace(self.settings, workspace.path)
+        self._rebuild_recent_menu()
+        while self.stack.count():
+            widget = self.stack.widget(0)
+            self.stack.removeWidget(widget)
+            widget.deleteLater()
+        self._built.clear()
+        self.nav.blockSignals(True)
+        self.nav.clear()
+        self._page_factories = pages()
+        for _key, title, _factory in self._page_factories:
+            self.nav.addItem(title)
+            self.stack.addWidget(QWidget())  # built on first visit: start-up stays quick
+        self.nav.blockSignals(False)
+        self.nav.setCurrentRow(0)
+        self.show_page(0)
+
+    @property
+    def workspace(self) -> Workspace:
+        assert self.context is not None
+        return self.context.workspace
+
+    def show_page(self, row: int) -> None:
+        if row < 0:
+            return
+        if row not in self._built:
+            key, _title, factory = self._page_factories[row]
+            page = factory(self.context)
+            page.setProperty("pageKey", key)
+            old = self.stack.widget(row)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+            self.stack.insertWidget(row, page)
+            self._built[row] = page
+        self.stack.setCurrentIndex(row)
+        if self.nav.currentRow() != row:
+            self.nav.setCurrentRow(row)
+
+    def page(self, key: str) -> QWidget:
+        """The page with that key, built if needed (tests and menu actions use this)."""
+        for row, (k, _title, _factory) in enumerate(self._page_factories):
+            if k == key:
+                self.show_page(row)
+                return self._built[row]
+        raise KeyError(key)
+
+    # ---- menus -------------------------------------------------------------
+
+    def _action(self, menu, text: str, slot, shortcut=None, name: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if name:
+            action.setObjectName(name)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self._action(
+            file, "&New workspace…", self.new_workspace, QKeySequence.StandardKey.New, "actionNew"
+        )
+        self._action(
+            file, "&Open workspace…", self.open_dialog, QKeySequence.StandardKey.Open, "actionOpen"
+        )
+        self.recent_menu = file.addMenu("Open &recent")
+        file.addSeparator()
+        self._action(file, "&Back up now", self.backup_now, "Ctrl+Shift+B", "actionBackup")
+        self._action(file, "Restore from &backup…", self.restore_dialog, None, "actionRestore")
+        file.addSeparator()
+        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit, "actionQuit")
+
+        edit = bar.addMenu("&Edit")
+        # The undo stack changes with the workspace; this holder lets the actions follow it.
+        self.undo_action_host = _UndoActions(self, edit)
+
+        view = bar.addMenu("&Go")
+        for i, (_key, title, _factory) in enumerate(pages()):
+            self._action(view, title, lambda _=False, r=i: self.show_page(r), f"Ctrl+{i + 1}")
+
+        help_menu = bar.addMenu("&Help")
+        self._action(
+            help_menu, "&Getting started", self.show_help, QKeySequence.StandardKey.HelpContents
+        )
+        self._action(help_menu, f"&About {APP_NAME}", self.show_about, None, "actionAbout")
+
+    def _rebuild_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = recent_workspaces(self.settings)
+        for path in recent:
+            self._action(self.recent_menu, path, lambda _=False, p=path: self.open_path(Path(p)))
+        self.recent_menu.setEnabled(bool(recent))
+
+    # ---- File actions ------------------------------------------------------
+
+    def new_workspace(self) -> None:
+        if self.on_new_workspace:
+            self.on_new_workspace()
+
+    def open_dialog(self) -> None:
+        start = str(self.workspace.path.parent)
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, "Open workspace", start, f"Workspaces (*{WORKSPACE_SUFFIX});;All files (*)"
+        )
+        if chosen:
+            self.open_path(Path(chosen))
+
+    def open_path(self, path: Path) -> bool:
+        workspace = open_or_offer_restore(self, path)
+        if workspace is None:
+            return False
+        workspace.auto_backup()
+        self.set_workspace(workspace)
+        return True
+
+    def backup_now(self) -> Backup | None:
+        try:
+            backup = self.workspace.backup()
+        except Exception as exc:
+            show_error(self, "Back up", exc)
+            return None
+        self.statusBar().showMessage(f"Backed up to {backup.path}", 8000)
+        return backup
+
+    def restore_dialog(self) -> None:
+        backups = self.workspace.list_backups()
+        if not backups:
+            QMessageBox.information(
+                self,
+                "Restore from backup",
+                f"There are no backups of this workspace yet. They are kept in "
+                f"“{self.workspace.backups_dir}”; use File > Back up now to make one.",
+            )
+            return
+        dialog = RestoreDialog(backups, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.chosen:
+            self.restore(dialog.chosen)
+
+    def restore(self, backup: Backup) -> bool:
+        try:
+            safety = self.workspace.restore(backup)
+        except Exception as exc:
+            show_error(self, "Restore from backup", exc)
+            return False
+        assert self.context is not None
+        self.context.undo_stack.clear()
+        self.context.notify()
+        self.statusBar().showMessage(
+            f"Restored the backup of {backup.taken_at:%d %b %Y %H:%M}. "
+            f"What you had before is kept as {safety.path.name}.",
+            12000,
+        )
+        return True
+
+    # ---- Help --------------------------------------------------------------
+
+    def show_help(self) -> None:
+        QMessageBox.information(
+            self,
+            "Getting started",
+            "Keep each register up to date through the quarter: the CAP plan, procurement "
+            "spend (import your published “spend over £500” files), expert support days and "
+            "realised savings. At the quarter's end, open Returns to check the figures, sign "
+            "the declaration and save the signed return to e-mail to the LGA.\n\n"
+            "Your workspace is backed up automatically once a day; File > Restore from backup "
+            "goes back to an earlier copy.",
+        )
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            f"<h3>{APP_NAME} {__version__}</h3>"
+            "<p>Registers, signed quarterly returns and their consolidation for the Local "
+            "Government Association's productivity programme.</p>" + ATTRIBUTIONS,
+        )
+
+    # ---- closing -----------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.setValue("mainWindow/geometry", self.saveGeometry())
+        if self.context is not None:
+            self.context.workspace.close()
+        super().closeEvent(event)
+
+
+class _UndoActions:
+    """Edit > Undo / Redo that follow whichever workspace's undo stack is current."""
+
+    def __init__(self, window: QMainWindow, menu) -> None:
+        self.window = window
+        self.menu = menu
+        self.undo: QAction | None = None
+        self.redo: QAction | None = None
+
+    def setStack(self, stack) -> None:
+        for action in (self.undo, self.redo):
+            if action is not None:
+                self.menu.removeAction(action)
+                action.deleteLater()
+        self.undo = stack.createUndoAction(self.window, "&Undo")
+        self.undo.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo.setObjectName("actionUndo")
+        self.redo = stack.createRedoAction(self.window, "&Redo")
+        self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
+        self.redo.setObjectName("actionRedo")
+        self.menu.addAction(self.undo)
+        self.menu.addAction(self.redo)
+        self.window.addAction(self.undo)
+        self.window.addAction(self.redo)

@@ -1,0 +1,61 @@
+"""House rule 1: the core never imports Qt."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "lga_desktop"
+# The one door from the core to the window: `lga-desktop` with no command opens it.
+ALLOWED = {("cli/__init__.py", "lga_desktop.ui.app")}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_nothing_outside_ui_imports_qt():
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        if "ui" in path.relative_to(PACKAGE).parts[:1]:
+            continue
+        rel = str(path.relative_to(PACKAGE))
+        bad = {
+            n
+            for n in _imports(path)
+            if (
+                n.split(".")[0] in {"PySide6", "PyQt5", "PyQt6", "shiboken6"}
+                or n.startswith("lga_desktop.ui")
+            )
+            and (rel, n) not in ALLOWED
+        }
+        if bad:
+            offenders.append(f"{rel}: {sorted(bad)}")
+    assert offenders == []
+
+
+def test_only_qt_py_imports_pyside6_inside_ui():
+    offenders = [
+        str(p.relative_to(PACKAGE))
+        for p in (PACKAGE / "ui").rglob("*.py")
+        if p.name != "qt.py" and any(n.startswith("PySide6") for n in _imports(p))
+    ]
+    assert offenders == []
+
+
+def test_the_core_loads_without_qt_or_reportlab():
+    code = (
+        "import sys, lga_desktop.cli, lga_desktop.workspace, lga_desktop.features;"
+        "from lga_desktop.features import features; features();"
+        "bad = [m for m in sys.modules if m.startswith(('PySide6', 'reportlab'))];"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -33,29 +33,32 @@ def _application():
 
 
 def build_main_window(ctx: SelfTestContext) -> str:
-    from lga_desktop.ui.context import AppContext
+    from lga_desktop.ui.main_window import MainWindow
     from lga_desktop.ui.pages import pages
-    from lga_desktop.ui.qt import QMainWindow, QStackedWidget
+    from lga_desktop.ui.qt import QSettings
     from lga_desktop.workspace import Workspace
 
     app = _application()
-    ws = Workspace.open(ctx.workspace_path)
+    # settings in the scratch folder: the self-test must not touch the officer's
+    # recent-workspace list or window position
+    settings = QSettings(str(ctx.folder / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(Workspace.open(ctx.workspace_path), settings)
     try:
-        context = AppContext(ws)
-        # TODO(lead): build lga_desktop.ui.main_window's window here once it lands
-        window = QMainWindow()
-        stack = QStackedWidget()
-        built = []
-        for key, _title, factory in pages():
-            stack.addWidget(factory(context))
-            built.append(key)
-        window.setCentralWidget(stack)
-        window.resize(1000, 700)
+        keys = [key for key, _title, _factory in pages()]
+        for key in keys:
+            window.page(key)  # builds the page on the self-test workspace
         picture = window.grab()
         expect(not picture.isNull(), "the window could not be painted")
-        window.deleteLater()
-        context.deleteLater()
-        app.processEvents()
+        title = window.windowTitle()
+        expect("Oxford City Council" in title, f"the window is titled {title!r}")
     finally:
-        ws.close()
-    return f"{app.platformName()}; {len(built)} pages built (a plain QMainWindow)"
+        window.close()  # closes the workspace too
+        window.deleteLater()
+        app.processEvents()
+    return f"Qt {_qt_version()} on {app.platformName()}; {len(keys)} pages built"
+
+
+def _qt_version() -> str:
+    from lga_desktop.ui.qt import qVersion
+
+    return qVersion()

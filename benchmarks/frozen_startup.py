@@ -43,7 +43,7 @@ def zipped_size(folder: Path, tmp: Path) -> int:
     target = tmp / "lga-desktop.zip"
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(folder.rglob("*")):
-            if path.is_file():
+            if path.is_file() and not path.is_symlink():
                 archive.write(path, path.relative_to(folder.parent))
     return target.stat().st_size
 
@@ -58,7 +58,11 @@ def main() -> None:
 
     size, count = folder_size(BUNDLE)
     largest = sorted(
-        ((p.stat().st_size, p.relative_to(BUNDLE)) for p in BUNDLE.rglob("*") if p.is_file()),
+        (
+            (p.stat().st_size, p.relative_to(BUNDLE))
+            for p in BUNDLE.rglob("*")
+            if p.is_file() and not p.is_symlink()
+        ),
         reverse=True,
     )[:5]
 
@@ -89,7 +93,9 @@ def main() -> None:
     for n, name in largest:
         print(f"{'  ' + str(name):<40} {n / MB:8.1f} MB")
     print(f"{'frozen start to window, first launch':<40} {first * 1000:8.0f} ms")
-    print(f"{'frozen start to window':<40} {f * 1000:8.0f} ms (median of {args.runs}, target < 2000)")
+    print(
+        f"{'frozen start to window':<40} {f * 1000:8.0f} ms (median of {args.runs}, target < 2000)"
+    )
     print(f"{'from source (python -m lga_desktop)':<40} {s * 1000:8.0f} ms (median of {args.runs})")
     print(f"{'frozen / source':<40} {f / s:8.2f} x")
 

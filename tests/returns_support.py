@@ -45,6 +45,7 @@ def small_document(private: Ed25519PrivateKey, **changes: Any) -> dict[str, Any]
         "signed_at": "2012-10-15T10:30:00+01:00",
         "declaration": {
             "statement": "I declare this return is accurate.",
+            "same_person": False,
             "preparer": {
                 "name": "Alex Morgan",
                 "role": "Finance Business Partner",
@@ -63,7 +64,7 @@ def small_document(private: Ed25519PrivateKey, **changes: Any) -> dict[str, Any]
             "public_key": pub,
             "fingerprint": keys.fingerprint(bytes.fromhex(pub)),
         },
-        "validation": {"findings": []},
+        "validation": {"errors": 0, "warnings": 0, "findings": []},
         "sections": [
             {
                 "key": "savings",
@@ -79,3 +80,90 @@ def small_document(private: Ed25519PrivateKey, **changes: Any) -> dict[str, Any]
 def sealed_return(private: Ed25519PrivateKey | None = None, **changes: Any) -> SealedReturn:
     private = private or fixed_key()
     return seal(canonical_bytes(small_document(private, **changes)), FAKE_PDF, private)
+
+
+# ---- a small test-only feature with its own real table ---------------------
+
+from datetime import date  # noqa: E402
+
+from lga_desktop.features import Feature  # noqa: E402
+from lga_desktop.validation import Finding, Severity  # noqa: E402
+
+
+def _grants_snapshot(ws, quarter) -> dict[str, Any]:
+    rows = ws.db.execute(
+        "SELECT id, title, paid_on, amount_pence, flagged FROM test_grants "
+        "WHERE paid_on BETWEEN ? AND ? ORDER BY paid_on, id",
+        [quarter.start.isoformat(), quarter.end.isoformat()],
+    ).fetchall()
+    return {
+        "grants": [
+            {"id": r[0], "title": r[1], "paid_on": r[2], "amount_pence": r[3]} for r in rows
+        ],
+        "total_pence": sum(r[3] for r in rows),
+        "count": len(rows),
+    }
+
+
+def _grants_validate(ws, quarter) -> list[Finding]:
+    found = []
+    for gid, title, amount, flagged in ws.db.execute(
+        "SELECT id, title, amount_pence, flagged FROM test_grants WHERE paid_on BETWEEN ? AND ?",
+        [quarter.start.isoformat(), quarter.end.isoformat()],
+    ).fetchall():
+        if amount < 0:
+            found.append(
+                Finding(
+                    Severity.ERROR,
+                    "grants",
+                    "grants.negative",
+                    f"Grant {title!r} has a negative amount.",
+                    record=str(gid),
+                    field="amount_pence",
+                )
+            )
+        if flagged:
+            found.append(
+                Finding(
+                    Severity.WARNING,
+                    "grants",
+                    "grants.flagged",
+                    f"Grant {title!r} was flagged for review.",
+                    record=str(gid),
+                )
+            )
+    return found
+
+
+GRANTS = Feature(
+    key="grants",
+    title="Test grants",
+    counted_tables={"Grants": "test_grants"},
+    snapshot=_grants_snapshot,
+    validate=_grants_validate,
+)
+
+
+def add_grants(ws, rows: list[tuple[str, str, int, bool]]) -> None:
+    """Create the test feature's table (if needed) and add (title, paid_on, pence, flagged) rows."""
+    with ws.atomic():
+        ws.db.execute(
+            "CREATE TABLE IF NOT EXISTS test_grants (id INTEGER PRIMARY KEY, title TEXT NOT NULL, "
+            "paid_on TEXT NOT NULL, amount_pence INTEGER NOT NULL, flagged INTEGER NOT NULL)"
+        )
+        ws.db.conn.executemany(
+            "INSERT INTO test_grants (title, paid_on, amount_pence, flagged) VALUES (?, ?, ?, ?)",
+            rows,
+        )
+
+
+@pytest.fixture
+def grants_feature(monkeypatch):
+    import lga_desktop.features
+
+    monkeypatch.setattr(lga_desktop.features, "features", lambda: (GRANTS,))
+    return GRANTS
+
+
+Q2 = "2012/13 Q2"
+AFTER_Q2 = date(2012, 10, 15)

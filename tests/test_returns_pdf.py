@@ -74,3 +74,16 @@ def test_key_card_is_one_page_with_the_fingerprint_in_groups():
     assert " ".join(groups[:4]) in page and " ".join(groups[4:]) in page
     assert "Oxford City Council (E07000178)" in page and pub in page
     assert "Alex Morgan" in page
+
+
+def test_reportlab_loads_only_when_a_pdf_is_made():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, lga_desktop.cli, lga_desktop.returns.sign, lga_desktop.returns.verify, "
+        "lga_desktop.returns.pdf; lga_desktop.cli.build_parser(); "
+        "print('reportlab' in sys.modules, 'PySide6' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

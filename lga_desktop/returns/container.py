@@ -229,7 +229,8 @@ def read_entries(data: bytes) -> list[tuple[str, bytes]]:
             ) as exc:
                 raise ContainerError(
                     "damaged",
-                    f"the entry {info.filename!r} is damaged or incomplete ({exc})",
+                    f"the entry {info.filename!r} is damaged: it was changed or corrupted on "
+                    f"the way ({exc})",
                 ) from None
             if len(content) != info.file_size:
                 raise ContainerError(

@@ -322,3 +322,13 @@ def test_central_directory_struct_layout():
     eocd = GOOD.file_bytes[-22:]
     sig, _, _, n, total, _, _, comment = struct.unpack("<IHHHHIIH", eocd)
     assert sig == 0x06054B50 and n == total == 5 and comment == 0
+
+
+def test_a_signed_return_with_a_duplicated_key_is_refused():
+    # two JSON libraries may keep different copies of a duplicated key: never accept one
+    private = fixed_key()
+    body = canonical_bytes(small_document(private))
+    doubled = body.replace(b'"version":1}', b'"version":1,"version":2}')
+    assert doubled != body
+    result = verify_bytes(seal(doubled, FAKE_PDF, private).file_bytes)
+    assert not result.valid and result.status == "tampered" and "canonical" in result.reason

@@ -18,7 +18,7 @@ from typing import Any
 
 from lga_desktop.errors import LgaError
 
-__all__ = ["CanonicalError", "canonical_bytes", "strict_loads"]
+__all__ = ["CanonicalError", "canonical_bytes", "strict_loads", "is_canonical"]
 
 MAX_SAFE_INTEGER = 2**53 - 1
 
@@ -60,6 +60,22 @@ def canonical_bytes(value: Any, *, where: str = "the return") -> bytes:
     ).encode("utf-8")
 
 
+def is_canonical(data: bytes, value: Any) -> bool:
+    """Whether ``data`` is exactly the canonical form of ``value``, as parsed from it.
+
+    For reading, where speed matters (a return can be megabytes): parsing with
+    :func:`strict_loads` has already refused floats and NaN, and a duplicated
+    key cannot survive the comparison, since the parsed value has one key fewer.
+    """
+    try:
+        text = json.dumps(
+            value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+        )
+    except ValueError:
+        return False
+    return text.encode("utf-8") == data
+
+
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
@@ -77,16 +93,18 @@ def _refuse_float(text: str) -> Any:
     raise ValueError(f"the number {text} is not a whole number")
 
 
-def strict_loads(data: bytes) -> Any:
+def strict_loads(data: bytes, *, allow_duplicates: bool = False) -> Any:
     """Parse JSON from a file someone else made: UTF-8 only, no duplicate keys, no floats.
 
     Raises ``ValueError`` (including ``UnicodeDecodeError`` and
     ``json.JSONDecodeError``) for anything else; callers turn it into words.
+    ``allow_duplicates`` skips the (slow) duplicate check for callers that go on
+    to insist on canonical form with :func:`is_canonical`, which catches them.
     """
     text = data.decode("utf-8")
     return json.loads(
         text,
-        object_pairs_hook=_no_duplicates,
+        object_pairs_hook=None if allow_duplicates else _no_duplicates,
         parse_constant=_refuse_constant,
         parse_float=_refuse_float,
     )

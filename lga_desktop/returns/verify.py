@@ -34,7 +34,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from lga_desktop.councils import council_by_gss
 from lga_desktop.errors import LgaError
 from lga_desktop.periods import PeriodError, parse_quarter
-from lga_desktop.returns.canonical import canonical_bytes, strict_loads
+from lga_desktop.returns.canonical import is_canonical, strict_loads
 from lga_desktop.returns.container import (
     MAX_FILE_BYTES,
     ContainerError,
@@ -118,7 +118,7 @@ class _Refused(Exception):
 
 def _load_json(data: bytes, what: str) -> dict[str, Any]:
     try:
-        value = strict_loads(data)
+        value = strict_loads(data, allow_duplicates=True)  # is_canonical catches them
     except ValueError as exc:
         raise _Refused("not-a-return", f"{what} is not readable JSON ({exc})") from None
     if not isinstance(value, dict):
@@ -140,11 +140,7 @@ def _hex(value: Any, nbytes: int, what: str) -> bytes:
 
 
 def _require_canonical(data: bytes, value: Any, part: str) -> None:
-    try:
-        same = canonical_bytes(value) == data
-    except LgaError:
-        same = False
-    if not same:
+    if not is_canonical(data, value):
         raise _Refused(
             "tampered",
             f"{part} has been re-written since it was signed (it is not in canonical form)",

@@ -244,3 +244,28 @@ def test_a_return_with_no_registers_still_signs(workspace, tmp_path, monkeypatch
     assert [w.code for w in draft.warnings] == ["return.no_registers"]
     signed = sign(workspace, tmp_path, draft, {draft.warnings[0].key: "Registers not kept yet."})
     assert verify_file(signed.path).valid
+
+
+def test_returns_signed_with_a_rotated_key_stay_verifiable(ready, tmp_path):
+    draft = assemble(ready, Q2, today=AFTER_Q2)
+    old = sign(ready, tmp_path, draft, {draft.warnings[0].key: "ok"})
+    keys.rotate_key(ready, PASSPHRASE, "the next passphrase")
+    trusted = TrustedKeys.from_keys("E07000178", keys.all_keys(ready))
+    result = verify_file(old.path, trusted=trusted)
+    assert result.valid and result.trust == "trusted"
+    assert result.key_fingerprint != keys.current_key(ready).fingerprint
+    # and the new key signs the correction
+    again = assemble(ready, Q2, today=AFTER_Q2)
+    new = sign(
+        ready,
+        tmp_path,
+        again,
+        again.notes,
+        passphrase="the next passphrase",
+        out=tmp_path / "v2.lgareturn",
+        correction_reason="Re-signed after rotation.",
+    )
+    assert (
+        verify_file(new.path, trusted=trusted).key_fingerprint
+        == keys.current_key(ready).fingerprint
+    )

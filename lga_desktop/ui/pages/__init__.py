@@ -35,6 +35,7 @@ def placeholder(title: str, text: str) -> Callable[[AppContext], QWidget]:
 
 def pages() -> list[tuple[str, str, Callable[[AppContext], QWidget]]]:
     from lga_desktop.ui.pages.dashboard import DashboardPage
+    from lga_desktop.ui.pages.returns import ReturnsPage
 
     not_yet = (
         "This part of lga-desktop has not been built yet. It will arrive in a coming "
@@ -46,5 +47,5 @@ def pages() -> list[tuple[str, str, Callable[[AppContext], QWidget]]]:
         ("procurement", "Procurement", placeholder("Procurement", not_yet)),
         ("experts", "Expert support", placeholder("Productivity expert support", not_yet)),
         ("savings", "Savings", placeholder("Realised savings", not_yet)),
-        ("returns", "Returns", placeholder("Quarterly returns", not_yet)),
+        ("returns", "Returns", ReturnsPage),
     ]

@@ -1,0 +1,366 @@
+"""The Returns page: the signing key, the history of signed returns, new and opened returns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from lga_desktop.returns.history import ReturnRecord, file_bytes, history, superseded_hashes
+from lga_desktop.returns.keys import (
+    SigningKey,
+    all_keys,
+    change_passphrase,
+    create_key,
+    current_key,
+    rotate_key,
+)
+from lga_desktop.returns.trust import KEY_CARD_SUFFIX, TrustedKeys, key_card_for, write_key_card
+from lga_desktop.returns.verify import Verification, verify_file
+from lga_desktop.ui.context import AppContext
+from lga_desktop.ui.pages.returns_dialogs import (
+    NewReturnWizard,
+    PassphraseDialog,
+    VerificationDialog,
+)
+from lga_desktop.ui.qt import (
+    QAbstractItemView,
+    QAbstractTableModel,
+    QDialog,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPushButton,
+    Qt,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from lga_desktop.ui.tasks import run_task
+
+__all__ = ["ReturnsPage", "ReturnsHistoryModel"]
+
+_ROOT = QModelIndex()
+
+
+class ReturnsHistoryModel(QAbstractTableModel):
+    COLUMNS = ("Quarter", "Version", "Signed", "Signed by", "Return hash", "Status")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.records: list[ReturnRecord] = []
+        self.superseded: set[str] = set()
+
+    def load(self, records: list[ReturnRecord], superseded: set[str]) -> None:
+        self.beginResetModel()
+        self.records, self.superseded = records, superseded
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.records)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.COLUMNS[section]
+        return None
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid():
+            return None
+        r = self.records[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                r.period,
+                str(r.version),
+                r.signed_at.replace("T", " ")[:16],
+                f"{r.signer_name}, {r.signer_role}",
+                r.short_hash + "…",
+                "Superseded" if r.return_hash in self.superseded else "Current",
+            )[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 4:
+            return r.return_hash
+        return None
+
+    def record(self, row: int) -> ReturnRecord:
+        return self.records[row]
+
+
+class ReturnsPage(QWidget):
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.setObjectName("returnsPage")
+        self.context = context
+        self.last_result: Verification | None = None
+        self.last_wizard: NewReturnWizard | None = None
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<h2>Quarterly returns</h2>"))
+
+        key_box = QGroupBox("Signing key")
+        key_layout = QVBoxLayout(key_box)
+        self.key_label = QLabel()
+        self.key_label.setWordWrap(True)
+        self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        key_layout.addWidget(self.key_label)
+        buttons = QHBoxLayout()
+        self.create_key_button = QPushButton("Create signing key…")
+        self.export_key_button = QPushButton("Export key card…")
+        self.change_button = QPushButton("Change passphrase…")
+        self.rotate_button = QPushButton("Rotate key…")
+        for button, slot in (
+            (self.create_key_button, self.create_key),
+            (self.export_key_button, self.export_key_card),
+            (self.change_button, self.change_passphrase),
+            (self.rotate_button, self.rotate_key),
+        ):
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        key_layout.addLayout(buttons)
+        layout.addWidget(key_box)
+
+        actions = QHBoxLayout()
+        self.new_button = QPushButton("New return…")
+        self.new_button.clicked.connect(self.new_return)
+        self.open_button = QPushButton("Open return…")
+        self.open_button.setToolTip("Check a return file: intact, who signed it, with which key")
+        self.open_button.clicked.connect(self.open_return)
+        self.copy_button = QPushButton("Save a copy…")
+        self.copy_button.setToolTip("Save the selected return's file again, exactly as signed")
+        self.copy_button.clicked.connect(self.save_copy)
+        for b in (self.new_button, self.open_button, self.copy_button):
+            actions.addWidget(b)
+        actions.addStretch(1)
+        layout.addLayout(actions)
+
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.status)
+
+        self.model = ReturnsHistoryModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().hide()
+        layout.addWidget(self.table, 1)
+        self.empty = QLabel("No return has been signed in this workspace yet.")
+        layout.addWidget(self.empty)
+
+        context.changed.connect(self._changed)
+        self.refresh()
+
+    # ---- state ---------------------------------------------------------------
+
+    @property
+    def ws(self):
+        return self.context.workspace
+
+    def _changed(self, what: frozenset) -> None:
+        if "*" in what or "returns" in what:
+            self.refresh()
+
+    def refresh(self) -> None:
+        key = current_key(self.ws)
+        if key is None:
+            self.key_label.setText(
+                "This workspace has no signing key yet. Create one before signing the first "
+                "return; you will choose a passphrase that only the signing officers know."
+            )
+        else:
+            older = len(all_keys(self.ws)) - 1
+            extra = f" It replaced {older} earlier key(s)." if older else ""
+            self.key_label.setText(
+                f"Fingerprint: <b><tt style='font-size:14pt'>{key.fingerprint}</tt></b><br>"
+                f"Created {key.created_at[:10]}{' by ' + key.created_by if key.created_by else ''}."
+                f"{extra} Read the fingerprint to the LGA when they ring to confirm your key."
+            )
+        has_key = key is not None
+        self.create_key_button.setVisible(not has_key)
+        for b in (self.export_key_button, self.change_button, self.rotate_button):
+            b.setVisible(has_key)
+        self.new_button.setEnabled(has_key)
+        self.new_button.setToolTip("" if has_key else "Create a signing key first")
+        records = history(self.ws)
+        self.model.load(records, superseded_hashes(self.ws))
+        self.empty.setVisible(not records)
+        self.copy_button.setEnabled(bool(records))
+
+    def say(self, text: str) -> None:
+        self.status.setText(text)
+
+    # ---- file choosers (tests replace these) ----------------------------------
+
+    def ask_open_path(self) -> str:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, "Open a return", str(Path.home()), "Returns (*.lgareturn);;All files (*)"
+        )
+        return chosen
+
+    def ask_save_path(self, title: str, suggested: str, filter_: str) -> str:
+        chosen, _ = QFileDialog.getSaveFileName(self, title, str(Path.home() / suggested), filter_)
+        return chosen
+
+    def ask_passphrases(
+        self, title: str, *, current: bool, new: bool, intro: str = ""
+    ) -> PassphraseDialog | None:
+        dialog = PassphraseDialog(self, title, current=current, new=new, intro=intro)
+        return dialog if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    # ---- keys -------------------------------------------------------------------
+
+    def _key_task(self, title: str, fn, done_text) -> None:
+        ws = self.ws
+
+        def work(progress) -> SigningKey:
+            own = ws.reopen()
+            try:
+                return fn(own)
+            finally:
+                own.close()
+
+        def done(key: SigningKey) -> None:
+            self.context.notify("returns")
+            self.say(done_text(key))
+
+        run_task(self, title, work, done, cancellable=False)
+
+    def create_key(self) -> None:
+        answer = self.ask_passphrases(
+            "Create signing key",
+            current=False,
+            new=True,
+            intro="Choose a passphrase for the council's signing key: at least 10 characters, "
+            "known only to the officers who sign returns. It cannot be recovered if forgotten.",
+        )
+        if answer is None:
+            return
+        passphrase = answer.new
+        self._key_task(
+            "Creating the signing key",
+            lambda ws: create_key(ws, passphrase),
+            lambda key: (
+                f"Signing key created. Fingerprint {key.fingerprint}. Export the key "
+                "card and send it to the LGA."
+            ),
+        )
+
+    def change_passphrase(self) -> None:
+        answer = self.ask_passphrases("Change passphrase", current=True, new=True)
+        if answer is None:
+            return
+        old, new = answer.current, answer.new
+        self._key_task(
+            "Changing the passphrase",
+            lambda ws: change_passphrase(ws, old, new),
+            lambda key: "Passphrase changed. The key and its fingerprint are the same.",
+        )
+
+    def rotate_key(self) -> None:
+        answer = self.ask_passphrases(
+            "Rotate signing key",
+            current=True,
+            new=True,
+            intro="A new key replaces the current one, which vouches for it and is then "
+            "retired. Returns already signed stay valid. Send the new key card to the LGA.",
+        )
+        if answer is None:
+            return
+        old, new = answer.current, answer.new
+        self._key_task(
+            "Rotating the signing key",
+            lambda ws: rotate_key(ws, old, new),
+            lambda key: f"New signing key {key.fingerprint}. Export its key card for the LGA.",
+        )
+
+    def export_key_card(self) -> None:
+        key = current_key(self.ws)
+        if key is None:
+            return
+        council = self.ws.council
+        chosen = self.ask_save_path(
+            "Export key card",
+            f"{council.name} signing key{KEY_CARD_SUFFIX}",
+            f"Key cards (*{KEY_CARD_SUFFIX})",
+        )
+        if not chosen:
+            return
+        path = Path(chosen)
+        if path.suffix != KEY_CARD_SUFFIX:
+            path = path.with_name(path.name + KEY_CARD_SUFFIX)
+        card = key_card_for(council.gss, key)
+        pdf_path = path.with_name(f"{path.stem} (printable).pdf")
+
+        def work(progress) -> None:
+            from lga_desktop.returns.pdf import key_card_pdf
+
+            write_key_card(card, path)
+            pdf_path.write_bytes(key_card_pdf(card.to_json()))
+
+        run_task(
+            self,
+            "Exporting the key card",
+            work,
+            lambda _: self.say(
+                f"Key card saved: {path.name} and {pdf_path.name}. Send both to the LGA."
+            ),
+        )
+
+    # ---- returns ----------------------------------------------------------------
+
+    def new_return(self) -> None:
+        wizard = NewReturnWizard(self.context, self)
+        self.last_wizard = wizard
+        if wizard.exec() == QDialog.DialogCode.Accepted and wizard.signed:
+            self.report_signed(wizard)
+
+    def report_signed(self, wizard: NewReturnWizard) -> None:
+        s = wizard.signed
+        self.say(
+            f"Signed version {s.record.version} of the {s.record.period} return and saved it "
+            f"as {s.path}. Return hash {s.return_hash}."
+        )
+
+    def open_return(self) -> None:
+        path = self.ask_open_path()
+        if path:
+            self.check_file(Path(path))
+
+    def check_file(self, path: Path) -> None:
+        trusted = TrustedKeys.from_keys(self.ws.council.gss, all_keys(self.ws))
+
+        def done(result: Verification) -> None:
+            self.last_result = result
+            dialog = VerificationDialog(self, result)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.show()
+            self.last_dialog = dialog
+
+        run_task(
+            self, "Checking the return", lambda progress: verify_file(path, trusted=trusted), done
+        )
+
+    def save_copy(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            self.say("Choose a return in the list first.")
+            return
+        record = self.model.record(rows[0].row())
+        chosen = self.ask_save_path("Save a copy", record.file_name, "Returns (*.lgareturn)")
+        if chosen:
+            Path(chosen).write_bytes(file_bytes(self.ws, record))
+            self.say(
+                f"Saved a copy of the {record.period} return, version {record.version}, as {chosen}."
+            )

@@ -1,0 +1,89 @@
+"""The printed return and key card, read back with pypdf."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+from returns_support import fixed_key, small_document
+
+from lga_desktop.returns.keys import SigningKey, fingerprint, public_key_hex
+from lga_desktop.returns.pdf import format_value, humanise, key_card_pdf, return_pdf, when
+from lga_desktop.returns.trust import key_card_for
+
+HASH = "ab" * 32
+
+
+def text_of(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_values_are_printed_as_an_officer_reads_them():
+    assert humanise("sme_share_pence") == "SME share"
+    assert format_value("realised_pence", 123456) == "£1,234.56"
+    assert format_value("lines", 150000) == "150,000"
+    assert format_value("local", True) == "Yes" and format_value("x", None) == "—"
+    assert when("2012-10-15T10:30:00+01:00") == "15 October 2012 at 10:30 (UTC+01:00)"
+
+
+def test_a_long_list_is_cut_with_a_note_and_every_page_is_numbered():
+    private = fixed_key()
+    rows = [{"ref": f"R{i}", "amount_pence": i * 100} for i in range(450)]
+    doc = small_document(private, sections=[{"key": "big", "title": "Big", "data": {"rows": rows}}])
+    pages = text_of(return_pdf(doc, HASH))
+    assert len(pages) > 2
+    joined = "\n".join(pages)
+    assert "the first 200 of 450 rows are printed" in joined
+    assert "R199" in joined and "R200" not in joined
+    for i, page in enumerate(pages, start=1):
+        assert f"Page {i} of {len(pages)}" in page and HASH[:32] in page
+
+
+def test_the_same_return_prints_to_the_same_bytes():
+    doc = small_document(fixed_key())
+    assert return_pdf(doc, HASH) == return_pdf(doc, HASH)
+
+
+def test_same_person_and_correction_are_printed():
+    doc = small_document(
+        fixed_key(),
+        version=2,
+        supersedes={"version": 1, "return_hash": "cd" * 32, "reason": "Adds a late invoice."},
+    )
+    doc["declaration"]["same_person"] = True
+    joined = "\n".join(text_of(return_pdf(doc, HASH)))
+    assert "Adds a late invoice." in joined and "cdcdcdcd" in joined
+    assert "the same person prepared and signed" in joined
+
+
+def test_key_card_is_one_page_with_the_fingerprint_in_groups():
+    pub = public_key_hex(fixed_key())
+    key = SigningKey(
+        fingerprint(bytes.fromhex(pub)),
+        pub,
+        "2012-09-03T09:00:00+01:00",
+        "Alex Morgan",
+        None,
+        None,
+        None,
+        True,
+    )
+    card = key_card_for("E07000178", key).to_json()
+    (page,) = text_of(key_card_pdf(card))
+    groups = key.fingerprint.split()
+    assert " ".join(groups[:4]) in page and " ".join(groups[4:]) in page
+    assert "Oxford City Council (E07000178)" in page and pub in page
+    assert "Alex Morgan" in page
+
+
+def test_reportlab_loads_only_when_a_pdf_is_made():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, lga_desktop.cli, lga_desktop.returns.sign, lga_desktop.returns.verify, "
+        "lga_desktop.returns.pdf; lga_desktop.cli.build_parser(); "
+        "print('reportlab' in sys.modules, 'PySide6' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

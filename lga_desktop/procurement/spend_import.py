@@ -331,6 +331,7 @@ def _write(
         )
     )
     read_date = DateReader()
+    dates = read_date.cache  # a year has a few hundred dates: look them up, don't parse
     suppliers: dict[str, int] = {}  # name as written -> supplier id
     supplier_ids = dict(conn.execute("SELECT name_key, id FROM supplier").fetchall())
     redacted_ids = {
@@ -352,7 +353,6 @@ def _write(
     sums: dict[tuple[str, int, int], list[int]] | None = {}
     batch: list[tuple] = []
     read = blank = redacted = 0
-    first_date = last_date = None
 
     def hand_over() -> None:
         # new suppliers and categories go first: the lines refer to them
@@ -396,7 +396,8 @@ def _write(
                 if amount_cell in ("", None) and not str(name).strip():
                     raise CellError("not a spend line: it has no date, amount or supplier")
                 raise CellError("no date")
-            iso, quarter = read_date(date_cell)
+            known = dates.get(date_cell)
+            iso, quarter = known if known is not None else read_date(date_cell)
             # the common case inline: plain pounds and pence, "1054.11" or "-0.01"
             whole, _, frac = amount_cell.partition(".") if text_cells else ("", "", "")
             if len(frac) == 2 and frac.isdigit() and whole.lstrip("-").isdigit():
@@ -409,10 +410,6 @@ def _write(
         except ValueError:  # a digit int() does not read (e.g. superscript)
             refused.append((line, f"{amount_cell!r} is not an amount"))
             continue
-        if first_date is None or iso < first_date:
-            first_date = iso
-        if last_date is None or iso > last_date:
-            last_date = iso
         sid = suppliers.get(name)
         if sid is None:
             clean = name.strip()
@@ -482,7 +479,9 @@ def _write(
     report.duplicates = accepted - imported
     report.total_pence = total
     report.redacted_lines = redacted
-    report.first_date, report.last_date = first_date, last_date
+    read_dates = [iso for iso, _ in dates.values()]
+    if read_dates:
+        report.first_date, report.last_date = min(read_dates), max(read_dates)
     if imported == accepted and sums is not None:
         # nothing was skipped, so the sums gathered while reading are exact
         conn.executemany(

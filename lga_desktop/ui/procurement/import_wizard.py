@@ -21,7 +21,7 @@ from lga_desktop.procurement.spend_import import (
     import_spend,
     read_header,
 )
-from lga_desktop.progress import Progress
+from lga_desktop.progress import Cancelled, Progress
 from lga_desktop.ui.context import AppContext
 from lga_desktop.ui.qt import (
     QCheckBox,
@@ -77,11 +77,9 @@ def import_files(
                     results.append(
                         import_spend(ws, path, columns=columns, strict=strict, progress=inner)
                     )
+                except Cancelled:
+                    raise  # every file rolls back
                 except LgaError as exc:
-                    from lga_desktop.progress import Cancelled
-
-                    if isinstance(exc, Cancelled):
-                        raise
                     results.append((path.name, str(exc)))
     finally:
         ws.close()

@@ -223,11 +223,12 @@ def test_bulk_flagging_with_undo(qtbot, context):
     assert context.workspace.db.execute("SELECT COUNT(*) FROM supplier WHERE sme = 1").fetchone() == (3,)
 
 
-def test_supplier_model_passes_qt_model_tester(qtmodeltester, context):
+def test_supplier_model_passes_qt_model_tester(qtbot, qtmodeltester, context):
     from lga_desktop.ui.procurement.suppliers_page import SuppliersTab
 
     import_spend(context.workspace, F2016)
     tab = SuppliersTab(context)
+    qtbot.addWidget(tab)
     qtmodeltester.check(tab.model, force_py=True)
 
 

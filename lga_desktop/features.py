@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Feature", "features", "FEATURE_MODULES"]
 
-FEATURE_MODULES: tuple[str, ...] = ()
+FEATURE_MODULES: tuple[str, ...] = (
+    "lga_desktop.procurement.feature",
+)
 
 
 @dataclass(frozen=True)

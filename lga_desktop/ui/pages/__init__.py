@@ -36,6 +36,7 @@ def placeholder(title: str, text: str) -> Callable[[AppContext], QWidget]:
 def pages() -> list[tuple[str, str, Callable[[AppContext], QWidget]]]:
     from lga_desktop.ui.pages.dashboard import DashboardPage
     from lga_desktop.ui.pages.returns import ReturnsPage
+    from lga_desktop.ui.procurement.page import ProcurementPage
 
     not_yet = (
         "This part of lga-desktop has not been built yet. It will arrive in a coming "
@@ -44,7 +45,7 @@ def pages() -> list[tuple[str, str, Callable[[AppContext], QWidget]]]:
     return [
         ("dashboard", "Dashboard", DashboardPage),
         ("cap", "CAP plan", placeholder("Capital & Assets Pathfinder plan", not_yet)),
-        ("procurement", "Procurement", placeholder("Procurement", not_yet)),
+        ("procurement", "Procurement", ProcurementPage),
         ("experts", "Expert support", placeholder("Productivity expert support", not_yet)),
         ("savings", "Savings", placeholder("Realised savings", not_yet)),
         ("returns", "Returns", ReturnsPage),

@@ -1,0 +1,198 @@
+"""Procurement commands: import spend files, export and import the supplier list, summarise."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from lga_desktop.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, fail, print_json
+from lga_desktop.errors import LgaError, NotValidError, UsageError
+from lga_desktop.money import format_money
+from lga_desktop.procurement.headers import FIELD_LABELS
+from lga_desktop.workspace import Workspace
+
+
+def _field_map(text: str) -> tuple[str, str]:
+    field, sep, header = text.partition("=")
+    if not sep or field.strip() not in FIELD_LABELS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: write FIELD=COLUMN with FIELD one of {', '.join(FIELD_LABELS)}"
+        )
+    return field.strip(), header.strip().strip('"')
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "import-spend",
+        help="import 'spend over £500' files (CSV or XLSX) into a workspace",
+        description=(
+            "Import one or more 'spend over £500' transparency files. Each file is imported "
+            "all or nothing; lines already in the workspace (same transaction reference and "
+            "amount) are skipped and counted; rows that cannot be read are reported with their "
+            "line number. Exit 0 when every file imported, 1 when --strict refused a file, "
+            "2 when a file could not be read or its columns need mapping."
+        ),
+    )
+    p.add_argument("workspace", type=Path, metavar="WORKSPACE", help="the workspace file")
+    p.add_argument("files", type=Path, nargs="+", metavar="FILE", help="spend files to import")
+    p.add_argument(
+        "--map",
+        dest="columns",
+        action="append",
+        type=_field_map,
+        default=[],
+        metavar="FIELD=COLUMN",
+        help=(
+            "say which column holds a field when it is not recognised, e.g. "
+            f'--map date="When paid" (fields: {", ".join(FIELD_LABELS)}); remembered for '
+            "later files with the same headers; COLUMN '-' leaves the field unread"
+        ),
+    )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse a whole file when any of its rows cannot be read (default: import the rest)",
+    )
+    p.add_argument(
+        "--no-remember",
+        action="store_true",
+        help="do not remember the --map choices for later files",
+    )
+    p.add_argument("--json", action="store_true", help="print the import reports as JSON")
+    p.set_defaults(handler=cmd_import_spend)
+
+    p = sub.add_parser(
+        "export-suppliers",
+        help="write the supplier list with its SME, VCSE and local flags to CSV",
+        description="Write every supplier with its flags, lines and spend to a CSV file.",
+    )
+    p.add_argument("workspace", type=Path, metavar="WORKSPACE", help="the workspace file")
+    p.add_argument("file", type=Path, metavar="FILE", help="the CSV file to write")
+    p.add_argument("--json", action="store_true", help="print what was written as JSON")
+    p.set_defaults(handler=cmd_export_suppliers)
+
+    p = sub.add_parser(
+        "import-suppliers",
+        help="apply a supplier list's SME, VCSE and local flags to a workspace",
+        description=(
+            "Apply the flags of a supplier list (as export-suppliers writes it) to this "
+            "workspace, matching suppliers by name; suppliers not yet seen are added so their "
+            "flags apply when their spend arrives. All or nothing."
+        ),
+    )
+    p.add_argument("workspace", type=Path, metavar="WORKSPACE", help="the workspace file")
+    p.add_argument("file", type=Path, metavar="FILE", help="the supplier list (CSV or XLSX)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(handler=cmd_import_suppliers)
+
+    p = sub.add_parser(
+        "spend-summary",
+        help="spend by category by quarter, and the SME and VCSE share",
+        description="Print spend by big-spend category by quarter and the SME/VCSE share "
+        "against the 25% aspiration, by quarter and by financial year.",
+    )
+    p.add_argument("workspace", type=Path, metavar="WORKSPACE", help="the workspace file")
+    p.add_argument("--json", action="store_true", help="print as JSON (money in pence)")
+    p.set_defaults(handler=cmd_spend_summary)
+
+
+def cmd_import_spend(args: argparse.Namespace) -> int:
+    from lga_desktop.procurement.spend_import import import_spend
+
+    columns = dict(args.columns) or None
+    results: list[dict] = []
+    code = EXIT_OK
+    with Workspace.open(args.workspace) as ws:
+        for path in args.files:
+            try:
+                report = import_spend(
+                    ws, path, columns=columns, remember=not args.no_remember, strict=args.strict
+                )
+            except NotValidError as exc:
+                code = max(code, EXIT_INVALID)
+                results.append({"file": path.name, "error": str(exc)})
+                if not args.json:
+                    fail(str(exc))
+                continue
+            except LgaError as exc:
+                code = EXIT_USAGE
+                results.append({"file": path.name, "error": str(exc)})
+                if not args.json:
+                    fail(str(exc))
+                continue
+            results.append(report.as_dict())
+            if not args.json:
+                print(report.summary())
+                for warning in report.warnings:
+                    print(f"  note: {warning}")
+                for line, reason in report.refused[:20]:
+                    print(f"  line {line}: {reason}")
+                if len(report.refused) > 20:
+                    print(f"  ... and {len(report.refused) - 20:,} more refused rows (see --json)")
+    if args.json:
+        print_json(results)
+    return code
+
+
+def cmd_export_suppliers(args: argparse.Namespace) -> int:
+    from lga_desktop.procurement.suppliers import export_suppliers
+
+    with Workspace.open(args.workspace) as ws:
+        n = export_suppliers(ws, args.file)
+    if args.json:
+        print_json({"file": str(args.file), "suppliers": n})
+    else:
+        print(f"Wrote {n:,} suppliers to {args.file}")
+    return EXIT_OK
+
+
+def cmd_import_suppliers(args: argparse.Namespace) -> int:
+    from lga_desktop.procurement.suppliers import import_suppliers
+
+    with Workspace.open(args.workspace) as ws:
+        report = import_suppliers(ws, args.file)
+    if args.json:
+        print_json(report.as_dict())
+    else:
+        print(
+            f"Applied {args.file.name}: {report.matched:,} suppliers updated, "
+            f"{report.created:,} added"
+        )
+    return EXIT_OK
+
+
+def cmd_spend_summary(args: argparse.Namespace) -> int:
+    from lga_desktop.procurement import derived
+
+    with Workspace.open(args.workspace) as ws:
+        by_category = derived.spend_by_category(ws)
+        quarters = derived.shares_by_quarter(ws)
+        years = derived.shares_by_year(ws)
+    if args.json:
+        print_json(
+            {
+                "spend_by_category": [
+                    {"quarter": q, "category": c, "name": n, "pence": p, "lines": lines}
+                    for q, c, n, p, lines in by_category
+                ],
+                "shares_by_quarter": [s.as_dict() for s in quarters],
+                "shares_by_year": [s.as_dict() for s in years],
+                "sme_aspiration_percent": str(derived.SME_ASPIRATION),
+            }
+        )
+        return EXIT_OK
+    if not quarters:
+        raise UsageError(f"{args.workspace.name} holds no spend yet; import a spend file first")
+    print(f"{'Period':<14}{'Spend':>18}{'SME':>8}{'VCSE':>8}  (aspiration 25% SME)")
+    for s in [*quarters, *years]:
+        sme = f"{s.sme_percent}%" if s.sme_percent is not None else "-"
+        vcse = f"{s.vcse_percent}%" if s.vcse_percent is not None else "-"
+        print(f"{s.period:<14}{format_money(s.total_pence):>18}{sme:>8}{vcse:>8}")
+    print()
+    current = None
+    for q, _code, name, pence, lines in by_category:
+        if q != current:
+            current = q
+            print(next(s.period for s in quarters if s.key == q))
+        print(f"  {name:<28}{format_money(pence):>18}{lines:>8,} lines")
+    return EXIT_OK

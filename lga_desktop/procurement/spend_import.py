@@ -1,0 +1,555 @@
+"""Importing a council's "spend over £500" file: streamed, exact, all or nothing.
+
+:func:`import_spend` reads a CSV or XLSX file row by row, recognises its
+columns (:mod:`.headers`), reads each date and amount exactly (:mod:`.reading`),
+files each line under its supplier and source category, skips lines already in
+the workspace (same transaction reference and amount) and writes everything in
+one transaction: cancelled or failed, the workspace is as it was. The
+:class:`ImportReport` says what happened to every row: read, imported,
+duplicate, refused (with its line number and reason), and the total imported
+to the penny.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from operator import itemgetter
+from pathlib import Path
+from typing import Any
+
+from lga_desktop.db.m0003_procurement import SECONDARY_INDEXES
+from lga_desktop.errors import NotValidError, UsageError
+from lga_desktop.money import format_money
+from lga_desktop.procurement.category_mapping import resolve, rules
+from lga_desktop.procurement.headers import (
+    FIELD_LABELS,
+    ColumnMapping,
+    header_signature,
+    looks_like_header,
+    recognise,
+)
+from lga_desktop.procurement.reading import CellError, DateReader, open_rows, read_amount
+from lga_desktop.procurement.suppliers import is_redacted, supplier_key
+from lga_desktop.progress import NO_PROGRESS, Progress
+from lga_desktop.workspace import Workspace
+
+__all__ = [
+    "ImportReport",
+    "ColumnMappingNeeded",
+    "import_spend",
+    "read_header",
+    "remove_import",
+    "remember_mapping",
+]
+
+BATCH = 5000
+MAX_GROUPS = 100_000  # (quarter, category, supplier) sums kept while reading
+HEADER_SEARCH_ROWS = 20
+_SECONDARY_NAMES = [s.split()[2] for s in SECONDARY_INDEXES]
+
+_INSERT = (
+    "INSERT INTO spend_line (import_id, line_no, spend_date, quarter, amount_pence, reference, "
+    "supplier_id, supplier_name, supplier_ref, source_category_id, service_area, body_name, "
+    "cap_rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+)
+_CAP_REV = {
+    "revenue": "revenue", "rev": "revenue", "r": "revenue",
+    "capital": "capital", "cap": "capital", "c": "capital",
+}
+
+
+class ColumnMappingNeeded(UsageError):
+    """The file's columns could not all be recognised; the officer must say which is which."""
+
+    def __init__(self, file_name: str, proposal: ColumnMapping) -> None:
+        self.file_name = file_name
+        self.proposal = proposal
+        missing = " and ".join(FIELD_LABELS[f].lower() for f in proposal.missing)
+        columns = ", ".join(repr(h) for h in proposal.headers if str(h).strip())
+        super().__init__(
+            f"{file_name}: lga-desktop could not tell which column holds the {missing} "
+            f"(its columns are {columns}); map them in the import window, or run again "
+            f'with --map, e.g. --map date="When paid"'
+        )
+
+
+@dataclass
+class ImportReport:
+    """What happened to every row of one file."""
+
+    file: str
+    encoding: str = ""
+    header_line: int = 0
+    rows_read: int = 0
+    imported: int = 0
+    duplicates: int = 0
+    blank: int = 0
+    refused: list[tuple[int, str]] = field(default_factory=list)
+    total_pence: int = 0
+    import_id: int | None = None
+    columns: dict[str, str] = field(default_factory=dict)  # field -> header
+    unread_columns: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    redacted_lines: int = 0
+    first_date: str | None = None
+    last_date: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["refused"] = [{"line": n, "reason": r} for n, r in self.refused]
+        data["total"] = format_money(self.total_pence)
+        return data
+
+    def summary(self) -> str:
+        """One paragraph for the officer (and the CLI)."""
+        parts = [
+            f"{self.file}: {self.rows_read:,} rows read, {self.imported:,} imported "
+            f"({format_money(self.total_pence)})",
+        ]
+        if self.duplicates:
+            parts.append(f"{self.duplicates:,} already in the workspace and skipped")
+        if self.refused:
+            parts.append(f"{len(self.refused):,} refused")
+        if self.redacted_lines:
+            parts.append(f"{self.redacted_lines:,} with the supplier's name redacted")
+        return "; ".join(parts) + "."
+
+
+# ---- the header ----------------------------------------------------------------
+
+
+def _is_blank(cells: list) -> bool:
+    return not any(str(c).strip() for c in cells)
+
+
+def _find_header(rows: Iterator[tuple[int, list]]) -> tuple[int, list[str], Iterator]:
+    """The header row (title rows above it are skipped) and the rows after it."""
+    peeked: list[tuple[int, list]] = []
+    for line, cells in rows:
+        if _is_blank(cells):
+            continue
+        peeked.append((line, cells))
+        if looks_like_header(cells):
+            return line, [str(c).strip() for c in cells], rows
+        if len(peeked) >= HEADER_SEARCH_ROWS:
+            break
+    if not peeked:
+        raise UsageError("the file has no rows")
+    # nothing looks like a header: the first row is one the officer must map
+    line, cells = peeked[0]
+    return line, [str(c).strip() for c in cells], itertools.chain(peeked[1:], rows)
+
+
+def read_header(path: Path | str, ws: Workspace | None = None) -> ColumnMapping:
+    """The file's header row and the mapping lga-desktop would use (for the mapping step)."""
+    path = Path(path)
+    source = open_rows(path)
+    try:
+        _, headers, _ = _find_header(source.rows)
+    finally:
+        source.close()
+    return _choose_mapping(ws, headers, None)
+
+
+def _choose_mapping(
+    ws: Workspace | None, headers: list[str], given: dict[str, str] | None
+) -> ColumnMapping:
+    mapping = None
+    if ws is not None:
+        row = ws.db.execute(
+            "SELECT mapping FROM spend_column_mapping WHERE signature = ?",
+            [header_signature(headers)],
+        ).fetchone()
+        if row:
+            try:
+                mapping = ColumnMapping.from_headers(headers, json.loads(row[0]))
+                mapping.remembered = True
+            except (KeyError, ValueError):
+                mapping = None
+    if mapping is None:
+        mapping = recognise(headers)
+    if given:
+        for fld, header in given.items():
+            if fld not in FIELD_LABELS:
+                raise UsageError(
+                    f"{fld!r} is not a spend-file field; use one of {', '.join(FIELD_LABELS)}"
+                )
+            if not header or header == "-":
+                mapping.columns.pop(fld, None)
+                continue
+            try:
+                mapping.columns[fld] = ColumnMapping.from_headers(headers, {fld: header}).columns[
+                    fld
+                ]
+            except (KeyError, ValueError):
+                raise UsageError(
+                    f"the file has no column called {header!r} (for {FIELD_LABELS[fld].lower()})"
+                ) from None
+    return mapping
+
+
+def remember_mapping(ws: Workspace, mapping: ColumnMapping) -> None:
+    """Keep the officer's mapping for every later file with the same headers."""
+    ws.db.execute(
+        "INSERT INTO spend_column_mapping (signature, headers, mapping, saved_at) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT (signature) DO UPDATE SET "
+        "headers = excluded.headers, mapping = excluded.mapping, saved_at = excluded.saved_at",
+        [
+            mapping.signature,
+            json.dumps(mapping.headers),
+            json.dumps(mapping.by_header()),
+            datetime.now(UTC).isoformat(timespec="seconds"),
+        ],
+    )
+
+
+# ---- the import ------------------------------------------------------------------
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _text(value: object) -> str:
+    """A workbook cell as text: 46285340.0 is the reference 46285340."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def import_spend(
+    ws: Workspace,
+    path: Path | str,
+    *,
+    columns: dict[str, str] | None = None,
+    remember: bool = True,
+    strict: bool = False,
+    progress: Progress = NO_PROGRESS,
+) -> ImportReport:
+    """Import one spend file into the workspace, all or nothing.
+
+    ``columns`` maps fields to header names where the officer chose them (the
+    rest are recognised); with ``remember`` the choice is kept for later files
+    with the same headers. Rows that cannot be read are refused and reported;
+    with ``strict`` any refused row refuses the whole file
+    (:class:`NotValidError`). Raises :class:`ColumnMappingNeeded` when the
+    date, amount or supplier column cannot be found, and
+    :class:`~lga_desktop.progress.Cancelled` when cancelled; either way
+    nothing is written.
+    """
+    path = Path(path)
+    report = ImportReport(file=path.name)
+    source = open_rows(path)
+    try:
+        report.encoding = source.encoding
+        try:
+            report.header_line, headers, rows = _find_header(source.rows)
+        except UsageError as exc:
+            raise UsageError(f"{path.name}: {exc}") from None
+        mapping = _choose_mapping(ws, headers, columns)
+        if mapping.missing:
+            raise ColumnMappingNeeded(path.name, mapping)
+        report.columns = mapping.by_header()
+        report.unread_columns = mapping.unread
+        if "reference" not in mapping.columns:
+            report.warnings.append(
+                "The file has no transaction reference column, so a line imported twice "
+                "cannot be recognised as a duplicate."
+            )
+        if "category" not in mapping.columns and "code" not in mapping.columns:
+            report.warnings.append(
+                "The file has no expenditure category column; its spend is unmapped until "
+                "you map it on the Categories page."
+            )
+        sha = _sha256(path)
+        with ws.atomic():
+            _write(ws, report, mapping, rows, source, sha, progress)
+            if strict and report.refused:
+                line, reason = report.refused[0]
+                raise NotValidError(
+                    f"{path.name} was not imported: {len(report.refused):,} rows were refused "
+                    f"(first: line {line}, {reason})"
+                )
+            if remember and columns:
+                remember_mapping(ws, mapping)
+    finally:
+        source.close()
+    return report
+
+
+def _write(
+    ws: Workspace,
+    report: ImportReport,
+    mapping: ColumnMapping,
+    rows: Iterator[tuple[int, list]],
+    source: Any,
+    sha: str,
+    progress: Progress,
+) -> None:
+    conn = ws.db.conn
+    conn.execute("PRAGMA cache_size = -16384")  # 16 MB: enough to sort in memory, small enough to stay flat
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    import_id = conn.execute(
+        "INSERT INTO spend_import (file_name, file_sha256, imported_at, rows_read, imported, "
+        "duplicates, refused, total_pence, report) VALUES (?, ?, ?, 0, 0, 0, 0, 0, '{}')",
+        [report.file, sha, now],
+    ).lastrowid
+    report.import_id = import_id
+    last_id, existing = conn.execute(
+        "SELECT COALESCE(MAX(id), 0), COUNT(*) FROM spend_line"
+    ).fetchone()
+    # a file bigger than what the workspace holds: rebuild the indexes once at
+    # the end instead of updating them row by row
+    bulk = source.size // 110 > existing
+    if bulk:
+        for name in _SECONDARY_NAMES:
+            conn.execute(f"DROP INDEX IF EXISTS {name}")
+
+    width = len(mapping.headers)
+    absent = width  # a padded empty cell stands in for a column the file lacks
+    cols = mapping.columns
+    pick = itemgetter(
+        *(
+            cols.get(f, absent)
+            for f in (
+                "date", "amount", "supplier_name", "reference", "supplier_ref", "category",
+                "code", "service_area", "body", "cap_rev",
+            )
+        )
+    )
+    read_date = DateReader()
+    dates = read_date.cache  # a year has a few hundred dates: look them up, don't parse
+    suppliers: dict[str, int] = {}  # name as written -> supplier id
+    supplier_ids = dict(conn.execute("SELECT name_key, id FROM supplier").fetchall())
+    redacted_ids = {
+        r[0] for r in conn.execute("SELECT id FROM supplier WHERE redacted = 1").fetchall()
+    }
+    next_supplier = conn.execute("SELECT MAX(id) FROM supplier").fetchone()[0] + 1
+    new_suppliers: list[tuple] = []
+    sources = {
+        (r[1], r[2]): r[0]
+        for r in conn.execute("SELECT id, name, code FROM spend_source_category").fetchall()
+    }
+    next_source = conn.execute("SELECT MAX(id) FROM spend_source_category").fetchone()[0] + 1
+    new_sources: list[tuple] = []
+    known_rules = rules(ws)
+    cap_rev_cache: dict[str, str | None] = {}
+    text_cells = source.encoding != "xlsx"
+    refused = report.refused
+    # what the summary gains (exact when no line turns out to be a duplicate)
+    sums: dict[tuple[str, int, int], list[int]] | None = {}
+    batch: list[tuple] = []
+    read = blank = redacted = 0
+
+    def hand_over() -> None:
+        # new suppliers and categories go first: the lines refer to them
+        if new_suppliers:
+            conn.executemany(
+                "INSERT INTO supplier (id, name_key, name, supplier_ref, redacted) "
+                "VALUES (?, ?, ?, ?, ?)",
+                new_suppliers,
+            )
+            new_suppliers.clear()
+        if new_sources:
+            conn.executemany(
+                "INSERT INTO spend_source_category (id, name, code, category_code, mapped_by) "
+                "VALUES (?, ?, ?, ?, ?)",
+                new_sources,
+            )
+            new_sources.clear()
+        conn.executemany(_INSERT, batch)
+        batch.clear()
+
+    for line, cells in rows:
+        if len(cells) != width:
+            cells = list(cells[:width]) + [""] * (width - len(cells))
+        cells.append("")
+        date_cell, amount_cell, name, ref, sref, cat, code, area, body, cap = pick(cells)
+        if not text_cells:
+            name, ref, sref, cat, code, area, body, cap = map(
+                _text, (name, ref, sref, cat, code, area, body, cap)
+            )
+            if isinstance(date_cell, str):
+                date_cell = date_cell.strip()
+        read += 1
+        if read % 2000 == 0:
+            progress.update(source.position(), source.size, f"Read {read:,} rows")
+        try:
+            if date_cell == "" or date_cell is None:
+                if _is_blank(cells):
+                    read -= 1
+                    blank += 1
+                    continue
+                if amount_cell in ("", None) and not str(name).strip():
+                    raise CellError("not a spend line: it has no date, amount or supplier")
+                raise CellError("no date")
+            known = dates.get(date_cell)
+            iso, quarter = known if known is not None else read_date(date_cell)
+            # the common case inline: plain pounds and pence, "1054.11" or "-0.01"
+            whole, _, frac = amount_cell.partition(".") if text_cells else ("", "", "")
+            if len(frac) == 2 and frac.isdigit() and whole.lstrip("-").isdigit():
+                pence = int(whole + frac)
+            else:
+                pence = read_amount(amount_cell)
+        except CellError as exc:
+            refused.append((line, str(exc)))
+            continue
+        except ValueError:  # a digit int() does not read (e.g. superscript)
+            refused.append((line, f"{amount_cell!r} is not an amount"))
+            continue
+        sid = suppliers.get(name)
+        if sid is None:
+            clean = name.strip()
+            key = supplier_key(clean) if clean else ""
+            sid = supplier_ids.get(key)
+            if sid is None:
+                sid = supplier_ids[key] = next_supplier
+                next_supplier += 1
+                flagged = is_redacted(clean)
+                new_suppliers.append((sid, key, clean, sref.strip() or None, int(flagged)))
+                if flagged:
+                    redacted_ids.add(sid)
+            suppliers[name] = sid
+        if sid in redacted_ids:
+            redacted += 1
+        scid = sources.get((cat, code))
+        if scid is None:
+            clean_cat, clean_code = cat.strip(), code.strip()
+            scid = sources.get((clean_cat, clean_code))
+            if scid is None:
+                scid = next_source
+                next_source += 1
+                new_sources.append(
+                    (scid, clean_cat, clean_code, *resolve(clean_cat, clean_code, known_rules))
+                )
+                sources[(clean_cat, clean_code)] = scid
+            sources[(cat, code)] = scid
+        cap_rev = cap_rev_cache.get(cap)
+        if cap_rev is None and cap not in cap_rev_cache:
+            cap_rev = cap_rev_cache[cap] = _CAP_REV.get(cap.strip().lower(), cap.strip() or None)
+        if sums is not None:
+            group = (quarter, scid, sid)
+            acc = sums.get(group)
+            if acc is not None:
+                acc[0] += pence
+                acc[1] += 1
+            elif len(sums) < MAX_GROUPS:
+                sums[group] = [pence, 1]
+            else:
+                sums = None  # memory stays flat: the sums are taken from SQL instead
+        batch.append(
+            (
+                import_id, line, iso, quarter, pence, ref.strip() or None, sid, name.strip(),
+                sref.strip() or None, scid, area.strip() or None, body.strip() or None,
+                cap_rev,
+            )
+        )
+        if len(batch) >= BATCH:
+            hand_over()
+    hand_over()
+
+    progress.update(source.size, source.size, f"Read {read:,} rows; finishing")
+    if bulk:
+        for statement in SECONDARY_INDEXES:
+            progress.update(source.size, source.size, "Indexing the spend lines")
+            conn.execute(statement.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS"))
+
+    imported, total, first_id, last_line_id = conn.execute(
+        "SELECT COUNT(*), COALESCE(SUM(amount_pence), 0), MIN(id), MAX(id) "
+        "FROM spend_line WHERE id > ?",
+        [last_id],
+    ).fetchone()
+    accepted = read - len(refused)
+    report.rows_read = read
+    report.blank = blank
+    report.imported = imported
+    report.duplicates = accepted - imported
+    report.total_pence = total
+    report.redacted_lines = redacted
+    read_dates = [iso for iso, _ in dates.values()]
+    if read_dates:
+        report.first_date, report.last_date = min(read_dates), max(read_dates)
+    if imported == accepted and sums is not None:
+        # nothing was skipped, so the sums gathered while reading are exact
+        conn.executemany(
+            "INSERT INTO spend_summary (quarter, source_category_id, supplier_id, pence, lines) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (quarter, source_category_id, supplier_id) "
+            "DO UPDATE SET pence = spend_summary.pence + excluded.pence, "
+            "lines = spend_summary.lines + excluded.lines",
+            ((*k, v[0], v[1]) for k, v in sums.items()),
+        )
+    elif imported:
+        add_to_summary(conn, first_id, last_line_id, sign=1)
+    conn.execute(
+        "UPDATE spend_import SET rows_read = ?, imported = ?, duplicates = ?, refused = ?, "
+        "total_pence = ?, first_line_id = ?, last_line_id = ?, report = ? WHERE id = ?",
+        [
+            read, imported, report.duplicates, len(refused), total, first_id, last_line_id,
+            json.dumps(report.as_dict()), import_id,
+        ],
+    )
+
+
+def add_to_summary(conn: Any, first_id: int, last_id: int, *, sign: int) -> None:
+    """Add (or, with ``sign=-1``, take away) a run of lines in the per-quarter sums."""
+    conn.execute(
+        f"""
+        INSERT INTO spend_summary (quarter, source_category_id, supplier_id, pence, lines)
+        SELECT quarter, source_category_id, supplier_id, {sign} * SUM(amount_pence),
+               {sign} * COUNT(*)
+        FROM spend_line WHERE id BETWEEN ? AND ?
+        GROUP BY quarter, source_category_id, supplier_id
+        ON CONFLICT (quarter, source_category_id, supplier_id) DO UPDATE SET
+            pence = spend_summary.pence + excluded.pence,
+            lines = spend_summary.lines + excluded.lines
+        """,
+        [first_id, last_id],
+    )
+    if sign < 0:
+        conn.execute("DELETE FROM spend_summary WHERE lines = 0")
+
+
+def remove_import(ws: Workspace, import_id: int) -> int:
+    """Take an import's lines out of the workspace; returns how many lines went."""
+    with ws.atomic():
+        row = ws.db.execute(
+            "SELECT first_line_id, last_line_id FROM spend_import WHERE id = ?", [import_id]
+        ).fetchone()
+        if row is None:
+            raise UsageError(f"there is no import number {import_id}")
+        first, last = row
+        removed = 0
+        if first is not None:
+            add_to_summary(ws.db.conn, first, last, sign=-1)
+            removed = ws.db.execute(
+                "DELETE FROM spend_line WHERE id BETWEEN ? AND ? AND import_id = ?",
+                [first, last, import_id],
+            ).rowcount
+        ws.db.execute("DELETE FROM spend_import WHERE id = ?", [import_id])
+    return removed
+
+
+def list_imports(ws: Workspace) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": r[0], "file": r[1], "imported_at": r[2], "rows_read": r[3], "imported": r[4],
+            "duplicates": r[5], "refused": r[6], "total_pence": r[7],
+        }
+        for r in ws.db.execute(
+            "SELECT id, file_name, imported_at, rows_read, imported, duplicates, refused, "
+            "total_pence FROM spend_import ORDER BY id DESC"
+        )
+    ]

@@ -1,0 +1,1 @@
+"""The Procurement page: spend, suppliers, category mapping and the SME share."""

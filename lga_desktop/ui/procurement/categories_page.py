@@ -1,0 +1,173 @@
+"""The Categories tab: map each expenditure category the council uses to a big-spend category."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lga_desktop.money import format_money
+from lga_desktop.procurement.category_mapping import (
+    SourceCategory,
+    big_categories,
+    map_sources,
+    restore_rules,
+    source_categories,
+)
+from lga_desktop.ui.context import AppContext
+from lga_desktop.ui.qt import (
+    QAbstractItemView,
+    QAbstractTableModel,
+    QBrush,
+    QCheckBox,
+    QColor,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPushButton,
+    Qt,
+    QTableView,
+    QUndoCommand,
+    QVBoxLayout,
+    QWidget,
+)
+
+KEY = "procurement"
+HEADINGS = ("Expenditure category", "Code", "Lines", "Spend", "Big-spend category", "Mapped by")
+Index = QModelIndex | QPersistentModelIndex
+
+
+class SourceCategoryModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[SourceCategory] = []
+        self.names: dict[str, str] = {}
+
+    def set_rows(self, rows: list[SourceCategory], names: dict[str, str]) -> None:
+        self.beginResetModel()
+        self.rows, self.names = rows, names
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADINGS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(HEADINGS):
+            return HEADINGS[section]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        s = self.rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                s.name or "(no category given)",
+                s.code,
+                f"{s.lines:,}",
+                format_money(s.pence),
+                self.names.get(s.category_code or "", "Unmapped"),
+                s.mapped_by or "",
+            )[col]
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (2, 3):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and col == 4 and s.category_code is None:
+            return QBrush(QColor("#a15c00"))
+        return None
+
+
+class MapCommand(QUndoCommand):
+    def __init__(self, page: CategoriesTab, ids: list[int], code: str | None, match_on: str) -> None:
+        target = page.model.names.get(code or "", "unmapped")
+        super().__init__(f"Map {len(ids):,} expenditure categories to {target}")
+        self.page, self.ids, self.code, self.match_on = page, ids, code, match_on
+        self.before: dict = {}
+
+    def redo(self) -> None:
+        self.before = map_sources(self.page.context.workspace, self.ids, self.code, match_on=self.match_on)
+        self.page.context.notify(KEY)
+
+    def undo(self) -> None:
+        restore_rules(self.page.context.workspace, self.before)
+        self.page.context.notify(KEY)
+
+
+class CategoriesTab(QWidget):
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.setObjectName("categoriesTab")
+        self.context = context
+        layout = QVBoxLayout(self)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.model = SourceCategoryModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Map the selected to:"))
+        self.target = QComboBox()
+        self.target.setAccessibleName("Big-spend category")
+        row.addWidget(self.target, 1)
+        self.by_code = QCheckBox("Match on the code (not the name)")
+        self.by_code.setToolTip(
+            "A rule on the code maps every category with that code, whatever its name"
+        )
+        row.addWidget(self.by_code)
+        self.apply_button = QPushButton("Map")
+        self.apply_button.clicked.connect(self.map_selected)
+        row.addWidget(self.apply_button)
+        layout.addLayout(row)
+        context.changed.connect(self._changed)
+        self.refresh()
+
+    def refresh(self) -> None:
+        ws = self.context.workspace
+        cats = big_categories(ws)
+        names = {c.code: c.name for c in cats}
+        current = self.target.currentData()
+        self.target.clear()
+        for c in cats:
+            self.target.addItem(c.name, c.code)
+        self.target.addItem("Unmapped (forget the rule)", None)
+        if current is not None:
+            self.target.setCurrentIndex(max(self.target.findData(current), 0))
+        rows = source_categories(ws)
+        self.model.set_rows(rows, names)
+        unmapped = [r for r in rows if r.category_code is None and r.lines]
+        pence = sum(r.pence for r in unmapped)
+        self.summary.setText(
+            f"{len(unmapped):,} expenditure categories ({format_money(pence)}) are unmapped."
+            if unmapped
+            else "Every expenditure category with spend is mapped to a big-spend category."
+        )
+
+    def _changed(self, what: frozenset) -> None:
+        if KEY in what or "*" in what:
+            self.refresh()
+
+    def selected_ids(self) -> list[int]:
+        rows = {i.row() for i in self.table.selectionModel().selectedRows()}
+        return [self.model.rows[r].id for r in sorted(rows)]
+
+    def map_selected(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            match_on = "code" if self.by_code.isChecked() else "name"
+            self.context.undo_stack.push(MapCommand(self, ids, self.target.currentData(), match_on))

@@ -1,0 +1,179 @@
+"""The Spend tab: every spend line, searchable by supplier, filtered by category and quarter."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from lga_desktop.money import format_money
+from lga_desktop.periods import parse_period
+from lga_desktop.procurement.category_mapping import big_categories
+from lga_desktop.procurement.spend_query import SpendFilter
+from lga_desktop.ui.context import AppContext
+from lga_desktop.ui.procurement.spend_model import SpendTableModel
+from lga_desktop.ui.qt import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    Qt,
+    QTableView,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+)
+
+KEY = "procurement"
+
+
+class SpendTab(QWidget):
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.setObjectName("spendTab")
+        self.context = context
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.import_button = QPushButton("Import spend files…")
+        self.import_button.setToolTip("Import 'spend over £500' files (CSV or Excel)")
+        self.import_button.clicked.connect(self.open_import)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search suppliers…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search by supplier")
+        self.category = QComboBox()
+        self.category.setAccessibleName("Filter by category")
+        self.quarter = QComboBox()
+        self.quarter.setAccessibleName("Filter by quarter")
+        bar.addWidget(self.import_button)
+        bar.addWidget(self.search, 2)
+        bar.addWidget(self.category, 1)
+        bar.addWidget(self.quarter, 1)
+        layout.addLayout(bar)
+
+        self.model = SpendTableModel(context.workspace.db.conn, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        self.table.verticalHeader().setVisible(False)
+        # fixed row heights: the view never asks every row for its size
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for col, width in enumerate((90, 220, 150, 220, 150, 110, 70, 120)):
+            self.table.setColumnWidth(col, width)
+        # the supplier takes what room there is; the amount is always in view
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        header.sectionClicked.connect(self._sort_hint)
+        layout.addWidget(self.table, 1)
+        self.status = QLabel()
+        self.status.setObjectName("spendStatus")
+        layout.addWidget(self.status)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(150)
+        self._debounce.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(self._debounce.start)
+        self.category.currentIndexChanged.connect(self.apply_filter)
+        self.quarter.currentIndexChanged.connect(self.apply_filter)
+        context.changed.connect(self._changed)
+        self._fill_choices()
+        self._update_status()
+
+    def _fill_choices(self) -> None:
+        ws = self.context.workspace
+        for combo in (self.category, self.quarter):
+            combo.blockSignals(True)
+        current_cat, current_q = self.category.currentData(), self.quarter.currentData()
+        self.category.clear()
+        self.category.addItem("All categories", None)
+        self.category.addItem("Unmapped", "")
+        for c in big_categories(ws):
+            self.category.addItem(c.name, c.code)
+        self.quarter.clear()
+        self.quarter.addItem("All quarters", None)
+        for (key,) in ws.db.execute(
+            "SELECT DISTINCT quarter FROM spend_summary ORDER BY quarter DESC"
+        ).fetchall():
+            self.quarter.addItem(str(parse_period(key)), key)
+        for combo, value in ((self.category, current_cat), (self.quarter, current_q)):
+            i = combo.findData(value)
+            combo.setCurrentIndex(max(i, 0))
+            combo.blockSignals(False)
+
+    def current_filter(self) -> SpendFilter:
+        return SpendFilter(
+            supplier=self.search.text(),
+            category=self.category.currentData(),
+            quarter=self.quarter.currentData(),
+        )
+
+    def apply_filter(self) -> None:
+        self._debounce.stop()
+        wanted = self.current_filter()
+        if wanted != self.model.spend_filter:
+            self.model.set_filter(wanted)
+        self._update_status()
+
+    def _sort_hint(self, column: int) -> None:
+        if not self.model.sortable(column):
+            self.status.setText(
+                "That column does not sort; sort by date, supplier, reference or amount."
+            )
+
+    def _update_status(self) -> None:
+        n = self.model.rowCount()
+        what = "line" if n == 1 else "lines"
+        scope = "" if self.model.spend_filter.is_empty else " matching"
+        self.status.setText(f"{n:,}{scope} {what} · {format_money(self.model.total_pence())}")
+
+    def _changed(self, what: frozenset) -> None:
+        if KEY in what or "*" in what:
+            self._fill_choices()
+            self.model.refresh()
+            self._update_status()
+
+    def open_import(self) -> None:
+        from lga_desktop.ui.procurement.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.context, self)
+        wizard.open()
+
+
+def measure_open(path: Path, supplier: str) -> tuple[float, float]:
+    """Seconds to build, show and paint the spend tab on a workspace, and to filter it.
+
+    For ``benchmarks/import_spend.py``; runs offscreen.
+    """
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from lga_desktop.ui.qt import QApplication
+    from lga_desktop.workspace import Workspace
+
+    app = QApplication.instance() or QApplication([])
+    with Workspace.open(path, check_integrity=False) as ws:
+        t = time.perf_counter()
+        context = AppContext(ws)
+        tab = SpendTab(context)
+        tab.resize(1200, 800)
+        tab.show()
+        app.processEvents()
+        tab.grab()  # paints the visible rows
+        opened = time.perf_counter() - t
+        t = time.perf_counter()
+        tab.search.setText(supplier)
+        tab.apply_filter()
+        app.processEvents()
+        tab.grab()
+        filtered = time.perf_counter() - t
+        tab.close()
+    return opened, filtered

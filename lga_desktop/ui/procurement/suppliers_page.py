@@ -1,0 +1,221 @@
+"""The Suppliers tab: one row per supplier, flagged SME, VCSE or local in bulk, with undo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from lga_desktop.money import format_money
+from lga_desktop.procurement.suppliers import (
+    FLAG_LABELS,
+    NO_SUPPLIER_ID,
+    Supplier,
+    export_suppliers,
+    flags_of,
+    import_suppliers,
+    list_suppliers,
+    restore_flags,
+    set_flags,
+)
+from lga_desktop.ui.context import AppContext
+from lga_desktop.ui.qt import (
+    QAbstractItemView,
+    QAbstractTableModel,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPushButton,
+    Qt,
+    QTableView,
+    QUndoCommand,
+    QVBoxLayout,
+    QWidget,
+)
+from lga_desktop.ui.tasks import show_error
+
+KEY = "procurement"
+HEADINGS = ("Supplier", "Supplier ID", "SME", "VCSE", "Local", "Lines", "Spend")
+Index = QModelIndex | QPersistentModelIndex
+
+
+class SupplierModel(QAbstractTableModel):
+    """Suppliers in memory: a county has thousands, not millions."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.suppliers: list[Supplier] = []
+
+    def set_suppliers(self, suppliers: list[Supplier]) -> None:
+        self.beginResetModel()
+        self.suppliers = suppliers
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.suppliers)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADINGS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(HEADINGS):
+            return HEADINGS[section]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.suppliers):
+            return None
+        s = self.suppliers[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                s.name + (" (redacted)" if s.redacted and "redact" not in s.name.lower() else ""),
+                s.supplier_ref or "",
+                "Yes" if s.sme else "",
+                "Yes" if s.vcse else "",
+                "Yes" if s.local else "",
+                f"{s.lines:,}",
+                format_money(s.pence),
+            )[col]
+        if role == Qt.ItemDataRole.TextAlignmentRole and col >= 5:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and s.redacted:
+            return "The council published this name redacted (personal data)"
+        return None
+
+
+class SetFlagsCommand(QUndoCommand):
+    def __init__(self, page: SuppliersTab, ids: list[int], flags: dict[str, bool]) -> None:
+        what = ", ".join(f"{'' if on else 'not '}{FLAG_LABELS[f]}" for f, on in flags.items())
+        super().__init__(f"Mark {len(ids):,} suppliers {what}")
+        self.page, self.ids, self.flags = page, ids, flags
+        self.before = flags_of(page.context.workspace, ids)
+
+    def redo(self) -> None:
+        set_flags(self.page.context.workspace, self.ids, **self.flags)
+        self.page.context.notify(KEY)
+
+    def undo(self) -> None:
+        restore_flags(self.page.context.workspace, self.before)
+        self.page.context.notify(KEY)
+
+
+class SuppliersTab(QWidget):
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.setObjectName("suppliersTab")
+        self.context = context
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search suppliers…")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.refresh)
+        top.addWidget(self.search, 1)
+        self.export_button = QPushButton("Export list…")
+        self.export_button.clicked.connect(self.export_list)
+        self.import_button = QPushButton("Import list…")
+        self.import_button.clicked.connect(self.import_list)
+        top.addWidget(self.export_button)
+        top.addWidget(self.import_button)
+        layout.addLayout(top)
+        self.model = SupplierModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        layout.addWidget(self.table, 1)
+        flags_row = QHBoxLayout()
+        self.selected_label = QLabel("Select suppliers to flag them.")
+        flags_row.addWidget(self.selected_label, 1)
+        self.flag_buttons: dict[tuple[str, bool], QPushButton] = {}
+        for flag, label in FLAG_LABELS.items():
+            for on in (True, False):
+                button = QPushButton(label if on else f"Not {label}")
+                button.setToolTip(f"Mark the selected suppliers {'' if on else 'not '}{label}")
+                button.clicked.connect(lambda _c=False, f=flag, v=on: self.flag_selected(f, v))
+                button.setEnabled(False)
+                self.flag_buttons[(flag, on)] = button
+                flags_row.addWidget(button)
+        layout.addLayout(flags_row)
+        context.changed.connect(self._changed)
+        self.refresh()
+
+    def refresh(self) -> None:
+        keep = set(self.selected_ids())
+        suppliers = [
+            s
+            for s in list_suppliers(self.context.workspace, search=self.search.text())
+            if s.id != NO_SUPPLIER_ID
+        ]
+        self.model.set_suppliers(suppliers)
+        if keep:
+            from lga_desktop.ui.qt import QItemSelectionModel
+
+            sel = self.table.selectionModel()
+            for row, s in enumerate(suppliers):
+                if s.id in keep:
+                    sel.select(
+                        self.model.index(row, 0),
+                        QItemSelectionModel.SelectionFlag.Select
+                        | QItemSelectionModel.SelectionFlag.Rows,
+                    )
+        self._selection_changed()
+
+    def _changed(self, what: frozenset) -> None:
+        if KEY in what or "*" in what:
+            self.refresh()
+
+    def selected_ids(self) -> list[int]:
+        rows = {i.row() for i in self.table.selectionModel().selectedRows()}
+        return [self.model.suppliers[r].id for r in sorted(rows) if r < len(self.model.suppliers)]
+
+    def _selection_changed(self, *_: object) -> None:
+        n = len(self.selected_ids())
+        self.selected_label.setText(
+            f"{n:,} selected" if n else "Select suppliers (Shift or Ctrl for many) to flag them."
+        )
+        for button in self.flag_buttons.values():
+            button.setEnabled(bool(n))
+
+    def flag_selected(self, flag: str, on: bool) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self.context.undo_stack.push(SetFlagsCommand(self, ids, {flag: on}))
+
+    def export_list(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export supplier list", "suppliers.csv", "CSV (*.csv)")
+        if path:
+            n = export_suppliers(self.context.workspace, Path(path))
+            QMessageBox.information(self, "Supplier list", f"Wrote {n:,} suppliers to {Path(path).name}.")
+
+    def import_list(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import supplier list", "", "Supplier lists (*.csv *.xlsx)")
+        if path:
+            self.apply_list(Path(path))
+
+    def apply_list(self, path: Path) -> None:
+        try:
+            report = import_suppliers(self.context.workspace, path)
+        except Exception as exc:  # shown in words; nothing was changed
+            show_error(self, "Supplier list", exc)
+            return
+        self.context.undo_stack.clear()  # flags changed outside the undo history
+        self.context.notify(KEY)
+        QMessageBox.information(
+            self, "Supplier list",
+            f"Applied {path.name}: {report.matched:,} suppliers updated, {report.created:,} added.",
+        )

@@ -24,9 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Feature", "features", "FEATURE_MODULES"]
 
-FEATURE_MODULES: tuple[str, ...] = (
-    "lga_desktop.procurement.feature",
-)
+FEATURE_MODULES: tuple[str, ...] = ("lga_desktop.procurement.feature",)
 
 
 @dataclass(frozen=True)

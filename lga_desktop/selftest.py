@@ -65,6 +65,7 @@ STEPS: list[tuple[str, str]] = [
     ("qr-code", "lga_desktop.selftest:make_qr_code"),
     ("signing", "lga_desktop.selftest:sign_and_verify"),
     ("xlsx", "lga_desktop.selftest:write_and_read_workbook"),
+    ("spend-import", "lga_desktop.procurement.selftest:import_spend_file"),
     ("signed-return", "lga_desktop.returns.selftest:sign_and_verify_return"),
     ("text-encoding", "lga_desktop.selftest:detect_encoding"),
     # the GUI step: Qt lives under lga_desktop/ui/, imported only here

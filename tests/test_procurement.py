@@ -58,6 +58,8 @@ def supplier_id(ws, name_key: str) -> int:
         ("H Tuckwell & Sons Ltd", "H TUCKWELL AND SONS"),
         ("CgMs Ltd. ", "CGMS"),
         ("LTD", "LTD"),
+        ("Café Services Ltd", "CAFE SERVICES"),
+        ("CAFE SERVICES LIMITED", "CAFE SERVICES"),
     ],
 )
 def test_supplier_key(name, key):
@@ -159,7 +161,9 @@ def test_mapping_rule_is_remembered_for_later_imports(workspace):
     assert by_cat[("2017Q1", "CON")] >= pence > 0
     # undo: the rule is forgotten and Materials is unmapped again
     restore_rules(workspace, before)
-    assert all(s.category_code is None for s in source_categories(workspace) if s.name == "Materials")
+    assert all(
+        s.category_code is None for s in source_categories(workspace) if s.name == "Materials"
+    )
 
 
 def test_code_rules_win_over_name_rules(ws2017):
@@ -240,7 +244,9 @@ def test_demo_fills_spend_with_plausible_sme_share(demo_workspace):
 def test_cli_import_spend_json(workspace, capsys):
     path = workspace.path
     workspace.close()
-    code = main(["import-spend", str(path), str(OXFORD / "expenditure-over-500-jan-mar-2014.csv"), "--json"])
+    code = main(
+        ["import-spend", str(path), str(OXFORD / "expenditure-over-500-jan-mar-2014.csv"), "--json"]
+    )
     assert code == 0
     out = json.loads(capsys.readouterr().out)
     assert out[0]["imported"] == 3859
@@ -259,8 +265,17 @@ def test_cli_mapping_needed_then_map(workspace, tmp_path, capsys):
     assert main(["import-spend", str(path), str(spend)]) == 2
     assert "--map" in capsys.readouterr().err
     code = main(
-        ["import-spend", str(path), str(spend), "--map", "date=When", "--map", "supplier_name=Who",
-         "--map", "amount=How much"]
+        [
+            "import-spend",
+            str(path),
+            str(spend),
+            "--map",
+            "date=When",
+            "--map",
+            "supplier_name=Who",
+            "--map",
+            "amount=How much",
+        ]
     )
     assert code == 0
     assert "1 imported (£1,200.00)" in capsys.readouterr().out
@@ -270,7 +285,9 @@ def test_cli_strict_exit_1(workspace, tmp_path, capsys):
     path = workspace.path
     workspace.close()
     spend = tmp_path / "bad.csv"
-    spend.write_text("Date,Supplier,Amount\n01/04/2015,Acme,1\n31/04/2015,Acme,2\n", encoding="utf-8")
+    spend.write_text(
+        "Date,Supplier,Amount\n01/04/2015,Acme,1\n31/04/2015,Acme,2\n", encoding="utf-8"
+    )
     assert main(["import-spend", str(path), str(spend), "--strict"]) == 1
     assert "line 3" in capsys.readouterr().err
 
@@ -278,7 +295,10 @@ def test_cli_strict_exit_1(workspace, tmp_path, capsys):
 def test_cli_suppliers_and_summary(workspace, tmp_path, capsys):
     path = workspace.path
     workspace.close()
-    assert main(["import-spend", str(path), str(OXFORD / "expenditure-over-500-apr-jun-2017.csv")]) == 0
+    assert (
+        main(["import-spend", str(path), str(OXFORD / "expenditure-over-500-apr-jun-2017.csv")])
+        == 0
+    )
     listing = tmp_path / "s.csv"
     assert main(["export-suppliers", str(path), str(listing)]) == 0
     with open(listing, encoding="utf-8-sig") as f:
@@ -299,7 +319,9 @@ def test_cli_suppliers_and_summary(workspace, tmp_path, capsys):
     assert "2017/18 Q1" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("command", ["import-spend", "export-suppliers", "import-suppliers", "spend-summary"])
+@pytest.mark.parametrize(
+    "command", ["import-spend", "export-suppliers", "import-suppliers", "spend-summary"]
+)
 def test_every_option_has_help(command, capsys):
     with pytest.raises(SystemExit) as done:
         main([command, "--help"])

@@ -27,8 +27,14 @@ def context(qtbot, workspace):
 def snapshot_tables(ws) -> list:
     return [
         ws.db.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
-        for t in ("spend_line", "supplier", "spend_source_category", "spend_import",
-                  "spend_summary", "spend_column_mapping")
+        for t in (
+            "spend_line",
+            "supplier",
+            "spend_source_category",
+            "spend_import",
+            "spend_summary",
+            "spend_column_mapping",
+        )
     ]
 
 
@@ -61,7 +67,9 @@ def test_spend_model_windows_sorting_and_filtering(context):
     assert len(model._cache) <= 12
     # sort by amount, ascending: the first row is the smallest amount in the file
     model.sort(7, Qt.SortOrder.AscendingOrder)
-    smallest = context.workspace.db.execute("SELECT MIN(amount_pence) FROM spend_line").fetchone()[0]
+    smallest = context.workspace.db.execute("SELECT MIN(amount_pence) FROM spend_line").fetchone()[
+        0
+    ]
     assert model.line(0)[9] == smallest
     amounts = [model.line(r)[9] for r in range(0, 3581, 97)]
     assert amounts == sorted(amounts)
@@ -169,7 +177,12 @@ def test_cancelling_an_import_leaves_the_workspace_unchanged(qtbot, context, imm
 
     progress._callback = cancel_midway
     with pytest.raises(Cancelled):
-        import_files(context.workspace, [(F2017, None), (OXFORD / "expenditure-over-500-apr-jun-2015.csv", None)], False, progress)
+        import_files(
+            context.workspace,
+            [(F2017, None), (OXFORD / "expenditure-over-500-apr-jun-2015.csv", None)],
+            False,
+            progress,
+        )
     assert snapshot_tables(context.workspace) == before
 
 
@@ -209,7 +222,10 @@ def test_bulk_flagging_with_undo(qtbot, context):
     qtbot.addWidget(tab)
     sel = tab.table.selectionModel()
     for row in range(3):
-        sel.select(tab.model.index(row, 0), QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+        sel.select(
+            tab.model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+        )
     ids = tab.selected_ids()
     assert len(ids) == 3 and tab.flag_buttons[("sme", True)].isEnabled()
     tab.flag_buttons[("sme", True)].click()
@@ -218,9 +234,13 @@ def test_bulk_flagging_with_undo(qtbot, context):
     assert {s.id for s in tab.model.suppliers if s.sme} == set(ids)
     assert tab.selected_ids() == ids  # the selection survives the refresh
     context.undo_stack.undo()
-    assert context.workspace.db.execute("SELECT COUNT(*) FROM supplier WHERE sme = 1").fetchone() == (0,)
+    assert context.workspace.db.execute(
+        "SELECT COUNT(*) FROM supplier WHERE sme = 1"
+    ).fetchone() == (0,)
     context.undo_stack.redo()
-    assert context.workspace.db.execute("SELECT COUNT(*) FROM supplier WHERE sme = 1").fetchone() == (3,)
+    assert context.workspace.db.execute(
+        "SELECT COUNT(*) FROM supplier WHERE sme = 1"
+    ).fetchone() == (3,)
 
 
 def test_supplier_model_passes_qt_model_tester(qtbot, qtmodeltester, context):
@@ -242,7 +262,8 @@ def test_category_mapping_page_with_undo(qtbot, qtmodeltester, context):
     assert "unmapped" in tab.summary.text()
     row = next(i for i, r in enumerate(tab.model.rows) if r.name == "Materials")
     tab.table.selectionModel().select(
-        tab.model.index(row, 0), QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        tab.model.index(row, 0),
+        QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
     )
     tab.target.setCurrentIndex(tab.target.findData("CON"))
     tab.apply_button.click()

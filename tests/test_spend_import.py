@@ -25,7 +25,9 @@ OXFORD = Path(__file__).parent / "data" / "spend" / "oxford"
 FILES = sorted(OXFORD.glob("*.csv"))
 
 
-def oxford_rows(name: str = "expenditure-over-500-apr-jun-2015.csv") -> tuple[list[str], list[list[str]]]:
+def oxford_rows(
+    name: str = "expenditure-over-500-apr-jun-2015.csv",
+) -> tuple[list[str], list[list[str]]]:
     with open(OXFORD / name, newline="", encoding="utf-8") as f:
         rows = list(csv.reader(f))
     return rows[0], rows[1:]
@@ -43,7 +45,9 @@ def decimal_total(path: Path) -> tuple[Decimal, int]:
     return total, n
 
 
-def write_csv(path: Path, header: list[str], rows: list[list[str]], *, encoding="utf-8", bom=b"") -> Path:
+def write_csv(
+    path: Path, header: list[str], rows: list[list[str]], *, encoding="utf-8", bom=b""
+) -> Path:
     import io
 
     buf = io.StringIO()
@@ -219,7 +223,9 @@ def test_missing_amount_column_asks_for_a_mapping_and_writes_nothing(workspace, 
     header, rows = oxford_rows()
     keep = [i for i, h in enumerate(header) if h != "Amount"]
     path = write_csv(
-        tmp_path / "noamount.csv", [header[i] for i in keep], [[r[i] for i in keep] for r in rows[:20]]
+        tmp_path / "noamount.csv",
+        [header[i] for i in keep],
+        [[r[i] for i in keep] for r in rows[:20]],
     )
     with pytest.raises(ColumnMappingNeeded) as err:
         import_spend(workspace, path)
@@ -237,8 +243,13 @@ def test_unrecognised_headers_are_mapped_once_and_remembered(workspace, tmp_path
     assert set(proposal.missing) == {"date", "amount", "supplier_name"}
     with pytest.raises(ColumnMappingNeeded):
         import_spend(workspace, path)
-    columns = {"date": "When", "amount": "Paid £", "supplier_name": "Who", "reference": "Doc",
-               "category": "What for"}
+    columns = {
+        "date": "When",
+        "amount": "Paid £",
+        "supplier_name": "Who",
+        "reference": "Doc",
+        "category": "What for",
+    }
     report = import_spend(workspace, path, columns=columns)
     assert report.imported == 30
     # the next file with the same headers needs no mapping
@@ -311,7 +322,13 @@ def test_cancelling_leaves_the_workspace_as_it_was(workspace, tmp_path):
     import_spend(workspace, tmp_path / "first.csv")
     before = [
         workspace.db.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
-        for t in ("spend_line", "supplier", "spend_source_category", "spend_import", "spend_summary")
+        for t in (
+            "spend_line",
+            "supplier",
+            "spend_source_category",
+            "spend_import",
+            "spend_summary",
+        )
     ]
     indexes = workspace.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'").fetchall()
     progress = Progress(lambda done, total, msg: progress.cancel())
@@ -319,10 +336,19 @@ def test_cancelling_leaves_the_workspace_as_it_was(workspace, tmp_path):
         import_spend(workspace, OXFORD / "expenditure-over-500-apr-jun-2017.csv", progress=progress)
     after = [
         workspace.db.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
-        for t in ("spend_line", "supplier", "spend_source_category", "spend_import", "spend_summary")
+        for t in (
+            "spend_line",
+            "supplier",
+            "spend_source_category",
+            "spend_import",
+            "spend_summary",
+        )
     ]
     assert after == before
-    assert workspace.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'").fetchall() == indexes
+    assert (
+        workspace.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'").fetchall()
+        == indexes
+    )
 
 
 def test_remove_import_takes_its_lines_and_sums_away(workspace):
@@ -330,9 +356,13 @@ def test_remove_import_takes_its_lines_and_sums_away(workspace):
     b = import_spend(workspace, OXFORD / "expenditure-over-500-apr-jun-2017.csv")
     assert remove_import(workspace, a.import_id) == 3581
     assert db_total(workspace) == b.total_pence
-    assert workspace.db.execute("SELECT SUM(pence) FROM spend_summary").fetchone()[0] == b.total_pence
+    assert (
+        workspace.db.execute("SELECT SUM(pence) FROM spend_summary").fetchone()[0] == b.total_pence
+    )
     report = json.loads(
-        workspace.db.execute("SELECT report FROM spend_import WHERE id = ?", [b.import_id]).fetchone()[0]
+        workspace.db.execute(
+            "SELECT report FROM spend_import WHERE id = ?", [b.import_id]
+        ).fetchone()[0]
     )
     assert report["imported"] == 4052
 
@@ -417,9 +447,16 @@ def test_bad_dates_raise(cell):
 @pytest.mark.parametrize(
     ("cell", "pence"),
     [
-        ("1054.11", 105411), ("8310.6", 831060), ("-0.01", -1), ("2440", 244000),
-        ("£1,234.50", 123450), ("(500.00)", -50000), ("1054.1100", 105411),
-        (1054.11, 105411), (1054.1100000000001, 105411), (12, 1200),
+        ("1054.11", 105411),
+        ("8310.6", 831060),
+        ("-0.01", -1),
+        ("2440", 244000),
+        ("£1,234.50", 123450),
+        ("(500.00)", -50000),
+        ("1054.1100", 105411),
+        (1054.11, 105411),
+        (1054.1100000000001, 105411),
+        (12, 1200),
     ],
 )
 def test_amounts(cell, pence):
@@ -438,7 +475,7 @@ def test_amount_fast_path_agrees_with_parse_money():
 
     from lga_desktop.money import parse_money
 
-    @given(st.integers(min_value=-10**12, max_value=10**12), st.sampled_from([0, 1, 2]))
+    @given(st.integers(min_value=-(10**12), max_value=10**12), st.sampled_from([0, 1, 2]))
     def check(pence, places):
         text = f"{Decimal(pence) / 100:.{places}f}" if places else str(pence // 100)
         assert read_amount(text) == parse_money(text)

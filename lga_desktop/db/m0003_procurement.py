@@ -126,9 +126,7 @@ def m0003_procurement(db: Database) -> None:
         """
     )
     # the duplicate rule: the same transaction reference and amount is one payment
-    db.execute(
-        "CREATE UNIQUE INDEX spend_line_reference ON spend_line (reference, amount_pence)"
-    )
+    db.execute("CREATE UNIQUE INDEX spend_line_reference ON spend_line (reference, amount_pence)")
     for statement in SECONDARY_INDEXES:
         db.execute(statement)
     db.execute(

@@ -233,7 +233,11 @@ def map_sources(
             if row is None:
                 continue
             name, code = row
-            on = match_on if (name if match_on == "name" else code) else ("code" if name == "" else "name")
+            on = (
+                match_on
+                if (name if match_on == "name" else code)
+                else ("code" if name == "" else "name")
+            )
             value = fold(name if on == "name" else code)
             if not value:
                 continue

@@ -35,9 +35,7 @@ def percent(part: int, whole: int) -> Decimal | None:
     """``part`` of ``whole`` as a percentage to one decimal place, None when nothing was spent."""
     if whole == 0:
         return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(
-        Decimal("0.1"), rounding=ROUND_HALF_EVEN
-    )
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,10 +110,7 @@ def spend_by_category(
     """
     if quarter is None:
         return [tuple(r) for r in ws.db.execute(sql.format(where=""))]
-    return [
-        tuple(r)
-        for r in ws.db.execute(sql.format(where="WHERE s.quarter = ?"), [quarter.key])
-    ]
+    return [tuple(r) for r in ws.db.execute(sql.format(where="WHERE s.quarter = ?"), [quarter.key])]
 
 
 _SHARE_SQL = """
@@ -154,9 +149,7 @@ def shares_by_year(ws: Workspace) -> list[Share]:
             (share.total_pence, share.sme_pence, share.vcse_pence, share.local_pence, share.lines)
         ):
             acc[i] += v
-    return [
-        Share(str(FinancialYear(y)), str(y), *acc) for y, acc in sorted(years.items())
-    ]
+    return [Share(str(FinancialYear(y)), str(y), *acc) for y, acc in sorted(years.items())]
 
 
 def unmapped_for(ws: Workspace, quarter: Quarter) -> tuple[int, int]:

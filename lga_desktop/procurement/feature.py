@@ -22,38 +22,227 @@ KEY = "procurement"
 
 # (supplier, sme, vcse, local, expenditure category, code, typical £, service area)
 DEMO_SUPPLIERS = [
-    ("Oxfordshire Mind", False, True, True, "Grants to Voluntary Organisations", "D3701", 4_000, "Communities"),
+    (
+        "Oxfordshire Mind",
+        False,
+        True,
+        True,
+        "Grants to Voluntary Organisations",
+        "D3701",
+        4_000,
+        "Communities",
+    ),
     ("Cherwell Packaging Ltd", True, False, True, "Materials", "D3021", 900, "Direct Services"),
     ("Instarmac Ltd", True, False, False, "Materials", "D3021", 1_400, "Direct Services"),
     ("Hanson Aggregates", False, False, False, "Materials", "D3021", 2_200, "Direct Services"),
     ("H Tuckwell & Sons Ltd", True, False, True, "Materials", "D3021", 700, "Direct Services"),
-    ("Kier Construction Ltd", False, False, False, "Building Works", "B1101", 25_000, "Housing and Property"),
-    ("Ridgeway Roofing Ltd", True, False, True, "Reactive Maintenance & Minor Repairs", "B1101", 7_000, "Housing and Property"),
-    ("Thames Valley Electrical Ltd", True, False, True, "Reactive Maintenance & Minor Repairs", "B1101", 6_000, "Housing and Property"),
-    ("SSE Energy Supply Ltd", False, False, False, "Electricity", "B2101", 12_500, "Corporate Property"),
+    (
+        "Kier Construction Ltd",
+        False,
+        False,
+        False,
+        "Building Works",
+        "B1101",
+        25_000,
+        "Housing and Property",
+    ),
+    (
+        "Ridgeway Roofing Ltd",
+        True,
+        False,
+        True,
+        "Reactive Maintenance & Minor Repairs",
+        "B1101",
+        7_000,
+        "Housing and Property",
+    ),
+    (
+        "Thames Valley Electrical Ltd",
+        True,
+        False,
+        True,
+        "Reactive Maintenance & Minor Repairs",
+        "B1101",
+        6_000,
+        "Housing and Property",
+    ),
+    (
+        "SSE Energy Supply Ltd",
+        False,
+        False,
+        False,
+        "Electricity",
+        "B2101",
+        12_500,
+        "Corporate Property",
+    ),
     ("British Gas Business", False, False, False, "Gas", "B2201", 8_200, "Corporate Property"),
-    ("Thames Water Utilities", False, False, False, "Water Services", "B2301", 3_100, "Corporate Property"),
-    ("Capita Business Services Ltd", False, False, False, "Computer Software Maintenance", "D5121", 12_000, "Business Improvement"),
-    ("Civica UK Ltd", False, False, False, "Computer Software Maintenance", "D5121", 9_500, "Business Improvement"),
-    ("Oxford Web Design Co", True, False, True, "Computer Consultancy", "D5131", 5_000, "Business Improvement"),
-    ("Hays Specialist Recruitment", False, False, False, "Agency Staff", "A0501", 6_800, "Environmental Development"),
+    (
+        "Thames Water Utilities",
+        False,
+        False,
+        False,
+        "Water Services",
+        "B2301",
+        3_100,
+        "Corporate Property",
+    ),
+    (
+        "Capita Business Services Ltd",
+        False,
+        False,
+        False,
+        "Computer Software Maintenance",
+        "D5121",
+        12_000,
+        "Business Improvement",
+    ),
+    (
+        "Civica UK Ltd",
+        False,
+        False,
+        False,
+        "Computer Software Maintenance",
+        "D5121",
+        9_500,
+        "Business Improvement",
+    ),
+    (
+        "Oxford Web Design Co",
+        True,
+        False,
+        True,
+        "Computer Consultancy",
+        "D5131",
+        5_000,
+        "Business Improvement",
+    ),
+    (
+        "Hays Specialist Recruitment",
+        False,
+        False,
+        False,
+        "Agency Staff",
+        "A0501",
+        6_800,
+        "Environmental Development",
+    ),
     ("Oxford Temps Ltd", True, False, True, "Agency Staff", "A0501", 2_900, "Direct Services"),
     ("Bevan Brittan LLP", False, False, False, "Legal Fees", "D4101", 7_400, "Law and Governance"),
-    ("Cottrill Stone Lawless", True, False, True, "Legal Fees", "D4101", 3_100, "Law and Governance"),
-    ("Viridor Waste Management", False, False, False, "Waste Disposal", "D3301", 18_000, "Direct Services"),
-    ("Oxford Wood Recycling", True, True, True, "Waste Disposal", "D3301", 1_800, "Direct Services"),
-    ("Dennis Eagle Ltd", False, False, False, "Vehicle Purchase", "C1101", 40_000, "Direct Services"),
-    ("Fleet Tyres Oxford", True, False, True, "Vehicle Repairs & Maintenance", "C1201", 1_200, "Direct Services"),
-    ("Oxford Bus Company", False, False, True, "Passenger Transport", "C1301", 4_400, "Communities"),
-    ("Fusion Lifestyle", False, True, False, "Leisure Management Fee", "D3901", 30_000, "Leisure, Parks & Communities"),
-    ("Oxford Hub", False, True, True, "Grants to Voluntary Organisations", "D3701", 2_500, "Communities"),
-    ("Elmore Community Services", False, True, True, "Homelessness Support", "D3702", 6_300, "Housing Needs"),
-    ("Greenscape Grounds Ltd", True, False, True, "Grounds Maintenance", "B1401", 8_000, "Leisure, Parks & Communities"),
+    (
+        "Cottrill Stone Lawless",
+        True,
+        False,
+        True,
+        "Legal Fees",
+        "D4101",
+        3_100,
+        "Law and Governance",
+    ),
+    (
+        "Viridor Waste Management",
+        False,
+        False,
+        False,
+        "Waste Disposal",
+        "D3301",
+        18_000,
+        "Direct Services",
+    ),
+    (
+        "Oxford Wood Recycling",
+        True,
+        True,
+        True,
+        "Waste Disposal",
+        "D3301",
+        1_800,
+        "Direct Services",
+    ),
+    (
+        "Dennis Eagle Ltd",
+        False,
+        False,
+        False,
+        "Vehicle Purchase",
+        "C1101",
+        40_000,
+        "Direct Services",
+    ),
+    (
+        "Fleet Tyres Oxford",
+        True,
+        False,
+        True,
+        "Vehicle Repairs & Maintenance",
+        "C1201",
+        1_200,
+        "Direct Services",
+    ),
+    (
+        "Oxford Bus Company",
+        False,
+        False,
+        True,
+        "Passenger Transport",
+        "C1301",
+        4_400,
+        "Communities",
+    ),
+    (
+        "Fusion Lifestyle",
+        False,
+        True,
+        False,
+        "Leisure Management Fee",
+        "D3901",
+        30_000,
+        "Leisure, Parks & Communities",
+    ),
+    (
+        "Oxford Hub",
+        False,
+        True,
+        True,
+        "Grants to Voluntary Organisations",
+        "D3701",
+        2_500,
+        "Communities",
+    ),
+    (
+        "Elmore Community Services",
+        False,
+        True,
+        True,
+        "Homelessness Support",
+        "D3702",
+        6_300,
+        "Housing Needs",
+    ),
+    (
+        "Greenscape Grounds Ltd",
+        True,
+        False,
+        True,
+        "Grounds Maintenance",
+        "B1401",
+        8_000,
+        "Leisure, Parks & Communities",
+    ),
     ("Bidwells LLP", False, False, True, "Consultants Fees", "D4201", 5_200, "Regeneration"),
     ("Arcadis LLP", False, False, False, "Consultants Fees", "D4201", 14_000, "Regeneration"),
     ("Banner Group Ltd", False, False, False, "Stationery", "D1101", 650, "Financial Services"),
     ("Oxford Print Centre", True, False, True, "Printing", "D1201", 1_100, "Communications"),
-    ("Redacted personal data", False, False, False, "Housing Benefit Overpayment Refunds", "Z400404", 750, "Financial Services"),
+    (
+        "Redacted personal data",
+        False,
+        False,
+        False,
+        "Housing Benefit Overpayment Refunds",
+        "Z400404",
+        750,
+        "Financial Services",
+    ),
 ]
 # remembered rules for the demo council's own categories (ProClass maps some by itself)
 DEMO_RULES = {
@@ -90,8 +279,18 @@ def demo(ws: Workspace, rng: random.Random) -> None:
         with open(path, "w", newline="", encoding="utf-8") as f:
             w = csv.writer(f)
             w.writerow(
-                ["Body Name", "Service Area", "Expenditure Category", "Expenditure Code",
-                 "Paid Date", "Trans No", "Amount", "Type", "Supplier ID", "Supplier Name"]
+                [
+                    "Body Name",
+                    "Service Area",
+                    "Expenditure Category",
+                    "Expenditure Code",
+                    "Paid Date",
+                    "Trans No",
+                    "Amount",
+                    "Type",
+                    "Supplier ID",
+                    "Supplier Name",
+                ]
             )
             serial = 46_270_000
             for year in DEMO_YEARS:
@@ -106,11 +305,25 @@ def demo(ws: Workspace, rng: random.Random) -> None:
                             amount = f"{pounds}.{pence:02d}"
                             if rng.random() < 0.01:
                                 amount = f"-{amount}"  # a credit note
-                            kind = "Capital" if code.startswith(("C1", "B11")) and rng.random() < 0.5 else "Revenue"
+                            kind = (
+                                "Capital"
+                                if code.startswith(("C1", "B11")) and rng.random() < 0.5
+                                else "Revenue"
+                            )
                             serial += 1
                             w.writerow(
-                                ["Oxford City Council", area, cat, code, f"{day:%d/%m/%Y}",
-                                 f"{serial}_1", amount, kind, f"2000{n:04d}", name]
+                                [
+                                    "Oxford City Council",
+                                    area,
+                                    cat,
+                                    code,
+                                    f"{day:%d/%m/%Y}",
+                                    f"{serial}_1",
+                                    amount,
+                                    kind,
+                                    f"2000{n:04d}",
+                                    name,
+                                ]
                             )
                     day += timedelta(days=1)
         for name, category in DEMO_RULES.items():
@@ -131,10 +344,18 @@ def snapshot(ws: Workspace, quarter: Quarter) -> dict[str, Any]:
     ]
     share = derived.share_for(ws, quarter)
     fy = quarter.year
-    to_date = [s for s in derived.shares_by_quarter(ws) if s.key[:4] == str(fy.start_year) and s.key <= quarter.key]
+    to_date = [
+        s
+        for s in derived.shares_by_quarter(ws)
+        if s.key[:4] == str(fy.start_year) and s.key <= quarter.key
+    ]
     ytd = derived.Share(
-        f"{fy} to {quarter}", str(fy.start_year),
-        *(sum(getattr(s, a) for s in to_date) for a in ("total_pence", "sme_pence", "vcse_pence", "local_pence", "lines")),
+        f"{fy} to {quarter}",
+        str(fy.start_year),
+        *(
+            sum(getattr(s, a) for s in to_date)
+            for a in ("total_pence", "sme_pence", "vcse_pence", "local_pence", "lines")
+        ),
     )
     unmapped, unmapped_lines = derived.unmapped_for(ws, quarter)
     suppliers = ws.db.execute(
@@ -163,7 +384,9 @@ def validate(ws: Workspace, quarter: Quarter) -> list[Finding]:
     if share.lines == 0:
         findings.append(
             Finding(
-                Severity.WARNING, KEY, "procurement.no_spend",
+                Severity.WARNING,
+                KEY,
+                "procurement.no_spend",
                 f"No spend has been imported for {quarter}; import the council's spend file "
                 "for the quarter, or explain why there is none.",
             )
@@ -173,7 +396,9 @@ def validate(ws: Workspace, quarter: Quarter) -> list[Finding]:
     if lines:
         findings.append(
             Finding(
-                Severity.WARNING, KEY, "procurement.unmapped_spend",
+                Severity.WARNING,
+                KEY,
+                "procurement.unmapped_spend",
                 f"{format_money(unmapped)} of spend in {quarter} ({lines:,} lines) has no "
                 "big-spend category; map its expenditure categories on the Categories tab.",
             )
@@ -182,7 +407,9 @@ def validate(ws: Workspace, quarter: Quarter) -> list[Finding]:
     if not flagged:
         findings.append(
             Finding(
-                Severity.WARNING, KEY, "procurement.no_sme_flags",
+                Severity.WARNING,
+                KEY,
+                "procurement.no_sme_flags",
                 "No supplier is flagged as an SME, so the SME share reads 0%; flag SMEs on "
                 "the Suppliers tab.",
             )

@@ -169,7 +169,9 @@ def _xlsx_rows(path: Path, size: int) -> SourceRows:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise SpendFileError(f"{path.name} is not a workbook lga-desktop can read ({exc})") from None
+        raise SpendFileError(
+            f"{path.name} is not a workbook lga-desktop can read ({exc})"
+        ) from None
     sheet = book.worksheets[0]
     total_rows = sheet.max_row or 0
     done = [0]
@@ -195,9 +197,17 @@ _MONTHS = {
     m: i
     for i, names in enumerate(
         [
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
             ("dec", "december"),
         ],
         1,

@@ -58,8 +58,12 @@ _INSERT = (
     "cap_rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
 )
 _CAP_REV = {
-    "revenue": "revenue", "rev": "revenue", "r": "revenue",
-    "capital": "capital", "cap": "capital", "c": "capital",
+    "revenue": "revenue",
+    "rev": "revenue",
+    "r": "revenue",
+    "capital": "capital",
+    "cap": "capital",
+    "c": "capital",
 }
 
 
@@ -300,7 +304,9 @@ def _write(
     progress: Progress,
 ) -> None:
     conn = ws.db.conn
-    conn.execute("PRAGMA cache_size = -16384")  # 16 MB: enough to sort in memory, small enough to stay flat
+    conn.execute(
+        "PRAGMA cache_size = -16384"
+    )  # 16 MB: enough to sort in memory, small enough to stay flat
     now = datetime.now(UTC).isoformat(timespec="seconds")
     import_id = conn.execute(
         "INSERT INTO spend_import (file_name, file_sha256, imported_at, rows_read, imported, "
@@ -325,8 +331,16 @@ def _write(
         *(
             cols.get(f, absent)
             for f in (
-                "date", "amount", "supplier_name", "reference", "supplier_ref", "category",
-                "code", "service_area", "body", "cap_rev",
+                "date",
+                "amount",
+                "supplier_name",
+                "reference",
+                "supplier_ref",
+                "category",
+                "code",
+                "service_area",
+                "body",
+                "cap_rev",
             )
         )
     )
@@ -452,8 +466,18 @@ def _write(
                 sums = None  # memory stays flat: the sums are taken from SQL instead
         batch.append(
             (
-                import_id, line, iso, quarter, pence, ref.strip() or None, sid, name.strip(),
-                sref.strip() or None, scid, area.strip() or None, body.strip() or None,
+                import_id,
+                line,
+                iso,
+                quarter,
+                pence,
+                ref.strip() or None,
+                sid,
+                name.strip(),
+                sref.strip() or None,
+                scid,
+                area.strip() or None,
+                body.strip() or None,
                 cap_rev,
             )
         )
@@ -497,8 +521,15 @@ def _write(
         "UPDATE spend_import SET rows_read = ?, imported = ?, duplicates = ?, refused = ?, "
         "total_pence = ?, first_line_id = ?, last_line_id = ?, report = ? WHERE id = ?",
         [
-            read, imported, report.duplicates, len(refused), total, first_id, last_line_id,
-            json.dumps(report.as_dict()), import_id,
+            read,
+            imported,
+            report.duplicates,
+            len(refused),
+            total,
+            first_id,
+            last_line_id,
+            json.dumps(report.as_dict()),
+            import_id,
         ],
     )
 
@@ -545,8 +576,14 @@ def remove_import(ws: Workspace, import_id: int) -> int:
 def list_imports(ws: Workspace) -> list[dict[str, Any]]:
     return [
         {
-            "id": r[0], "file": r[1], "imported_at": r[2], "rows_read": r[3], "imported": r[4],
-            "duplicates": r[5], "refused": r[6], "total_pence": r[7],
+            "id": r[0],
+            "file": r[1],
+            "imported_at": r[2],
+            "rows_read": r[3],
+            "imported": r[4],
+            "duplicates": r[5],
+            "refused": r[6],
+            "total_pence": r[7],
         }
         for r in ws.db.execute(
             "SELECT id, file_name, imported_at, rows_read, imported, duplicates, refused, "

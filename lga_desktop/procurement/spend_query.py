@@ -47,7 +47,9 @@ class SpendFilter:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.supplier.strip() or self.category is not None or self.quarter or self.supplier_ids)
+        return not (
+            self.supplier.strip() or self.category is not None or self.quarter or self.supplier_ids
+        )
 
 
 def _like(text: str) -> str:

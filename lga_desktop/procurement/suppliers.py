@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,8 +45,12 @@ _REDACTED = re.compile(
 
 
 def supplier_key(name: str) -> str:
-    """``"The Instarmac Ltd."`` -> ``"INSTARMAC"``: what makes two names one supplier."""
-    s = name.upper().replace("&", " AND ")
+    """``"The Instarmac Ltd."`` -> ``"INSTARMAC"``: what makes two names one supplier.
+
+    Accents are folded (``Café`` and ``Cafe`` are one supplier), not dropped.
+    """
+    folded = unicodedata.normalize("NFKD", name)
+    s = "".join(c for c in folded if not unicodedata.combining(c)).upper().replace("&", " AND ")
     s = re.sub(r"[^A-Z0-9]+", " ", s).split()
     if s and s[0] == "THE":
         s = s[1:]
@@ -142,7 +147,15 @@ def restore_flags(ws: Workspace, flags: dict[int, dict[str, bool]]) -> None:
 # ---- the supplier list as a file ---------------------------------------------
 
 EXPORT_COLUMNS = (
-    "name", "supplier_id", "company_number", "sme", "vcse", "local", "redacted", "lines", "spend",
+    "name",
+    "supplier_id",
+    "company_number",
+    "sme",
+    "vcse",
+    "local",
+    "redacted",
+    "lines",
+    "spend",
 )
 
 
@@ -158,9 +171,15 @@ def export_suppliers(ws: Workspace, path: Path | str) -> int:
         for s in suppliers:
             w.writerow(
                 [
-                    s.name, s.supplier_ref or "", s.company_number or "",
-                    _yes(s.sme), _yes(s.vcse), _yes(s.local), _yes(s.redacted),
-                    s.lines, pence_to_decimal(s.pence),
+                    s.name,
+                    s.supplier_ref or "",
+                    s.company_number or "",
+                    _yes(s.sme),
+                    _yes(s.vcse),
+                    _yes(s.local),
+                    _yes(s.redacted),
+                    s.lines,
+                    pence_to_decimal(s.pence),
                 ]
             )
     return len(suppliers)
@@ -233,7 +252,9 @@ def import_suppliers(ws: Workspace, path: Path | str) -> SupplierListReport:
                 elif value in _FALSE:
                     flags[flag] = False
                 else:
-                    report.refused.append((line, f"{FLAG_LABELS[flag]} is {value!r}: write yes or no"))
+                    report.refused.append(
+                        (line, f"{FLAG_LABELS[flag]} is {value!r}: write yes or no")
+                    )
             pending.append((name, supplier_key(name), flags, cell("company_number")))
     finally:
         source.close()
@@ -263,7 +284,5 @@ def import_suppliers(ws: Workspace, path: Path | str) -> SupplierListReport:
                     [*(int(v) for v in flags.values()), sid],
                 )
             if company:
-                ws.db.execute(
-                    "UPDATE supplier SET company_number = ? WHERE id = ?", [company, sid]
-                )
+                ws.db.execute("UPDATE supplier SET company_number = ? WHERE id = ?", [company, sid])
     return report

@@ -55,7 +55,9 @@ class SourceCategoryModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(HEADINGS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         horizontal = orientation == Qt.Orientation.Horizontal
         if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(HEADINGS):
             return HEADINGS[section]
@@ -88,14 +90,18 @@ class SourceCategoryModel(QAbstractTableModel):
 
 
 class MapCommand(QUndoCommand):
-    def __init__(self, page: CategoriesTab, ids: list[int], code: str | None, match_on: str) -> None:
+    def __init__(
+        self, page: CategoriesTab, ids: list[int], code: str | None, match_on: str
+    ) -> None:
         target = page.model.names.get(code or "", "unmapped")
         super().__init__(f"Map {len(ids):,} expenditure categories to {target}")
         self.page, self.ids, self.code, self.match_on = page, ids, code, match_on
         self.before: dict = {}
 
     def redo(self) -> None:
-        self.before = map_sources(self.page.context.workspace, self.ids, self.code, match_on=self.match_on)
+        self.before = map_sources(
+            self.page.context.workspace, self.ids, self.code, match_on=self.match_on
+        )
         self.page.context.notify(KEY)
 
     def undo(self) -> None:

@@ -55,7 +55,10 @@ class FileChoice:
 
 
 def import_files(
-    workspace: Any, choices: list[tuple[Path, dict[str, str] | None]], strict: bool, progress: Progress
+    workspace: Any,
+    choices: list[tuple[Path, dict[str, str] | None]],
+    strict: bool,
+    progress: Progress,
 ) -> list[ImportReport | tuple[str, str]]:
     """Import several files in one transaction (the wizard's background task).
 
@@ -178,7 +181,9 @@ class ColumnsPage(QWizardPage):
                 except LgaError as exc:
                     choice.error = str(exc)
             mark = " (needs columns)" if choice.mapping and choice.mapping.missing else ""
-            self.file_combo.addItem(choice.path.name + (" (cannot be read)" if choice.error else mark))
+            self.file_combo.addItem(
+                choice.path.name + (" (cannot be read)" if choice.error else mark)
+            )
         self.file_combo.blockSignals(False)
         first = next(
             (i for i, c in enumerate(self.wiz.files) if c.mapping and c.mapping.missing), 0
@@ -230,9 +235,9 @@ class ColumnsPage(QWizardPage):
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
-        return all(c.error or (c.mapping and not c.mapping.missing) for c in self.wiz.files) and any(
-            not c.error for c in self.wiz.files
-        )
+        return all(
+            c.error or (c.mapping and not c.mapping.missing) for c in self.wiz.files
+        ) and any(not c.error for c in self.wiz.files)
 
 
 class ImportWizard(QWizard):
@@ -288,7 +293,9 @@ class ImportWizard(QWizard):
 class ImportReportDialog(QDialog):
     """What happened to each file: counts, total, and every refused row with its reason."""
 
-    def __init__(self, results: list[ImportReport | tuple[str, str]], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, results: list[ImportReport | tuple[str, str]], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("spendImportReport")
         self.setWindowTitle("Spend import report")
@@ -329,7 +336,9 @@ def report_html(results: list[ImportReport | tuple[str, str]]) -> str:
         if r.unread_columns:
             parts.append(f"<p>Columns not read: {escape(', '.join(r.unread_columns))}</p>")
         if r.refused:
-            parts.append("<p><b>Refused rows</b> (fix them in the file and import it again):</p><ul>")
+            parts.append(
+                "<p><b>Refused rows</b> (fix them in the file and import it again):</p><ul>"
+            )
             for line, reason in r.refused[:200]:
                 parts.append(f"<li>Line {line}: {escape(reason)}</li>")
             if len(r.refused) > 200:

@@ -44,7 +44,8 @@ class SmeShareChart(QWidget):
         self.shares = shares
         self.setToolTip(
             "\n".join(
-                f"{s.period}: SME {s.sme_percent or 0}%, VCSE {s.vcse_percent or 0}%" for s in shares
+                f"{s.period}: SME {s.sme_percent or 0}%, VCSE {s.vcse_percent or 0}%"
+                for s in shares
             )
         )
         self.update()
@@ -55,13 +56,18 @@ class SmeShareChart(QWidget):
         p.fillRect(self.rect(), self.palette().base())
         fm = p.fontMetrics()
         left, right, top, bottom = fm.horizontalAdvance("100%") + 12, 16, 28, fm.height() * 2 + 12
-        plot = QRectF(left, top, max(10, self.width() - left - right), max(10, self.height() - top - bottom))
+        plot = QRectF(
+            left, top, max(10, self.width() - left - right), max(10, self.height() - top - bottom)
+        )
         if not self.shares:
             p.setPen(self.palette().text().color())
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No spend imported yet")
             return
-        highest = max([s.sme_percent or Decimal(0) for s in self.shares]
-                      + [s.vcse_percent or Decimal(0) for s in self.shares] + [Decimal(40)])
+        highest = max(
+            [s.sme_percent or Decimal(0) for s in self.shares]
+            + [s.vcse_percent or Decimal(0) for s in self.shares]
+            + [Decimal(40)]
+        )
         top_value = min(100, int(highest / 10 + 1) * 10)
 
         def y(v: Decimal | float) -> float:
@@ -73,14 +79,20 @@ class SmeShareChart(QWidget):
             p.setPen(grid)
             p.drawLine(int(plot.left()), int(y(v)), int(plot.right()), int(y(v)))
             p.setPen(self.palette().text().color())
-            p.drawText(QRectF(0, y(v) - fm.height() / 2, left - 6, fm.height()),
-                       Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{v}%")
+            p.drawText(
+                QRectF(0, y(v) - fm.height() / 2, left - 6, fm.height()),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                f"{v}%",
+            )
         # bars: SME and VCSE side by side for each quarter
         slot = plot.width() / len(self.shares)
         bar = max(2.0, min(28.0, slot * 0.35))
         for i, s in enumerate(self.shares):
             x = plot.left() + slot * i + slot / 2
-            for offset, value, colour in ((-bar, s.sme_percent, SME_COLOUR), (0, s.vcse_percent, VCSE_COLOUR)):
+            for offset, value, colour in (
+                (-bar, s.sme_percent, SME_COLOUR),
+                (0, s.vcse_percent, VCSE_COLOUR),
+            ):
                 if value is None:
                     continue
                 value = max(Decimal(0), value)
@@ -88,24 +100,37 @@ class SmeShareChart(QWidget):
             p.setPen(self.palette().text().color())
             if slot > fm.horizontalAdvance("2012/13") or i % max(1, int(60 // slot)) == 0:
                 year, q = s.period.split(" ")
-                p.drawText(QRectF(x - slot / 2, plot.bottom() + 4, slot, fm.height()),
-                           Qt.AlignmentFlag.AlignHCenter, q)
-                p.drawText(QRectF(x - slot, plot.bottom() + 4 + fm.height(), slot * 2, fm.height()),
-                           Qt.AlignmentFlag.AlignHCenter, year)
+                p.drawText(
+                    QRectF(x - slot / 2, plot.bottom() + 4, slot, fm.height()),
+                    Qt.AlignmentFlag.AlignHCenter,
+                    q,
+                )
+                p.drawText(
+                    QRectF(x - slot, plot.bottom() + 4 + fm.height(), slot * 2, fm.height()),
+                    Qt.AlignmentFlag.AlignHCenter,
+                    year,
+                )
         # the 25% aspiration
         pen = QPen(ASPIRATION_COLOUR, 2, Qt.PenStyle.DashLine)
         p.setPen(pen)
         ay = y(derived.SME_ASPIRATION)
         p.drawLine(int(plot.left()), int(ay), int(plot.right()), int(ay))
         p.setFont(QFont(p.font().family(), p.font().pointSize()))
-        p.drawText(QRectF(plot.left() + 4, ay - fm.height() - 2, 200, fm.height()),
-                   Qt.AlignmentFlag.AlignLeft, "25% SME aspiration")
+        p.drawText(
+            QRectF(plot.left() + 4, ay - fm.height() - 2, 200, fm.height()),
+            Qt.AlignmentFlag.AlignLeft,
+            "25% SME aspiration",
+        )
         # legend
         lx = plot.right() - 190
-        for n, (label, colour) in enumerate((("SME share", SME_COLOUR), ("VCSE share", VCSE_COLOUR))):
+        for n, (label, colour) in enumerate(
+            (("SME share", SME_COLOUR), ("VCSE share", VCSE_COLOUR))
+        ):
             p.fillRect(QRectF(lx + n * 100, 8, 12, 12), colour)
             p.setPen(self.palette().text().color())
-            p.drawText(QRectF(lx + n * 100 + 16, 4, 84, fm.height() + 4), Qt.AlignmentFlag.AlignLeft, label)
+            p.drawText(
+                QRectF(lx + n * 100 + 16, 4, 84, fm.height() + 4), Qt.AlignmentFlag.AlignLeft, label
+            )
         p.end()
 
 
@@ -119,7 +144,9 @@ class SmeShareTab(QWidget):
         self.chart = SmeShareChart()
         splitter.addWidget(self.chart)
         self.figures = QTreeWidget()
-        self.figures.setHeaderLabels(["Period", "Spend", "SME", "SME share", "VCSE share", "Local share"])
+        self.figures.setHeaderLabels(
+            ["Period", "Spend", "SME", "SME share", "VCSE share", "Local share"]
+        )
         self.figures.setRootIsDecorated(True)
         splitter.addWidget(self.figures)
         layout.addWidget(splitter)
@@ -143,17 +170,35 @@ class SmeShareTab(QWidget):
             return "-" if d is None else f"{d}%"
 
         for year in derived.shares_by_year(ws):
-            y_item = QTreeWidgetItem([year.period, format_money(year.total_pence), format_money(year.sme_pence),
-                                      pct(year.sme_percent), pct(year.vcse_percent), pct(year.local_percent)])
+            y_item = QTreeWidgetItem(
+                [
+                    year.period,
+                    format_money(year.total_pence),
+                    format_money(year.sme_pence),
+                    pct(year.sme_percent),
+                    pct(year.vcse_percent),
+                    pct(year.local_percent),
+                ]
+            )
             self.figures.addTopLevelItem(y_item)
             for s in quarters:
                 if s.key[:4] != year.key:
                     continue
-                q_item = QTreeWidgetItem([s.period, format_money(s.total_pence), format_money(s.sme_pence),
-                                          pct(s.sme_percent), pct(s.vcse_percent), pct(s.local_percent)])
+                q_item = QTreeWidgetItem(
+                    [
+                        s.period,
+                        format_money(s.total_pence),
+                        format_money(s.sme_pence),
+                        pct(s.sme_percent),
+                        pct(s.vcse_percent),
+                        pct(s.local_percent),
+                    ]
+                )
                 y_item.addChild(q_item)
                 for name, pence, lines in by_cat.get(s.key, []):
-                    q_item.addChild(QTreeWidgetItem([f"{name} ({lines:,} lines)", format_money(pence)]))
+                    q_item.addChild(
+                        QTreeWidgetItem([f"{name} ({lines:,} lines)", format_money(pence)])
+                    )
             y_item.setExpanded(True)
         for col in range(6):
             self.figures.resizeColumnToContents(col)

@@ -88,7 +88,9 @@ class SpendTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         horizontal = orientation == Qt.Orientation.Horizontal
         if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
             return COLUMNS[section][1]
@@ -140,7 +142,9 @@ class SpendTableModel(QAbstractTableModel):
                 note = "Name redacted by the council (personal data). " if r[12] else ""
                 return note + (", ".join(flags) if flags else "Not flagged SME or VCSE")
             if col == 2 and not r[3]:
-                return "No big-spend category yet: map this expenditure category on the Categories tab"
+                return (
+                    "No big-spend category yet: map this expenditure category on the Categories tab"
+                )
             return f"Line {r[13]} of import {r[14]}"
         return None
 

@@ -61,7 +61,9 @@ class SupplierModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(HEADINGS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         horizontal = orientation == Qt.Orientation.Horizontal
         if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(HEADINGS):
             return HEADINGS[section]
@@ -197,13 +199,19 @@ class SuppliersTab(QWidget):
             self.context.undo_stack.push(SetFlagsCommand(self, ids, {flag: on}))
 
     def export_list(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export supplier list", "suppliers.csv", "CSV (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export supplier list", "suppliers.csv", "CSV (*.csv)"
+        )
         if path:
             n = export_suppliers(self.context.workspace, Path(path))
-            QMessageBox.information(self, "Supplier list", f"Wrote {n:,} suppliers to {Path(path).name}.")
+            QMessageBox.information(
+                self, "Supplier list", f"Wrote {n:,} suppliers to {Path(path).name}."
+            )
 
     def import_list(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import supplier list", "", "Supplier lists (*.csv *.xlsx)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import supplier list", "", "Supplier lists (*.csv *.xlsx)"
+        )
         if path:
             self.apply_list(Path(path))
 
@@ -216,6 +224,7 @@ class SuppliersTab(QWidget):
         self.context.undo_stack.clear()  # flags changed outside the undo history
         self.context.notify(KEY)
         QMessageBox.information(
-            self, "Supplier list",
+            self,
+            "Supplier list",
             f"Applied {path.name}: {report.matched:,} suppliers updated, {report.created:,} added.",
         )

@@ -316,9 +316,15 @@ ASSETS = Register(
         Field("owner", "Owning body", Text(), width=20),
         Field("action", "Action", Choice(options=ACTIONS), required=True),
         Field("floor_area", "Floor area (m²)", Quantity(places=0, unit="m²"), total=True),
-        Field("running_before", "Running cost before (a year)", Money(), total=True),
-        Field("running_after", "Running cost after (a year)", Money(), total=True),
-        Field("capital_receipt", "Expected capital receipt", Money(), total=True),
+        Field(
+            "running_before", "Cost a year before", Money(), total=True,
+            help="The asset's running cost a year before the plan.",
+        ),
+        Field(
+            "running_after", "Cost a year after", Money(), total=True,
+            help="The running cost a year once the plan's action is done (nothing if disposed of).",
+        ),
+        Field("capital_receipt", "Capital receipt", Money(), total=True, help="The capital receipt expected."),
     ),
     label_fields=("name",),
     order_by=("name",),

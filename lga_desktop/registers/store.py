@@ -41,6 +41,7 @@ __all__ = [
     "restore",
     "duplicate_values",
     "normalise_ref",
+    "differs",
 ]
 
 
@@ -410,7 +411,7 @@ def update(
     with ws.atomic():
         current = get_record(ws, reg, record_id)
         typed = prepare(ws, reg, changes, current=current, links=links)
-        changed = [f for f in reg.fields if _differs(typed.get(f.name), current.values.get(f.name))]
+        changed = [f for f in reg.fields if differs(typed.get(f.name), current.values.get(f.name))]
         if not changed:
             return current
         ws.db.execute(
@@ -441,7 +442,8 @@ def update(
     return Record(reg, record_id, current.ref, typed)
 
 
-def _differs(a: Any, b: Any) -> bool:
+def differs(a: Any, b: Any) -> bool:
+    """Whether two typed values of a field are different values (links compare by id)."""
     if isinstance(a, Link) or isinstance(b, Link):
         return (a.id if a else None) != (b.id if b else None)
     return a != b or type(a) is not type(b)

@@ -34,7 +34,10 @@ def placeholder(title: str, text: str) -> Callable[[AppContext], QWidget]:
 
 
 def pages() -> list[tuple[str, str, Callable[[AppContext], QWidget]]]:
+    from lga_desktop.ui.pages.cap import CapPage
     from lga_desktop.ui.pages.dashboard import DashboardPage
+    from lga_desktop.ui.pages.experts import ExpertsPage
+    from lga_desktop.ui.pages.savings import SavingsPage
 
     not_yet = (
         "This part of lga-desktop has not been built yet. It will arrive in a coming "
@@ -42,9 +45,9 @@ def pages() -> list[tuple[str, str, Callable[[AppContext], QWidget]]]:
     )
     return [
         ("dashboard", "Dashboard", DashboardPage),
-        ("cap", "CAP plan", placeholder("Capital & Assets Pathfinder plan", not_yet)),
+        ("cap", "CAP plan", CapPage),
         ("procurement", "Procurement", placeholder("Procurement", not_yet)),
-        ("experts", "Expert support", placeholder("Productivity expert support", not_yet)),
-        ("savings", "Savings", placeholder("Realised savings", not_yet)),
+        ("experts", "Expert support", ExpertsPage),
+        ("savings", "Savings", SavingsPage),
         ("returns", "Returns", placeholder("Quarterly returns", not_yet)),
     ]

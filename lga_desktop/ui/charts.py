@@ -26,6 +26,7 @@ Number = int | Decimal
 COLOURS = {
     "done": QColor("#1f6fb2"),
     "over": QColor("#0b7a5a"),
+    "over_warning": QColor("#c77700"),
     "target": QColor("#c9d6e3"),
     "track": QColor("#eceff3"),
     "text": QColor("#1d2733"),
@@ -80,13 +81,18 @@ class _Chart(QWidget):
 
 
 class ProgressBars(_Chart):
-    """One row per measure: label, a bar filled to value/target, the figures."""
+    """One row per measure: label, a bar filled to value/target, the figures.
+
+    Going past the target is good news for outputs and savings; for days used
+    against days agreed it is a warning, so ``over_is_warning`` draws it amber.
+    """
 
     ROW = 30
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, over_is_warning: bool = False) -> None:
         super().__init__(parent)
         self.bars: list[Bar] = []
+        self.over_colour = COLOURS["over_warning" if over_is_warning else "over"]
 
     def set_bars(self, bars: list[Bar]) -> None:
         self.bars = list(bars)
@@ -125,7 +131,7 @@ class ProgressBars(_Chart):
             p.fillRect(track, COLOURS["track"])
             share = _ratio(bar.value, bar.target)
             fill = QRectF(bar_x, y + 3, bar_w * min(share, 1.0), h)
-            p.fillRect(fill, COLOURS["over"] if share > 1 else COLOURS["done"])
+            p.fillRect(fill, self.over_colour if share > 1 else COLOURS["done"])
             if share > 1:  # the plan line, so "above plan" is visible at a glance
                 x = bar_x + bar_w / share
                 p.setPen(QPen(QColor("white"), 2))
@@ -217,10 +223,13 @@ class ColumnChart(_Chart):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.columns: list[Column] = []
+        self.highlight: int | None = None
         self.setMinimumHeight(200)
 
-    def set_columns(self, columns: list[Column]) -> None:
+    def set_columns(self, columns: list[Column], *, highlight: int | None = None) -> None:
+        """``highlight`` marks one column (the chosen quarter) with a bold label."""
         self.columns = list(columns)
+        self.highlight = highlight
         self.update()
 
     def describe(self) -> str:
@@ -242,7 +251,9 @@ class ColumnChart(_Chart):
         step = _nice_step(top)
         ticks = int(-(-top // step))
         scale_max = step * ticks
-        left = max(fm.horizontalAdvance(short_money(scale_max)) + 10, 40)
+        left = max(
+            max(fm.horizontalAdvance(short_money(step * t)) for t in range(ticks + 1)) + 10, 40
+        )
         plot = QRectF(left, 24, self.width() - left - 8, self.height() - 24 - fm.height() - 10)
         small = QFont(self.font())
         p.setFont(small)

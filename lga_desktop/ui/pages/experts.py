@@ -18,6 +18,7 @@ class ExpertsPage(RegisterPage):
     key = experts.KEY
     also_listens = ("savings",)  # savings per day come from the savings lines linked here
     split = (2, 3)
+    over_is_warning = True  # days beyond those agreed
 
     def title(self) -> str:
         return "Productivity expert support"

@@ -54,6 +54,7 @@ class RegisterPage(QWidget):
     key = ""
     also_listens: tuple[str, ...] = ()  # other features whose changes show here (links)
     split = (3, 4)  # the main table's share of the height against the details'
+    over_is_warning = False  # whether the record's bars going past target is bad news
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
@@ -115,7 +116,7 @@ class RegisterPage(QWidget):
         self.record_label.setTextFormat(Qt.TextFormat.RichText)
         self.record_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         strip.addWidget(self.record_label, 2)
-        self.record_chart = ProgressBars(lower)
+        self.record_chart = ProgressBars(lower, over_is_warning=self.over_is_warning)
         self.record_chart.setObjectName("recordChart")
         strip.addWidget(self.record_chart, 3)
         lower_layout.addLayout(strip)

@@ -392,3 +392,21 @@ def test_demo_workspace_fills_a_year_of_each_register(demo_workspace):
         "experts.days_beyond_agreed",
         "cap.realised_far_above_plan",
     }
+
+
+def test_a_workspace_from_before_the_registers_gains_them_on_opening(tmp_path):
+    from lga_desktop.db import WORKSPACE_APPLICATION_ID, connect, migrate
+    from lga_desktop.workspace import Workspace
+
+    path = tmp_path / "old.lgaws"
+    db = connect(path)
+    db.execute(f"PRAGMA application_id = {WORKSPACE_APPLICATION_ID}")
+    assert migrate(db, stop_before="0002_registers") == 1
+    with db.atomic():
+        db.execute("INSERT INTO meta (key, value) VALUES ('council_gss', '\"E07000178\"')")
+    db.close()
+    with Workspace.open(path) as ws:
+        assert ws.schema_version >= 2
+        assert ws.list_backups()  # taken before the upgrade
+        eng = _engagement(ws)
+        assert store.get_record(ws, experts.ENGAGEMENTS, eng.id)["expert"] == "Helen Carter"

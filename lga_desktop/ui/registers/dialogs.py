@@ -92,6 +92,7 @@ class ImportReportDialog(QDialog):
                 (problem.sheet, str(problem.row), problem.column, problem.message)
             ):
                 self.table.setItem(i, j, QTableWidgetItem(text))
+        self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.resizeColumnsToContents()
         self.table.setVisible(bool(report.refused))

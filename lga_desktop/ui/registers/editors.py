@@ -35,10 +35,9 @@ from lga_desktop.ui.qt import (
     QComboBox,
     QDate,
     QDateEdit,
+    QGridLayout,
     QHBoxLayout,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     Qt,
     QToolButton,
@@ -194,8 +193,8 @@ class ChoiceEditor(QComboBox):
         )
 
 
-class MultiChoiceEditor(QListWidget):
-    """Tick any number of a list (partners)."""
+class MultiChoiceEditor(QWidget):
+    """Tick any number of a list (partners), laid out in two columns."""
 
     edited = Signal()
 
@@ -203,31 +202,29 @@ class MultiChoiceEditor(QListWidget):
         super().__init__(parent)
         self.field = field
         assert isinstance(field.type, MultiChoice)
-        for key, label in field.type.options:
-            item = QListWidgetItem(label, self)
-            item.setData(Qt.ItemDataRole.UserRole, key)
-            item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
-            item.setCheckState(Qt.CheckState.Unchecked)
-        rows = min(len(field.type.options), 5)
-        self.setFixedHeight(self.sizeHintForRow(0) * rows + 2 * self.frameWidth() + 2)
-        self.itemChanged.connect(lambda _i: self.edited.emit())
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setVerticalSpacing(2)
+        self.boxes: dict[str, QCheckBox] = {}
+        options = field.type.options
+        half = (len(options) + 1) // 2
+        for i, (key, label) in enumerate(options):
+            box = QCheckBox(label, self)
+            box.toggled.connect(lambda _b: self.edited.emit())
+            grid.addWidget(box, i % half, i // half)
+            self.boxes[key] = box
+        self.setFocusProxy(next(iter(self.boxes.values())))
 
     def value(self) -> tuple[str, ...] | None:
-        keys = [
-            self.item(i).data(Qt.ItemDataRole.UserRole)
-            for i in range(self.count())
-            if self.item(i).checkState() == Qt.CheckState.Checked
-        ]
-        return self.field.type.coerce(tuple(keys)) if keys else None
+        keys = tuple(k for k, box in self.boxes.items() if box.isChecked())
+        return self.field.type.coerce(keys) if keys else None
 
     def set_value(self, value: tuple[str, ...] | None) -> None:
         chosen = set(value or ())
-        self.blockSignals(True)
-        for i in range(self.count()):
-            item = self.item(i)
-            state = item.data(Qt.ItemDataRole.UserRole) in chosen
-            item.setCheckState(Qt.CheckState.Checked if state else Qt.CheckState.Unchecked)
-        self.blockSignals(False)
+        for key, box in self.boxes.items():
+            box.blockSignals(True)
+            box.setChecked(key in chosen)
+            box.blockSignals(False)
 
 
 class YearEditor(QComboBox):

@@ -23,6 +23,7 @@ from lga_desktop.ui.qt import (
     QFormLayout,
     QLabel,
     QScrollArea,
+    QSizePolicy,
     Qt,
     QTimer,
     QVBoxLayout,
@@ -79,6 +80,7 @@ class RecordForm(QWidget):
             note.setWordWrap(True)
             note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             box = QWidget(self)
+            box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
             box_layout = QVBoxLayout(box)
             box_layout.setContentsMargins(0, 0, 0, 2)
             box_layout.setSpacing(1)
@@ -199,6 +201,7 @@ class RecordDialog(QDialog):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.form)
         layout.addWidget(scroll, 1)
         self.buttons = QDialogButtonBox(
@@ -207,7 +210,8 @@ class RecordDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self.resize(560, min(120 + 64 * len(self.form.editors), 760))
+        width = max(600, self.form.minimumSizeHint().width() + 40)
+        self.resize(width, min(140 + self.form.sizeHint().height(), 780))
 
     def save(self) -> None:
         problems = self.form.check()

@@ -131,33 +131,59 @@ class Output:
 
 def _output_fields() -> tuple[Field, ...]:
     return (
-        Field("jobs", "Jobs created (FTE)", Quantity(places=1, unit="FTE"), total=True),
-        Field("homes_public", "Homes, public sector", Quantity(places=0, unit="homes"), total=True),
         Field(
-            "homes_private", "Homes, private sector", Quantity(places=0, unit="homes"), total=True
+            "jobs",
+            "Jobs created (FTE)",
+            Quantity(places=1, unit="FTE"),
+            total=True,
+            heading="Jobs (FTE)",
+        ),
+        Field(
+            "homes_public",
+            "Homes, public sector",
+            Quantity(places=0, unit="homes"),
+            total=True,
+            heading="Homes (public)",
+        ),
+        Field(
+            "homes_private",
+            "Homes, private sector",
+            Quantity(places=0, unit="homes"),
+            total=True,
+            heading="Homes (private)",
         ),
         Field(
             "space_reused",
             "Space reused for employment (m²)",
             Quantity(places=0, unit="m²"),
             total=True,
+            heading="Space reused (m²)",
+            help="Redundant public-sector space brought back into use for employment.",
         ),
-        Field("capex_reduced", "Capital-asset spend reduced", Money(), total=True),
+        Field(
+            "capex_reduced",
+            "Capital-asset spend reduced",
+            Money(),
+            total=True,
+            heading="Capex reduced",
+            help="Reduction in public-sector capital-asset expenditure.",
+        ),
         Field(
             "carbon",
             "Carbon reduction (tCO2e a year)",
             Quantity(places=1, unit="tCO2e"),
             total=True,
+            heading="Carbon (tCO2e/yr)",
         ),
     )
 
 
 _UNITS = {
     "jobs": ("Jobs created", "FTE"),
-    "homes_public": ("Homes built or refurbished, public sector", "homes"),
-    "homes_private": ("Homes built or refurbished, private sector", "homes"),
-    "space_reused": ("Redundant space reused for employment", "m²"),
-    "capex_reduced": ("Reduction in capital-asset expenditure", "£"),
+    "homes_public": ("Homes, public sector", "homes"),
+    "homes_private": ("Homes, private sector", "homes"),
+    "space_reused": ("Space reused for employment", "m²"),
+    "capex_reduced": ("Capital-asset spend reduced", "£"),
     "carbon": ("Carbon reduction", "tCO2e a year"),
 }
 OUTPUTS: tuple[Output, ...] = tuple(Output(f.name, *_UNITS[f.name], f) for f in _output_fields())

@@ -45,6 +45,11 @@ class Field:
     total: bool = False  # summed in the totals row
     in_table: bool = True  # shown as a column of the page's table
     width: int = 0  # a hint for the table column, in characters
+    heading: str = ""  # a shorter column heading for the table, where the label is long
+
+    @property
+    def column_label(self) -> str:
+        return self.heading or self.label
 
     def __post_init__(self) -> None:
         if self.total and not self.type.summable:

@@ -359,8 +359,8 @@ def _columns(sheet: _Sheet, report: ImportReport) -> dict[str, str] | None:
     """Field name -> heading in the file; None when the sheet cannot be read at all."""
     by_heading: dict[str, str] = {}
     for f in sheet.reg.fields:
-        by_heading[norm_words(f.label)] = f.name
-        by_heading[norm_words(f.name)] = f.name
+        for heading in (f.label, f.name, f.column_label):
+            by_heading[norm_words(heading)] = f.name
     mapping: dict[str, str] = {}
     for heading in sheet.headings:
         if not heading or norm_words(heading) == norm_words(REF_HEADING):

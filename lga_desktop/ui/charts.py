@@ -113,8 +113,8 @@ class ProgressBars(_Chart):
             return
         fm = self.fontMetrics()
         width = self.width()
-        label_w = min(max(fm.horizontalAdvance(b.label) for b in self.bars) + 12, int(width * 0.34))
-        text_w = min(max(fm.horizontalAdvance(b.text) for b in self.bars) + 12, int(width * 0.36))
+        label_w = min(max(fm.horizontalAdvance(b.label) for b in self.bars) + 12, int(width * 0.32))
+        text_w = min(max(fm.horizontalAdvance(b.text) for b in self.bars) + 12, int(width * 0.42))
         bar_x = label_w
         bar_w = max(40, width - label_w - text_w)
         for i, bar in enumerate(self.bars):

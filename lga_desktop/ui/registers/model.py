@@ -114,9 +114,9 @@ class RegisterModel(QAbstractTableModel):
             return None
         f = self.field_at(section) if 0 <= section <= len(self.fields) else None
         if role == Qt.ItemDataRole.DisplayRole:
-            return "Ref" if section == 0 else (f.label if f else None)
+            return "Ref" if section == 0 else (f.column_label if f else None)
         if role == Qt.ItemDataRole.ToolTipRole and f is not None:
-            return f.help or f.label
+            return f"{f.label}: {f.help}" if f.help else f.label
         if role == Qt.ItemDataRole.TextAlignmentRole and f is not None and f.type.numeric:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

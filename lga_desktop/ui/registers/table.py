@@ -281,7 +281,7 @@ class RegisterTable(QWidget):
         total_width = metrics.horizontalAdvance(f"Total ({len(self.model.records) * 10:,})") + 16
         self.view.setColumnWidth(0, max(self.view.columnWidth(0), total_width))
         for col, f in enumerate(self.model.fields, start=1):
-            chars = max(f.width or 16, len(f.label) + 3)
+            chars = max(f.width or 16, len(f.column_label) + 3)
             if isinstance(f.type, Choice):
                 chars = max(chars, max(len(label) for _k, label in f.type.options) + 3)
             cap = char * min(chars, 60)

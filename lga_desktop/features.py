@@ -24,7 +24,12 @@ if TYPE_CHECKING:
 
 __all__ = ["Feature", "features", "FEATURE_MODULES"]
 
-FEATURE_MODULES: tuple[str, ...] = ("lga_desktop.procurement.feature",)
+FEATURE_MODULES: tuple[str, ...] = (
+    "lga_desktop.registers.cap",
+    "lga_desktop.procurement.feature",
+    "lga_desktop.registers.experts",
+    "lga_desktop.registers.savings",
+)
 
 
 @dataclass(frozen=True)

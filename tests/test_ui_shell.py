@@ -99,17 +99,6 @@ def test_main_window_pages_and_status(qtbot, workspace, settings):
     assert window.nav.currentRow() == 0
 
 
-def test_unbuilt_pages_say_so_plainly(qtbot, workspace, settings):
-    window = _window(qtbot, workspace, settings)
-    from lga_desktop.ui.qt import QLabel
-
-    for key in ("cap", "procurement", "experts", "savings", "returns"):
-        page = window.page(key)
-        if page.objectName() == "placeholderPage":
-            texts = " ".join(label.text() for label in page.findChildren(QLabel))
-            assert "has not been built yet" in texts
-
-
 def test_backup_and_restore_from_the_window(qtbot, workspace, settings, message_boxes):
     window = _window(qtbot, workspace, settings)
     workspace.set_meta("figure", 1)
@@ -207,3 +196,30 @@ def test_a_damaged_workspace_offers_its_newest_backup(
     assert "Put back the newest backup" in text
     assert window.workspace.get_meta("figure") == 7
     assert list(tmp_path.glob("leeds.lgaws.damaged-*"))
+
+
+def test_ctrl_z_in_a_page_undoes_once_inside_the_window(
+    qtbot, demo_workspace, settings, monkeypatch
+):
+    from lga_desktop.registers import experts, store
+    from lga_desktop.ui.qt import Qt
+    from lga_desktop.ui.registers import dialogs
+
+    monkeypatch.setattr(dialogs, "confirm", lambda *a, **k: True)
+    window = _window(qtbot, demo_workspace, settings)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    page = window.page("experts")
+    before = store.count(demo_workspace, experts.ENGAGEMENTS)
+    page.main.select_id(page.main.model.records[0].id)
+    page.main.delete()
+    assert store.count(demo_workspace, experts.ENGAGEMENTS) == before - 1
+    page.main.view.setFocus()
+    qtbot.keyClick(page.main.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert store.count(demo_workspace, experts.ENGAGEMENTS) == before
+    qtbot.keyClick(
+        page.main.view,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert store.count(demo_workspace, experts.ENGAGEMENTS) == before - 1

@@ -21,6 +21,7 @@ from lga_desktop.db.migrations import (
 
 # Migrations register themselves on import, in this (number) order.
 from lga_desktop.db import m0001_foundation  # noqa: E402, F401  isort: skip
+from lga_desktop.db import m0002_registers  # noqa: E402, F401  isort: skip
 from lga_desktop.db import m0003_procurement  # noqa: E402, F401  isort: skip
 from lga_desktop.db import m0004_returns  # noqa: E402, F401  isort: skip
 

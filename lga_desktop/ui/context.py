@@ -18,6 +18,10 @@ class AppContext(QObject):
         super().__init__(parent)
         self.workspace = workspace
         self.undo_stack = QUndoStack(self)
+        # Inside the main window, Edit > Undo / Redo own Ctrl+Z and Ctrl+Shift+Z for
+        # the whole window; a page's own undo buttons must then carry no shortcut,
+        # or Qt finds two actions for one key and fires neither.
+        self.window_owns_undo_keys = False
 
     def notify(self, *what: str) -> None:
         self.changed.emit(frozenset(what or ("*",)))

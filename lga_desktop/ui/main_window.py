@@ -181,6 +181,7 @@ class MainWindow(QMainWindow):
             self.context.workspace.close()
             self.context.deleteLater()
         self.context = AppContext(workspace, self)
+        self.context.window_owns_undo_keys = True
         self.undo_action_host.setStack(self.context.undo_stack)
         council = workspace.council
         demo = " (demo)" if workspace.get_meta("demo") else ""
@@ -394,7 +395,9 @@ class _UndoActions:
         self.undo.setShortcut(QKeySequence.StandardKey.Undo)
         self.undo.setObjectName("actionUndo")
         self.redo = stack.createRedoAction(self.window, "&Redo")
-        self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
+        self.redo.setShortcuts(
+            [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y"), QKeySequence.StandardKey.Redo]
+        )
         self.redo.setObjectName("actionRedo")
         self.menu.addAction(self.undo)
         self.menu.addAction(self.redo)

@@ -2,7 +2,7 @@
 
 Each entry is ``(key, title, factory)``; ``factory(context)`` builds the page
 widget for an open workspace (see :class:`lga_desktop.ui.context.AppContext`).
-A page whose issue has not landed uses :func:`placeholder`, which says so.
+Pages are built on first visit, so their imports stay out of start-up.
 """
 
 from __future__ import annotations
@@ -10,43 +10,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from lga_desktop.ui.qt import QLabel, Qt, QVBoxLayout, QWidget
-
 if TYPE_CHECKING:
     from lga_desktop.ui.context import AppContext
+    from lga_desktop.ui.qt import QWidget
 
 
-def placeholder(title: str, text: str) -> Callable[[AppContext], QWidget]:
+def _lazy(module: str, name: str) -> Callable[[AppContext], QWidget]:
     def make(context: AppContext) -> QWidget:
-        page = QWidget()
-        page.setObjectName("placeholderPage")
-        layout = QVBoxLayout(page)
-        heading = QLabel(f"<h2>{title}</h2>")
-        body = QLabel(text)
-        body.setWordWrap(True)
-        body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(heading)
-        layout.addWidget(body)
-        layout.addStretch(1)
-        return page
+        import importlib
+
+        return getattr(importlib.import_module(module), name)(context)
 
     return make
 
 
 def pages() -> list[tuple[str, str, Callable[[AppContext], QWidget]]]:
     from lga_desktop.ui.pages.dashboard import DashboardPage
-    from lga_desktop.ui.pages.returns import ReturnsPage
-    from lga_desktop.ui.procurement.page import ProcurementPage
 
-    not_yet = (
-        "This part of lga-desktop has not been built yet. It will arrive in a coming "
-        "release; until then keep this register in your existing spreadsheet."
-    )
     return [
         ("dashboard", "Dashboard", DashboardPage),
-        ("cap", "CAP plan", placeholder("Capital & Assets Pathfinder plan", not_yet)),
-        ("procurement", "Procurement", ProcurementPage),
-        ("experts", "Expert support", placeholder("Productivity expert support", not_yet)),
-        ("savings", "Savings", placeholder("Realised savings", not_yet)),
-        ("returns", "Returns", ReturnsPage),
+        ("cap", "CAP plan", _lazy("lga_desktop.ui.pages.cap", "CapPage")),
+        ("procurement", "Procurement", _lazy("lga_desktop.ui.procurement.page", "ProcurementPage")),
+        ("experts", "Expert support", _lazy("lga_desktop.ui.pages.experts", "ExpertsPage")),
+        ("savings", "Savings", _lazy("lga_desktop.ui.pages.savings", "SavingsPage")),
+        ("returns", "Returns", _lazy("lga_desktop.ui.pages.returns", "ReturnsPage")),
     ]

@@ -1,10 +1,87 @@
-"""The dashboard: the council at a glance."""
+"""The dashboard: the council at a glance, against its targets, for a chosen quarter or year.
+
+Three headline cards (savings realised against target, CAP outputs against
+plan, expert days used against agreed), the charts behind them, and the
+count of records in each register. The figures come from
+:mod:`lga_desktop.registers.headlines`; this page only lays them out.
+"""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from lga_desktop.money import format_money
+from lga_desktop.periods import FinancialYear, Quarter
+from lga_desktop.registers.headlines import Headlines, default_period, headlines, years_with_data
+from lga_desktop.ui.charts import Bar, BulletChart, Column, ColumnChart, ProgressBars
 from lga_desktop.ui.context import AppContext
-from lga_desktop.ui.qt import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
+from lga_desktop.ui.qt import (
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 from lga_desktop.workspace import describe
+
+__all__ = ["DashboardPage", "Card"]
+
+MUTED = "#5b6875"
+WHOLE_YEAR = 0
+
+
+def _percent(value: Decimal | None) -> str:
+    return "" if value is None else f" ({value:.0f}%)"
+
+
+class Card(QFrame):
+    """A headline figure with what it is measured against."""
+
+    def __init__(
+        self, title: str, parent: QWidget | None = None, *, over_is_warning: bool = False
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet(
+            "#card { background: palette(base); border: 1px solid palette(mid); border-radius: 6px; }"
+        )
+        layout = QVBoxLayout(self)
+        self.title = QLabel(f"<span style='color:{MUTED}'>{title}</span>")
+        self.figure = QLabel()
+        self.figure.setObjectName("figure")
+        font = self.figure.font()
+        font.setPointSizeF(font.pointSizeF() * 1.9)
+        font.setBold(True)
+        self.figure.setFont(font)
+        self.against = QLabel()
+        self.against.setWordWrap(True)
+        self.bar = ProgressBars(self, over_is_warning=over_is_warning)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet(f"color: {MUTED};")
+        for w in (self.title, self.figure, self.against, self.bar, self.note):
+            layout.addWidget(w)
+        layout.addStretch(1)
+
+    def set(self, figure: str, against: str, bar: Bar | None, note: str) -> None:
+        self.figure.setText(figure)
+        self.against.setText(against)
+        self.bar.set_bars([bar] if bar else [])
+        self.bar.setVisible(bar is not None)
+        self.note.setText(note)
+
+
+def _chart_box(title: str, chart: QWidget) -> QGroupBox:
+    box = QGroupBox(title)
+    layout = QVBoxLayout(box)
+    layout.addWidget(chart)
+    return box
 
 
 class DashboardPage(QWidget):
@@ -12,17 +89,113 @@ class DashboardPage(QWidget):
         super().__init__()
         self.setObjectName("dashboardPage")
         self.context = context
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 18, 24, 18)
+        self.figures: Headlines | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer.addWidget(scroll)
+        body = QWidget()
+        scroll.setWidget(body)
+        layout = QVBoxLayout(body)
+
+        top = QHBoxLayout()
         self.heading = QLabel()
-        layout.addWidget(self.heading)
+        top.addWidget(self.heading, 1)
+        top.addWidget(QLabel("Show:"))
+        self.year_box = QComboBox(self)
+        self.year_box.setObjectName("yearBox")
+        self.quarter_box = QComboBox(self)
+        self.quarter_box.setObjectName("quarterBox")
+        self.quarter_box.addItem("Whole year", WHOLE_YEAR)
+        for q, months in enumerate(("Apr–Jun", "Jul–Sep", "Oct–Dec", "Jan–Mar"), start=1):
+            self.quarter_box.addItem(f"Q{q} {months}", q)
+        top.addWidget(self.year_box)
+        top.addWidget(self.quarter_box)
+        layout.addLayout(top)
+
+        cards = QHBoxLayout()
+        self.savings_card = Card("Savings realised against target")
+        self.cap_card = Card("CAP outputs against plan")
+        self.days_card = Card("Expert days used against agreed", over_is_warning=True)
+        for card in (self.savings_card, self.cap_card, self.days_card):
+            cards.addWidget(card, 1)
+        layout.addLayout(cards)
+
+        grid = QGridLayout()
+        self.workstream_chart = BulletChart()
+        self.workstream_chart.setObjectName("workstreamChart")
+        self.quarter_chart = ColumnChart()
+        self.quarter_chart.setObjectName("quarterChart")
+        self.outputs_chart = ProgressBars()
+        self.outputs_chart.setObjectName("outputsChart")
+        self.days_chart = ProgressBars(over_is_warning=True)
+        self.days_chart.setObjectName("daysChart")
+        self.workstream_box = _chart_box("Savings by workstream", self.workstream_chart)
+        self.quarter_box_group = _chart_box("Savings by quarter", self.quarter_chart)
+        self.outputs_box = _chart_box("CAP outputs against plan", self.outputs_chart)
+        self.days_box = _chart_box("Expert days by engagement", self.days_chart)
+        grid.addWidget(self.workstream_box, 0, 0)
+        grid.addWidget(self.quarter_box_group, 0, 1)
+        grid.addWidget(self.outputs_box, 1, 0)
+        grid.addWidget(self.days_box, 1, 1)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+        layout.addLayout(grid)
+
         self.counts_box = QGroupBox("Registers")
         self.counts_form = QFormLayout(self.counts_box)
         layout.addWidget(self.counts_box)
         layout.addStretch(1)
+
+        self._fill_years(default_period(context.workspace))
+        self.year_box.currentIndexChanged.connect(lambda _i: self.refresh_figures())
+        self.quarter_box.currentIndexChanged.connect(lambda _i: self.refresh_figures())
         context.changed.connect(lambda _what: self.refresh())
         self.refresh()
 
+    # ---- the period --------------------------------------------------------------------
+    def _fill_years(self, chosen: Quarter | FinancialYear) -> None:
+        self.year_box.blockSignals(True)
+        self.quarter_box.blockSignals(True)
+        current = self.year_box.currentData()
+        self.year_box.clear()
+        for y in years_with_data(self.context.workspace):
+            self.year_box.addItem(str(y), y.start_year)
+        start = (
+            current
+            if current is not None
+            else (
+                chosen.start_year if isinstance(chosen, FinancialYear) else chosen.year.start_year
+            )
+        )
+        self.year_box.setCurrentIndex(max(0, self.year_box.findData(start)))
+        if current is None:
+            self.quarter_box.setCurrentIndex(
+                chosen.q if isinstance(chosen, Quarter) else WHOLE_YEAR
+            )
+        self.year_box.blockSignals(False)
+        self.quarter_box.blockSignals(False)
+
+    def period(self) -> Quarter | FinancialYear:
+        year = FinancialYear(self.year_box.currentData())
+        q = self.quarter_box.currentData()
+        return year if q == WHOLE_YEAR else Quarter(year.start_year, q)
+
+    def set_period(self, period: Quarter | FinancialYear) -> None:
+        year = period if isinstance(period, FinancialYear) else period.year
+        index = self.year_box.findData(year.start_year)
+        if index < 0:
+            self.year_box.addItem(str(year), year.start_year)
+            index = self.year_box.count() - 1
+        self.year_box.blockSignals(True)
+        self.year_box.setCurrentIndex(index)
+        self.year_box.blockSignals(False)
+        self.quarter_box.setCurrentIndex(period.q if isinstance(period, Quarter) else WHOLE_YEAR)
+        self.refresh_figures()
+
+    # ---- refreshing ----------------------------------------------------------------------
     def refresh(self) -> None:
         info = describe(self.context.workspace)
         council = info["council"]
@@ -34,7 +207,111 @@ class DashboardPage(QWidget):
         while self.counts_form.rowCount():
             self.counts_form.removeRow(0)
         counts = info["counts"]
-        if not counts:
+        if not any(counts.values()):
             self.counts_form.addRow(QLabel("No registers hold any records yet."))
-        for label, n in counts.items():
-            self.counts_form.addRow(f"{label}:", QLabel(f"{n:,}"))
+        else:
+            for label, n in counts.items():
+                self.counts_form.addRow(f"{label}:", QLabel(f"{n:,}"))
+        self._fill_years(default_period(self.context.workspace))
+        self.refresh_figures()
+
+    def refresh_figures(self) -> None:
+        period = self.period()
+        h = self.figures = headlines(self.context.workspace, period)
+        label = str(period) if isinstance(period, Quarter) else f"{period} (whole year)"
+        year = period.year if isinstance(period, Quarter) else period
+
+        s = h.savings
+        self.savings_card.set(
+            format_money(s.period.realised),
+            f"of {format_money(s.period.target)} target in {label}{_percent(s.period.percent)}",
+            Bar(
+                "In the period",
+                s.period.realised,
+                s.period.target,
+                _percent(s.period.percent).strip(" ()"),
+            ),
+            f"Since the first line started: {format_money(s.to_date.realised)} of "
+            f"{format_money(s.to_date.target)}{_percent(s.to_date.percent)}",
+        )
+        planned, on_plan = h.outputs_planned, h.outputs_on_plan
+        self.cap_card.set(
+            f"{len(on_plan)} of {len(planned)}" if planned else "—",
+            f"outputs planned for {year} have reached the year's plan"
+            + (f" by the end of Q{period.q}" if isinstance(period, Quarter) else "")
+            if planned
+            else f"No CAP outputs are planned for {year}.",
+            None,
+            ", ".join(
+                f"{o.output.label.lower()} {o.output.display(o.realised_year_to_date)}"
+                for o in h.outputs
+                if o.realised_year_to_date
+            )
+            or "No outputs realised yet this year.",
+        )
+        d = h.days
+        per = d.realised_per_day
+        self.days_card.set(
+            f"{d.days_used_to_date} of {d.days_agreed}",
+            f"days used on {d.engagements} engagement{'s' if d.engagements != 1 else ''}"
+            f"{_percent(d.percent_used)}; {d.days_used_period} in {label}",
+            Bar(
+                "Days used",
+                d.days_used_to_date,
+                d.days_agreed,
+                _percent(d.percent_used).strip(" ()"),
+            ),
+            f"{format_money(d.realised_saving)} realised on the savings they unlocked"
+            + (f": {format_money(per)} per expert day" if per is not None else ""),
+        )
+
+        self.workstream_box.setTitle(f"Savings by workstream, {label}")
+        self.workstream_chart.set_bars(
+            [
+                Bar(
+                    r.label,
+                    r.period.realised,
+                    r.period.target,
+                    f"{format_money(r.period.realised)} of {format_money(r.period.target)}{_percent(r.period.percent)}"
+                    if r.period.target or r.period.realised
+                    else "nothing due in the period",
+                )
+                for r in h.by_workstream
+            ]
+        )
+        self.quarter_box_group.setTitle(f"Savings by quarter, {year}")
+        self.quarter_chart.set_columns(
+            [Column(r.label, r.period.target, r.period.realised) for r in h.by_quarter],
+            highlight=period.q - 1 if isinstance(period, Quarter) else None,
+        )
+        self.outputs_box.setTitle(
+            f"CAP outputs in {year}"
+            + (f" to the end of Q{period.q}" if isinstance(period, Quarter) else "")
+            + ", against the year's plan"
+        )
+        self.outputs_chart.set_bars(
+            [
+                Bar(
+                    o.output.label,
+                    o.realised_year_to_date,
+                    o.planned_year,
+                    f"{o.output.display(o.realised_year_to_date)} of {o.output.display(o.planned_year)}"
+                    f"{_percent(o.percent)}"
+                    if o.planned_year or o.realised_year_to_date
+                    else "none planned",
+                )
+                for o in h.outputs
+            ]
+        )
+        self.days_box.setTitle(f"Expert days by engagement, to the end of {period}")
+        self.days_chart.set_bars(
+            [
+                Bar(
+                    u.engagement.label,
+                    u.days_used,
+                    u.days_agreed,
+                    f"{u.days_used} of {u.days_agreed} days{_percent(u.percent_used)}",
+                )
+                for u in h.engagements
+            ]
+        )

@@ -1,0 +1,101 @@
+"""What every register family gives its feature: counts, validation, the return snapshot.
+
+A family's module declares its registers and calls these to build its
+:class:`~lga_desktop.features.Feature`, so the generic parts of a quarterly
+return (the records as they stand, the findings) are the same for every
+register.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from lga_desktop.periods import FinancialYear, Quarter
+from lga_desktop.registers.catalog import family
+from lga_desktop.registers.declaration import Record, Register
+from lga_desktop.registers.store import Links, list_records
+from lga_desktop.validation import Finding
+from lga_desktop.workspace import Workspace
+
+__all__ = [
+    "counted_tables",
+    "validate_family",
+    "records_json",
+    "after",
+    "family_findings",
+    "quarters_of",
+    "last_quarter",
+]
+
+
+def counted_tables(registers: tuple[Register, ...]) -> dict[str, str]:
+    """Label -> table for `lga-desktop info` and the dashboard."""
+    return {reg.title: reg.table for reg in registers}
+
+
+def after(value: Any, quarter: Quarter) -> bool:
+    """True when a quarter or date falls after ``quarter`` (so a return leaves it out)."""
+    if isinstance(value, Quarter):
+        return value > quarter
+    if isinstance(value, date):
+        return value > quarter.end
+    return False
+
+
+def _in_return(reg: Register, rec: Record, quarter: Quarter | None) -> bool:
+    if quarter is None or reg.period is None:
+        return True
+    return not after(rec.values.get(reg.period), quarter)
+
+
+def family_findings(ws: Workspace, key: str) -> dict[str, list[Finding]]:
+    """Every finding of a family, by the ref of the record it is about ('' if none)."""
+    found: dict[str, list[Finding]] = {}
+    for f in validate_family(ws, key):
+        found.setdefault(f.record or "", []).append(f)
+    return found
+
+
+def validate_family(ws: Workspace, key: str, quarter: Quarter | None = None) -> list[Finding]:
+    """The checks of every record and the rules of every register in the family.
+
+    With a quarter, findings about records dated after it are left out: a
+    return for 2012/13 Q2 does not answer for what happened in Q3.
+    """
+    links = Links(ws)
+    findings: list[Finding] = []
+    later: set[str] = set()
+    for reg in family(key):
+        for rec in list_records(ws, reg, links=links):
+            if not _in_return(reg, rec, quarter):
+                later.add(rec.ref)
+                continue
+            findings.extend(reg.findings(rec))
+        for rule in reg.rules:
+            findings.extend(rule(ws))
+    return [f for f in findings if f.record not in later]
+
+
+def records_json(
+    ws: Workspace, key: str, quarter: Quarter | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """Each register's records as JSON-ready dicts (money as int pence, links as refs)."""
+    links = Links(ws)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for reg in family(key):
+        out[reg.key] = [
+            {"ref": rec.ref, **{f.name: f.type.to_json(rec.values.get(f.name)) for f in reg.fields}}
+            for rec in list_records(ws, reg, links=links)
+            if _in_return(reg, rec, quarter)
+        ]
+    return out
+
+
+def quarters_of(period: Quarter | FinancialYear) -> tuple[Quarter, ...]:
+    """The quarters a period covers: itself, or a year's four."""
+    return (period,) if isinstance(period, Quarter) else period.quarters
+
+
+def last_quarter(period: Quarter | FinancialYear) -> Quarter:
+    return quarters_of(period)[-1]

@@ -28,6 +28,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "lga_desktop.registers.cap",
     "lga_desktop.registers.experts",
     "lga_desktop.registers.savings",
+    "lga_desktop.registers.pipeline",
 )
 
 

@@ -22,6 +22,7 @@ from lga_desktop.db.migrations import (
 # Migrations register themselves on import, in this (number) order.
 from lga_desktop.db import m0001_foundation  # noqa: E402, F401  isort: skip
 from lga_desktop.db import m0002_registers  # noqa: E402, F401  isort: skip
+from lga_desktop.db import m0005_pipeline  # noqa: E402, F401  isort: skip
 
 __all__ = [
     "SQLITE_HEADER",

@@ -75,7 +75,11 @@ def main(n: int = 5000) -> None:
 
     timed(f"store.create {n:,} day-log lines (audited)", add, base)
     timed("list_records (typed)", lambda: store.list_records(ws, experts.DAYS), base)
-    timed("validate the experts family", lambda: validate_family(ws, "experts", Quarter(2020, 4)), base)
+    timed(
+        "validate the experts family",
+        lambda: validate_family(ws, "experts", Quarter(2020, 4)),
+        base,
+    )
     try:
         from lga_desktop.registers import excel
     except ImportError:  # before the Excel step
@@ -83,7 +87,9 @@ def main(n: int = 5000) -> None:
     xlsx, csv = folder / "out.xlsx", folder / "out.csv"
     timed("export XLSX", lambda: excel.export_family(ws, "experts", xlsx), base)
     timed("export CSV", lambda: excel.export_family(ws, "experts", csv), base)
-    timed("import XLSX back (nothing changes)", lambda: excel.import_family(ws, "experts", xlsx), base)
+    timed(
+        "import XLSX back (nothing changes)", lambda: excel.import_family(ws, "experts", xlsx), base
+    )
     ws.close()
 
 

@@ -27,6 +27,7 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 COMMAND_MODULES = [
     "lga_desktop.cli.workspace_commands",
+    "lga_desktop.cli.register_commands",
 ]
 
 

@@ -484,7 +484,8 @@ class YearType(FieldType):
 # ---- choices ------------------------------------------------------------------
 
 
-def _norm(text: str) -> str:
+def norm_words(text: str) -> str:
+    """Text compared loosely: case, &, punctuation and spacing ignored."""
     s = str(text).casefold().replace("&", " and ")
     return " ".join(re.sub(r"[-_/,.()']", " ", s).split())
 
@@ -505,9 +506,9 @@ class Choice(FieldType):
     def parse(self, text: str) -> str | None:
         if _blank(text):
             return None
-        wanted = _norm(text)
+        wanted = norm_words(text)
         for key, label in self.options:
-            if wanted in (_norm(key), _norm(label)):
+            if wanted in (norm_words(key), norm_words(label)):
                 return key
         raise FieldError(f"{str(text).strip()!r} is not {self.example}")
 

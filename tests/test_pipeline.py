@@ -176,3 +176,55 @@ def test_one_day_more_or_less(workspace):
     notice = date(2013, 1, 7)
     _timeline(workspace, ojeu_date=notice, award_date=notice + timedelta(days=1))
     assert pipeline.timeline_days(workspace)[0].working_days == 1
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_round_trip_through_excel_and_csv_loses_nothing(
+    demo_workspace, workspace, tmp_path, suffix
+):
+    from lga_desktop.registers.excel import export_family, import_family
+    from lga_desktop.registers.family import records_json
+
+    for key in ("pipeline", "timelines"):  # timelines name pipeline entries
+        path = tmp_path / f"{key}{suffix}"
+        export_family(demo_workspace, key, path)
+        report = import_family(workspace, key, path)
+        assert report.ok, report.refused
+        assert records_json(workspace, key) == records_json(demo_workspace, key)
+    assert pipeline.pipeline_summary(workspace) == pipeline.pipeline_summary(demo_workspace)
+
+
+def test_cli_export_and_import_the_pipeline(demo_workspace, workspace, tmp_path, capsys):
+    from lga_desktop.cli import main
+
+    demo_workspace.close()
+    workspace.close()
+    out = tmp_path / "pipeline.xlsx"
+    assert (
+        main(["export", str(demo_workspace.path), "--register", "pipeline", "--out", str(out)]) == 0
+    )
+    assert main(["import", str(workspace.path), "--register", "pipeline", str(out)]) == 0
+    assert "8" in capsys.readouterr().out
+
+
+def test_an_import_with_a_bad_row_names_it_and_changes_nothing(workspace, tmp_path):
+    from openpyxl import load_workbook
+
+    from lga_desktop.registers.excel import export_family, import_family
+
+    _planned(workspace)
+    path = tmp_path / "pipeline.xlsx"
+    export_family(workspace, "pipeline", path)
+    book = load_workbook(path)
+    sheet = book.worksheets[0]
+    headings = [c.value for c in sheet[1]]
+    row = [c.value for c in sheet[2]]
+    row[headings.index("Ref")] = None
+    row[headings.index("Confidence")] = "Certain"
+    sheet.append(row)
+    book.save(path)
+    report = import_family(workspace, "pipeline", path)
+    assert not report.ok
+    (problem,) = report.refused
+    assert problem.row == 3 and "'Certain' is not one of High, Medium, Low" in problem.message
+    assert store.count(workspace, pipeline.PIPELINE) == 1

@@ -27,6 +27,7 @@ __all__ = ["Feature", "features", "FEATURE_MODULES"]
 FEATURE_MODULES: tuple[str, ...] = (
     "lga_desktop.registers.cap",
     "lga_desktop.procurement.feature",
+    "lga_desktop.registers.pipeline",
     "lga_desktop.registers.experts",
     "lga_desktop.registers.savings",
 )

@@ -168,7 +168,7 @@ def test_a_declaration_that_contradicts_itself_is_refused():
 
 
 def test_catalog_families_and_ref_prefixes_are_distinct():
-    assert family_keys() == ("cap", "experts", "savings")
+    assert family_keys() == ("cap", "experts", "savings", "pipeline", "timelines")
     assert [r.key for r in family("cap")] == ["cap", "cap.assets", "cap.planned", "cap.realised"]
     prefixes = [r.ref_prefix for r in all_registers().values()]
     assert len(prefixes) == len(set(prefixes))

@@ -24,6 +24,7 @@ from lga_desktop.db import m0001_foundation  # noqa: E402, F401  isort: skip
 from lga_desktop.db import m0002_registers  # noqa: E402, F401  isort: skip
 from lga_desktop.db import m0003_procurement  # noqa: E402, F401  isort: skip
 from lga_desktop.db import m0004_returns  # noqa: E402, F401  isort: skip
+from lga_desktop.db import m0005_pipeline  # noqa: E402, F401  isort: skip
 
 __all__ = [
     "SQLITE_HEADER",

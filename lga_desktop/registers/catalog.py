@@ -22,6 +22,7 @@ REGISTER_MODULES: tuple[str, ...] = (
     "lga_desktop.registers.cap",
     "lga_desktop.registers.experts",
     "lga_desktop.registers.savings",
+    "lga_desktop.registers.pipeline",
 )
 
 

@@ -26,4 +26,10 @@ class ProcurementPage(QWidget):
         self.tabs.addTab(self.suppliers, "Suppliers")
         self.tabs.addTab(self.categories, "Categories")
         self.tabs.addTab(self.sme_share, "SME share")
+        from lga_desktop.ui.pages.pipeline import PipelinePage, TimelinesPage
+
+        self.pipeline = PipelinePage(context)
+        self.timelines = TimelinesPage(context)
+        self.tabs.addTab(self.pipeline, "Pipeline")
+        self.tabs.addTab(self.timelines, "Timelines (120 days)")
         layout.addWidget(self.tabs)

@@ -34,7 +34,8 @@ COMMAND_MODULES = [
 ]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
+    """The whole parser; ``with_commands=False`` leaves the sub-commands out (opening the window)."""
     parser = argparse.ArgumentParser(
         prog=APP_NAME,
         description=(
@@ -66,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="check that this installation works, as 'lga-desktop self-test' does, and exit",
     )
+    if not with_commands:
+        parser.set_defaults(command=None)
+        return parser
     sub = parser.add_subparsers(
         dest="command",
         metavar="COMMAND",
@@ -87,8 +91,20 @@ def fail(message: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Opening the window needs none of the sub-commands: skip importing them.
+    window_only = build_parser(with_commands=False)
+    known, rest = (
+        window_only.parse_known_args(argv)
+        if "-h" not in argv and "--help" not in argv
+        else (None, argv)
+    )
+    if known is not None and not rest and not known.self_test:
+        args = known
+        parser = window_only
+    else:
+        parser = build_parser()
+        args = parser.parse_args(argv)
     try:
         if args.command is None and args.self_test:  # the frozen program's flag
             args = parser.parse_args(["self-test"], namespace=args)

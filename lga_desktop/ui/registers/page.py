@@ -140,6 +140,8 @@ class RegisterPage(QWidget):
 
         context.changed.connect(self._changed)
         self.refresh()
+        if self.main.view.model().rowCount():  # open on the first record, not an empty detail pane
+            self.main.view.selectRow(0)
 
     # ---- what subclasses say ------------------------------------------------------------
     def title(self) -> str:

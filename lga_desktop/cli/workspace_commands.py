@@ -68,17 +68,21 @@ def cmd_info(args: argparse.Namespace) -> int:
     if args.json:
         print_json(info)
         return 0
-    print(f"Workspace:      {info['path']}")
-    print(
-        f"Council:        {info['council']['name']} ({info['council']['gss']}, {info['council']['type']})"
-    )
+    rows = [
+        ("Workspace", info["path"]),
+        (
+            "Council",
+            f"{info['council']['name']} ({info['council']['gss']}, {info['council']['type']})",
+        ),
+    ]
     if info["officer"]:
         o = info["officer"]
-        print(f"Officer:        {o['name']}, {o['role']} <{o['email']}>")
-    print(f"Schema version: {info['schema_version']}")
-    print(f"Created:        {info['created_at']}")
-    for label, n in info["counts"].items():
-        print(f"{label + ':':<16}{n:,}")
+        rows.append(("Officer", f"{o['name']}, {o['role']} <{o['email']}>"))
+    rows += [("Schema version", info["schema_version"]), ("Created", info["created_at"])]
+    rows += [(label, f"{n:,}") for label, n in info["counts"].items()]
+    width = max(len(label) for label, _ in rows) + 2
+    for label, value in rows:
+        print(f"{label + ':':<{width}}{value}")
     return 0
 
 

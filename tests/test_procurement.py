@@ -198,6 +198,8 @@ def test_year_share_is_the_sum_of_its_quarters(workspace):
     quarters = {s.key: s for s in derived.shares_by_quarter(workspace)}
     assert years["2015"].total_pence == quarters["2015Q1"].total_pence
     assert years["2013"].total_pence == quarters["2013Q4"].total_pence
+    # from quarters already read, the same years
+    assert derived.shares_by_year(workspace, list(quarters.values())) == list(years.values())
 
 
 def test_snapshot_is_int_pence_and_adds_up(ws2017):

@@ -153,10 +153,14 @@ def share_for(ws: Workspace, quarter: Quarter) -> Share:
     return Share(str(quarter), quarter.key, 0, 0, 0, 0, 0)
 
 
-def shares_by_year(ws: Workspace) -> list[Share]:
-    """The same shares for each financial year (the sum of its quarters)."""
+def shares_by_year(ws: Workspace, quarters: list[Share] | None = None) -> list[Share]:
+    """The same shares for each financial year (the sum of its quarters).
+
+    Pass ``quarters`` (from :func:`shares_by_quarter`) when you have them, to
+    save reading them again.
+    """
     years: dict[int, list[int]] = {}
-    for share in shares_by_quarter(ws):
+    for share in shares_by_quarter(ws) if quarters is None else quarters:
         start = int(share.key[:4])
         acc = years.setdefault(start, [0, 0, 0, 0, 0])
         for i, v in enumerate(

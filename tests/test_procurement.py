@@ -198,6 +198,8 @@ def test_year_share_is_the_sum_of_its_quarters(workspace):
     quarters = {s.key: s for s in derived.shares_by_quarter(workspace)}
     assert years["2015"].total_pence == quarters["2015Q1"].total_pence
     assert years["2013"].total_pence == quarters["2013Q4"].total_pence
+    # from quarters already read, the same years
+    assert derived.shares_by_year(workspace, list(quarters.values())) == list(years.values())
 
 
 def test_snapshot_is_int_pence_and_adds_up(ws2017):
@@ -210,6 +212,18 @@ def test_snapshot_is_int_pence_and_adds_up(ws2017):
     )
     assert all(isinstance(c["pence"], int) for c in data["spend_by_category"])
     assert data["share"]["sme_percent"] == "0.0"
+
+
+def test_share_for_a_quarter_and_year_to_date_read_only_their_quarters(demo_workspace):
+    every = {s.key: s for s in derived.shares_by_quarter(demo_workspace)}
+    assert len(every) == 8  # the demo's two financial years
+    for key, share in every.items():
+        q = Quarter(int(key[:4]), int(key[-1]))
+        assert derived.share_for(demo_workspace, q) == share
+    assert derived.share_for(demo_workspace, Quarter(2020, 1)).lines == 0
+    ytd = snapshot(demo_workspace, Quarter(2013, 2))["year_to_date"]
+    assert ytd["total_pence"] == every["2013Q1"].total_pence + every["2013Q2"].total_pence
+    assert ytd["lines"] == every["2013Q1"].lines + every["2013Q2"].lines
 
 
 def test_validation_warns_but_never_errors(ws2017):

@@ -305,3 +305,30 @@ def test_procurement_page_is_listed(qtbot, context):
     page = entry[2](context)
     qtbot.addWidget(page)
     assert isinstance(page, ProcurementPage)
+
+
+def test_hidden_tabs_refresh_when_shown_not_when_the_data_changes(qtbot, context):
+    """After an import only the tab on screen refreshes at once; the others when opened."""
+    from lga_desktop.ui.procurement.page import ProcurementPage
+
+    page = ProcurementPage(context)
+    qtbot.addWidget(page)
+    page.show()  # on the Spend tab
+    assert page.suppliers.model.rowCount() == 0
+    import_spend(context.workspace, F2017)
+    context.notify("procurement")
+    assert page.spend.model.rowCount() == 4052
+    assert page.suppliers.model.rowCount() == 0  # hidden: not yet
+    assert page.sme_share.chart.shares == []
+    assert not any(r.lines for r in page.categories.model.rows)
+    page.tabs.setCurrentWidget(page.suppliers)
+    assert page.suppliers.model.rowCount() > 100
+    page.tabs.setCurrentWidget(page.sme_share)
+    assert [s.key for s in page.sme_share.chart.shares] == ["2017Q1"]
+    page.tabs.setCurrentWidget(page.categories)
+    assert any(r.lines for r in page.categories.model.rows)
+    # once shown and up to date, switching back does not refresh again
+    calls = []
+    page.suppliers._deferred.refresh = lambda: calls.append(1)
+    page.tabs.setCurrentWidget(page.suppliers)
+    assert calls == []

@@ -120,29 +120,47 @@ _SHARE_SQL = """
            SUM(CASE WHEN p.local = 1 THEN s.pence ELSE 0 END),
            SUM(s.lines)
     FROM spend_summary s JOIN supplier p ON p.id = s.supplier_id
+    {where}
     GROUP BY s.quarter ORDER BY s.quarter
 """
 
 
-def shares_by_quarter(ws: Workspace) -> list[Share]:
-    """SME, VCSE and local share of spend for every quarter with spend."""
+def shares_by_quarter(
+    ws: Workspace, first: Quarter | None = None, last: Quarter | None = None
+) -> list[Share]:
+    """SME, VCSE and local share of spend for every quarter with spend (from ``first`` to ``last``).
+
+    The range reads only those quarters' sums (the summary's key starts with the
+    quarter), which matters once a county has several years imported.
+    """
+    where, args = [], []
+    if first is not None:
+        where.append("s.quarter >= ?")
+        args.append(first.key)
+    if last is not None:
+        where.append("s.quarter <= ?")
+        args.append(last.key)
+    sql = _SHARE_SQL.format(where="WHERE " + " AND ".join(where) if where else "")
     return [
         Share(_quarter_label(r[0]), r[0], r[1], r[2], r[3], r[4], r[5])
-        for r in ws.db.execute(_SHARE_SQL)
+        for r in ws.db.execute(sql, args)
     ]
 
 
 def share_for(ws: Workspace, quarter: Quarter) -> Share:
-    for share in shares_by_quarter(ws):
-        if share.key == quarter.key:
-            return share
+    for share in shares_by_quarter(ws, quarter, quarter):
+        return share
     return Share(str(quarter), quarter.key, 0, 0, 0, 0, 0)
 
 
-def shares_by_year(ws: Workspace) -> list[Share]:
-    """The same shares for each financial year (the sum of its quarters)."""
+def shares_by_year(ws: Workspace, quarters: list[Share] | None = None) -> list[Share]:
+    """The same shares for each financial year (the sum of its quarters).
+
+    Pass ``quarters`` (from :func:`shares_by_quarter`) when you have them, to
+    save reading them again.
+    """
     years: dict[int, list[int]] = {}
-    for share in shares_by_quarter(ws):
+    for share in shares_by_quarter(ws) if quarters is None else quarters:
         start = int(share.key[:4])
         acc = years.setdefault(start, [0, 0, 0, 0, 0])
         for i, v in enumerate(

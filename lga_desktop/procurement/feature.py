@@ -344,11 +344,7 @@ def snapshot(ws: Workspace, quarter: Quarter) -> dict[str, Any]:
     ]
     share = derived.share_for(ws, quarter)
     fy = quarter.year
-    to_date = [
-        s
-        for s in derived.shares_by_quarter(ws)
-        if s.key[:4] == str(fy.start_year) and s.key <= quarter.key
-    ]
+    to_date = derived.shares_by_quarter(ws, fy.quarters[0], quarter)
     ytd = derived.Share(
         f"{fy} to {quarter}",
         str(fy.start_year),

@@ -13,6 +13,7 @@ from lga_desktop.procurement.category_mapping import (
     source_categories,
 )
 from lga_desktop.ui.context import AppContext
+from lga_desktop.ui.deferred_refresh import DeferredRefresh
 from lga_desktop.ui.qt import (
     QAbstractItemView,
     QAbstractTableModel,
@@ -140,6 +141,8 @@ class CategoriesTab(QWidget):
         self.apply_button.clicked.connect(self.map_selected)
         row.addWidget(self.apply_button)
         layout.addLayout(row)
+        # a hidden tab refreshes when it is shown (see ui/deferred_refresh.py)
+        self._deferred = DeferredRefresh(self, self.refresh)
         context.changed.connect(self._changed)
         self.refresh()
 
@@ -166,7 +169,7 @@ class CategoriesTab(QWidget):
 
     def _changed(self, what: frozenset) -> None:
         if KEY in what or "*" in what:
-            self.refresh()
+            self._deferred.request()
 
     def selected_ids(self) -> list[int]:
         rows = {i.row() for i in self.table.selectionModel().selectedRows()}

@@ -11,6 +11,7 @@ from decimal import Decimal
 from lga_desktop.money import format_money
 from lga_desktop.procurement import derived
 from lga_desktop.ui.context import AppContext
+from lga_desktop.ui.deferred_refresh import DeferredRefresh
 from lga_desktop.ui.qt import (
     QColor,
     QFont,
@@ -150,12 +151,14 @@ class SmeShareTab(QWidget):
         self.figures.setRootIsDecorated(True)
         splitter.addWidget(self.figures)
         layout.addWidget(splitter)
+        # a hidden tab refreshes when it is shown (see ui/deferred_refresh.py)
+        self._deferred = DeferredRefresh(self, self.refresh)
         context.changed.connect(self._changed)
         self.refresh()
 
     def _changed(self, what: frozenset) -> None:
         if KEY in what or "*" in what:
-            self.refresh()
+            self._deferred.request()
 
     def refresh(self) -> None:
         ws = self.context.workspace
@@ -169,7 +172,7 @@ class SmeShareTab(QWidget):
         def pct(d: Decimal | None) -> str:
             return "-" if d is None else f"{d}%"
 
-        for year in derived.shares_by_year(ws):
+        for year in derived.shares_by_year(ws, quarters):
             y_item = QTreeWidgetItem(
                 [
                     year.period,

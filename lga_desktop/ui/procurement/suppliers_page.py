@@ -18,6 +18,7 @@ from lga_desktop.procurement.suppliers import (
     set_flags,
 )
 from lga_desktop.ui.context import AppContext
+from lga_desktop.ui.deferred_refresh import DeferredRefresh
 from lga_desktop.ui.qt import (
     QAbstractItemView,
     QAbstractTableModel,
@@ -153,6 +154,8 @@ class SuppliersTab(QWidget):
                 self.flag_buttons[(flag, on)] = button
                 flags_row.addWidget(button)
         layout.addLayout(flags_row)
+        # a hidden tab refreshes when it is shown (see ui/deferred_refresh.py)
+        self._deferred = DeferredRefresh(self, self.refresh)
         context.changed.connect(self._changed)
         self.refresh()
 
@@ -179,7 +182,7 @@ class SuppliersTab(QWidget):
 
     def _changed(self, what: frozenset) -> None:
         if KEY in what or "*" in what:
-            self.refresh()
+            self._deferred.request()
 
     def selected_ids(self) -> list[int]:
         rows = {i.row() for i in self.table.selectionModel().selectedRows()}

@@ -483,6 +483,36 @@ def test_amount_fast_path_agrees_with_parse_money():
     check()
 
 
+def test_decorated_amount_fast_path_agrees_with_parse_money():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from lga_desktop.money import parse_money
+    from lga_desktop.procurement.reading import _grouped_pence
+
+    @given(
+        st.integers(min_value=0, max_value=10**12),
+        st.sampled_from([0, 1, 2]),
+        st.sampled_from(["£{}", "({})", "(£{})", "{}"]),
+        st.booleans(),
+    )
+    def forms(pence, places, pattern, commas):
+        pounds = Decimal(pence) / 100 if places else Decimal(pence // 100)
+        number = f"{pounds:{',' if commas else ''}.{places}f}"
+        text = pattern.format(number)
+        assert _grouped_pence(text) == parse_money(text)
+
+    # whatever else it accepts, it reads as parse_money does
+    @given(st.text(alphabet="£(),.0123456789- ", max_size=14))
+    def anything(text):
+        fast = _grouped_pence(text.strip())
+        if fast is not None:
+            assert fast == parse_money(text)
+
+    forms()
+    anything()
+
+
 def test_every_date_is_in_its_quarter():
     reader = DateReader()
     day = date(2014, 1, 1)

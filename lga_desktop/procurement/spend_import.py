@@ -294,6 +294,103 @@ def import_spend(
     return report
 
 
+_FIELDS = (
+    "date",
+    "amount",
+    "supplier_name",
+    "reference",
+    "supplier_ref",
+    "category",
+    "code",
+    "service_area",
+    "body",
+    "cap_rev",
+)
+_UNSEEN = object()  # a cache miss, where None is a real answer
+
+
+class _Filing:
+    """Which supplier and source category a line belongs to, adding new ones.
+
+    A county's year names a few thousand suppliers and a few hundred
+    categories over 100,000+ lines, so the importer asks here once per
+    distinct text and remembers the answer. New suppliers and categories
+    are queued and written (:meth:`write_new`) before the lines that refer
+    to them.
+    """
+
+    def __init__(self, ws: Workspace) -> None:
+        conn = ws.db.conn
+        self.supplier_ids = dict(conn.execute("SELECT name_key, id FROM supplier").fetchall())
+        self.redacted_ids = {
+            r[0] for r in conn.execute("SELECT id FROM supplier WHERE redacted = 1").fetchall()
+        }
+        self.next_supplier = conn.execute("SELECT MAX(id) FROM supplier").fetchone()[0] + 1
+        self.source_ids = {
+            (r[1], r[2]): r[0]
+            for r in conn.execute("SELECT id, name, code FROM spend_source_category").fetchall()
+        }
+        self.next_source = conn.execute("SELECT MAX(id) FROM spend_source_category").fetchone()[0]
+        self.next_source += 1
+        self.rules = rules(ws)
+        self.new_suppliers: list[tuple] = []
+        self.new_sources: list[tuple] = []
+
+    def supplier(self, name: str, supplier_ref: str) -> tuple[int, str, int]:
+        """(supplier id, the name as the line keeps it, 1 if redacted else 0)."""
+        clean = name.strip()
+        key = supplier_key(clean) if clean else ""
+        sid = self.supplier_ids.get(key)
+        if sid is None:
+            sid = self.supplier_ids[key] = self.next_supplier
+            self.next_supplier += 1
+            flagged = is_redacted(clean)
+            self.new_suppliers.append((sid, key, clean, supplier_ref.strip() or None, int(flagged)))
+            if flagged:
+                self.redacted_ids.add(sid)
+        return sid, clean, int(sid in self.redacted_ids)
+
+    def source(self, name: str, code: str) -> int:
+        """The id of a source category (expenditure category and code as written)."""
+        name, code = name.strip(), code.strip()
+        scid = self.source_ids.get((name, code))
+        if scid is None:
+            scid = self.source_ids[(name, code)] = self.next_source
+            self.next_source += 1
+            self.new_sources.append((scid, name, code, *resolve(name, code, self.rules)))
+        return scid
+
+    def write_new(self, conn: Any) -> None:
+        if self.new_suppliers:
+            conn.executemany(
+                "INSERT INTO supplier (id, name_key, name, supplier_ref, redacted) "
+                "VALUES (?, ?, ?, ?, ?)",
+                self.new_suppliers,
+            )
+            self.new_suppliers.clear()
+        if self.new_sources:
+            conn.executemany(
+                "INSERT INTO spend_source_category (id, name, code, category_code, mapped_by) "
+                "VALUES (?, ?, ?, ?, ?)",
+                self.new_sources,
+            )
+            self.new_sources.clear()
+
+
+def _cap_rev(text: str) -> str | None:
+    clean = text.strip()
+    return _CAP_REV.get(clean.lower(), clean or None)
+
+
+def _new_date(read_date: DateReader, date_cell: object, amount_cell: object, name: object):
+    """A date cell not seen before in this file; raises :class:`CellError`."""
+    if date_cell == "" or date_cell is None:
+        if amount_cell in ("", None) and not str(name).strip():
+            raise CellError("not a spend line: it has no date, amount or supplier")
+        raise CellError("no date")
+    return read_date(date_cell)
+
+
 def _write(
     ws: Workspace,
     report: ImportReport,
@@ -326,70 +423,39 @@ def _write(
 
     width = len(mapping.headers)
     absent = width  # a padded empty cell stands in for a column the file lacks
-    cols = mapping.columns
-    pick = itemgetter(
-        *(
-            cols.get(f, absent)
-            for f in (
-                "date",
-                "amount",
-                "supplier_name",
-                "reference",
-                "supplier_ref",
-                "category",
-                "code",
-                "service_area",
-                "body",
-                "cap_rev",
-            )
-        )
-    )
-    read_date = DateReader()
-    dates = read_date.cache  # a year has a few hundred dates: look them up, don't parse
-    suppliers: dict[str, int] = {}  # name as written -> supplier id
-    supplier_ids = dict(conn.execute("SELECT name_key, id FROM supplier").fetchall())
-    redacted_ids = {
-        r[0] for r in conn.execute("SELECT id FROM supplier WHERE redacted = 1").fetchall()
-    }
-    next_supplier = conn.execute("SELECT MAX(id) FROM supplier").fetchone()[0] + 1
-    new_suppliers: list[tuple] = []
-    sources = {
-        (r[1], r[2]): r[0]
-        for r in conn.execute("SELECT id, name, code FROM spend_source_category").fetchall()
-    }
-    next_source = conn.execute("SELECT MAX(id) FROM spend_source_category").fetchone()[0] + 1
-    new_sources: list[tuple] = []
-    known_rules = rules(ws)
-    cap_rev_cache: dict[str, str | None] = {}
+    pick = itemgetter(*(mapping.columns.get(f, absent) for f in _FIELDS))
     text_cells = source.encoding != "xlsx"
+    filing = _Filing(ws)
+    read_date = DateReader()
+    # Every line goes through this loop, so it is written for speed: each
+    # cell's meaning is looked up by its text where a file repeats it (a
+    # year has a few hundred dates, a few thousand suppliers) and worked
+    # out only the first time; methods are bound to locals.
+    dates = read_date.cache
+    suppliers: dict[str, tuple[int, str, int]] = {}  # name as written -> filing.supplier()
+    sources: dict[tuple[str, str], int] = {}  # (category, code) as written -> id
+    caps: dict[str, str | None] = {}  # capital/revenue as written -> as kept
+    known_date, known_supplier, known_source, known_cap = (
+        dates.get,
+        suppliers.get,
+        sources.get,
+        caps.get,
+    )
     refused = report.refused
     # what the summary gains (exact when no line turns out to be a duplicate)
     sums: dict[tuple[str, int, int], list[int]] | None = {}
     batch: list[tuple] = []
+    add_line = batch.append
     read = blank = redacted = 0
 
     def hand_over() -> None:
-        # new suppliers and categories go first: the lines refer to them
-        if new_suppliers:
-            conn.executemany(
-                "INSERT INTO supplier (id, name_key, name, supplier_ref, redacted) "
-                "VALUES (?, ?, ?, ?, ?)",
-                new_suppliers,
-            )
-            new_suppliers.clear()
-        if new_sources:
-            conn.executemany(
-                "INSERT INTO spend_source_category (id, name, code, category_code, mapped_by) "
-                "VALUES (?, ?, ?, ?, ?)",
-                new_sources,
-            )
-            new_sources.clear()
+        filing.write_new(conn)  # first: the lines refer to them
         conn.executemany(_INSERT, batch)
         batch.clear()
 
     for line, cells in rows:
         if len(cells) != width:
-            cells = list(cells[:width]) + [""] * (width - len(cells))
+            cells = [*cells[:width], *[""] * (width - len(cells))]
         cells.append("")
         date_cell, amount_cell, name, ref, sref, cat, code, area, body, cap = pick(cells)
         if not text_cells:
@@ -401,59 +467,40 @@ def _write(
         read += 1
         if read % 2000 == 0:
             progress.update(source.position(), source.size, f"Read {read:,} rows")
-        try:
-            if date_cell == "" or date_cell is None:
-                if _is_blank(cells):
-                    read -= 1
-                    blank += 1
-                    continue
-                if amount_cell in ("", None) and not str(name).strip():
-                    raise CellError("not a spend line: it has no date, amount or supplier")
-                raise CellError("no date")
-            known = dates.get(date_cell)
-            iso, quarter = known if known is not None else read_date(date_cell)
-            # the common case inline: plain pounds and pence, "1054.11" or "-0.01"
-            whole, _, frac = amount_cell.partition(".") if text_cells else ("", "", "")
-            if len(frac) == 2 and frac.isdigit() and whole.lstrip("-").isdigit():
-                pence = int(whole + frac)
-            else:
+        when = known_date(date_cell)
+        if when is None:
+            if (date_cell == "" or date_cell is None) and _is_blank(cells):
+                read -= 1  # an empty row (files often end with some) is not a line
+                blank += 1
+                continue
+            try:
+                when = _new_date(read_date, date_cell, amount_cell, name)
+            except CellError as exc:
+                refused.append((line, str(exc)))
+                continue
+        iso, quarter = when
+        # the usual amount, plain pounds and pence ("1054.11"), is read here;
+        # read_amount takes the rest
+        whole, _, pennies = amount_cell.partition(".") if text_cells else ("", "", "")
+        if len(pennies) == 2 and whole.isdigit() and pennies.isdigit() and amount_cell.isascii():
+            pence = int(whole + pennies)
+        else:
+            try:
                 pence = read_amount(amount_cell)
-        except CellError as exc:
-            refused.append((line, str(exc)))
-            continue
-        except ValueError:  # a digit int() does not read (e.g. superscript)
-            refused.append((line, f"{amount_cell!r} is not an amount"))
-            continue
-        sid = suppliers.get(name)
-        if sid is None:
-            clean = name.strip()
-            key = supplier_key(clean) if clean else ""
-            sid = supplier_ids.get(key)
-            if sid is None:
-                sid = supplier_ids[key] = next_supplier
-                next_supplier += 1
-                flagged = is_redacted(clean)
-                new_suppliers.append((sid, key, clean, sref.strip() or None, int(flagged)))
-                if flagged:
-                    redacted_ids.add(sid)
-            suppliers[name] = sid
-        if sid in redacted_ids:
-            redacted += 1
-        scid = sources.get((cat, code))
+            except CellError as exc:
+                refused.append((line, str(exc)))
+                continue
+        supplier = known_supplier(name)
+        if supplier is None:
+            supplier = suppliers[name] = filing.supplier(name, sref)
+        sid, supplier_name, is_redacted_name = supplier
+        redacted += is_redacted_name
+        scid = known_source((cat, code))
         if scid is None:
-            clean_cat, clean_code = cat.strip(), code.strip()
-            scid = sources.get((clean_cat, clean_code))
-            if scid is None:
-                scid = next_source
-                next_source += 1
-                new_sources.append(
-                    (scid, clean_cat, clean_code, *resolve(clean_cat, clean_code, known_rules))
-                )
-                sources[(clean_cat, clean_code)] = scid
-            sources[(cat, code)] = scid
-        cap_rev = cap_rev_cache.get(cap)
-        if cap_rev is None and cap not in cap_rev_cache:
-            cap_rev = cap_rev_cache[cap] = _CAP_REV.get(cap.strip().lower(), cap.strip() or None)
+            scid = sources[(cat, code)] = filing.source(cat, code)
+        cap_rev = known_cap(cap, _UNSEEN)
+        if cap_rev is _UNSEEN:
+            cap_rev = caps[cap] = _cap_rev(cap)
         if sums is not None:
             group = (quarter, scid, sid)
             acc = sums.get(group)
@@ -464,7 +511,7 @@ def _write(
                 sums[group] = [pence, 1]
             else:
                 sums = None  # memory stays flat: the sums are taken from SQL instead
-        batch.append(
+        add_line(
             (
                 import_id,
                 line,
@@ -473,7 +520,7 @@ def _write(
                 pence,
                 ref.strip() or None,
                 sid,
-                name.strip(),
+                supplier_name,
                 sref.strip() or None,
                 scid,
                 area.strip() or None,

@@ -18,6 +18,7 @@ from lga_desktop.procurement.headers import FIELD_LABELS, REQUIRED, ColumnMappin
 from lga_desktop.procurement.spend_import import (
     ColumnMappingNeeded,
     ImportReport,
+    import_session,
     import_spend,
     read_header,
 )
@@ -68,7 +69,7 @@ def import_files(
     ws = workspace.reopen()
     results: list[ImportReport | tuple[str, str]] = []
     try:
-        with ws.atomic():
+        with import_session(ws), ws.atomic():
             for n, (path, columns) in enumerate(choices, 1):
                 label = f"File {n} of {len(choices)}: {path.name}"
 

@@ -18,10 +18,10 @@ from lga_desktop.procurement.headers import FIELD_LABELS, REQUIRED, ColumnMappin
 from lga_desktop.procurement.spend_import import (
     ColumnMappingNeeded,
     ImportReport,
-    import_session,
     import_spend,
     read_header,
 )
+from lga_desktop.procurement.spend_lines import import_session
 from lga_desktop.progress import Cancelled, Progress
 from lga_desktop.ui.context import AppContext
 from lga_desktop.ui.qt import (

@@ -124,6 +124,8 @@ def test_wizard_imports_and_reports(qtbot, context, immediate_tasks):
     wizard.accept()
     assert [r.imported for r in wizard.results] == [3581, 3859]
     assert seen and "procurement" in seen[-1]
+    # written with foreign-key checks off (import_session): they must still hold
+    assert context.workspace.db.execute("PRAGMA foreign_key_check").fetchall() == []
     from lga_desktop.ui.procurement.import_wizard import report_html
 
     assert wizard.report_dialog is not None

@@ -351,6 +351,28 @@ def test_cancelling_leaves_the_workspace_as_it_was(workspace, tmp_path):
     )
 
 
+def test_lines_always_refer_to_real_suppliers_and_categories(workspace, tmp_path):
+    """The importer writes with foreign-key checks off; what it writes must still pass them."""
+    conn = workspace.db.conn
+    settings = ("PRAGMA foreign_keys", "PRAGMA cache_size")
+    before = [conn.execute(p).fetchone() for p in settings]
+    import_spend(workspace, OXFORD / "expenditure-over-500-jul-sep-2016.csv")
+    import_spend(workspace, OXFORD / "expenditure-over-500-apr-jun-2017.csv")
+    header, rows = oxford_rows()
+    rows = [list(r) for r in rows[:20]]
+    rows[3][6] = "12,34"
+    with pytest.raises(NotValidError):
+        import_spend(workspace, write_csv(tmp_path / "bad.csv", header, rows), strict=True)
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert [conn.execute(p).fetchone() for p in settings] == before
+    orphans = conn.execute(
+        "SELECT COUNT(*) FROM spend_line l LEFT JOIN supplier s ON s.id = l.supplier_id "
+        "LEFT JOIN spend_source_category c ON c.id = l.source_category_id "
+        "WHERE s.id IS NULL OR c.id IS NULL"
+    ).fetchone()[0]
+    assert orphans == 0
+
+
 def test_remove_import_takes_its_lines_and_sums_away(workspace):
     a = import_spend(workspace, OXFORD / "expenditure-over-500-jul-sep-2016.csv")
     b = import_spend(workspace, OXFORD / "expenditure-over-500-apr-jun-2017.csv")
@@ -481,6 +503,36 @@ def test_amount_fast_path_agrees_with_parse_money():
         assert read_amount(text) == parse_money(text)
 
     check()
+
+
+def test_decorated_amount_fast_path_agrees_with_parse_money():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from lga_desktop.money import parse_money
+    from lga_desktop.procurement.reading import _grouped_pence
+
+    @given(
+        st.integers(min_value=0, max_value=10**12),
+        st.sampled_from([0, 1, 2]),
+        st.sampled_from(["£{}", "({})", "(£{})", "{}"]),
+        st.booleans(),
+    )
+    def forms(pence, places, pattern, commas):
+        pounds = Decimal(pence) / 100 if places else Decimal(pence // 100)
+        number = f"{pounds:{',' if commas else ''}.{places}f}"
+        text = pattern.format(number)
+        assert _grouped_pence(text) == parse_money(text)
+
+    # whatever else it accepts, it reads as parse_money does
+    @given(st.text(alphabet="£(),.0123456789- ", max_size=14))
+    def anything(text):
+        fast = _grouped_pence(text.strip())
+        if fast is not None:
+            assert fast == parse_money(text)
+
+    forms()
+    anything()
 
 
 def test_every_date_is_in_its_quarter():

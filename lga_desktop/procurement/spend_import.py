@@ -4,7 +4,8 @@
 columns (:mod:`.headers`), reads each date and amount exactly (:mod:`.reading`),
 files each line under its supplier and source category, skips lines already in
 the workspace (same transaction reference and amount) and writes everything in
-one transaction: cancelled or failed, the workspace is as it was. The
+one transaction (:mod:`.spend_lines` does the per-line work): cancelled or
+failed, the workspace is as it was. The
 :class:`ImportReport` says what happened to every row: read, imported,
 duplicate, refused (with its line number and reason), and the total imported
 to the penny.
@@ -18,14 +19,11 @@ import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from lga_desktop.db.m0003_procurement import SECONDARY_INDEXES
 from lga_desktop.errors import NotValidError, UsageError
 from lga_desktop.money import format_money
-from lga_desktop.procurement.category_mapping import resolve, rules
 from lga_desktop.procurement.headers import (
     FIELD_LABELS,
     ColumnMapping,
@@ -33,8 +31,13 @@ from lga_desktop.procurement.headers import (
     looks_like_header,
     recognise,
 )
-from lga_desktop.procurement.reading import CellError, DateReader, open_rows, read_amount
-from lga_desktop.procurement.suppliers import is_redacted, supplier_key
+from lga_desktop.procurement.reading import open_rows
+from lga_desktop.procurement.spend_lines import (
+    add_to_summary,
+    import_session,
+    is_blank,
+    write_lines,
+)
 from lga_desktop.progress import NO_PROGRESS, Progress
 from lga_desktop.workspace import Workspace
 
@@ -47,24 +50,7 @@ __all__ = [
     "remember_mapping",
 ]
 
-BATCH = 5000
-MAX_GROUPS = 100_000  # (quarter, category, supplier) sums kept while reading
 HEADER_SEARCH_ROWS = 20
-_SECONDARY_NAMES = [s.split()[2] for s in SECONDARY_INDEXES]
-
-_INSERT = (
-    "INSERT INTO spend_line (import_id, line_no, spend_date, quarter, amount_pence, reference, "
-    "supplier_id, supplier_name, supplier_ref, source_category_id, service_area, body_name, "
-    "cap_rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
-)
-_CAP_REV = {
-    "revenue": "revenue",
-    "rev": "revenue",
-    "r": "revenue",
-    "capital": "capital",
-    "cap": "capital",
-    "c": "capital",
-}
 
 
 class ColumnMappingNeeded(UsageError):
@@ -131,15 +117,11 @@ class ImportReport:
 # ---- the header ----------------------------------------------------------------
 
 
-def _is_blank(cells: list) -> bool:
-    return not any(str(c).strip() for c in cells)
-
-
 def _find_header(rows: Iterator[tuple[int, list]]) -> tuple[int, list[str], Iterator]:
     """The header row (title rows above it are skipped) and the rows after it."""
     peeked: list[tuple[int, list]] = []
     for line, cells in rows:
-        if _is_blank(cells):
+        if is_blank(cells):
             continue
         peeked.append((line, cells))
         if looks_like_header(cells):
@@ -227,13 +209,6 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _text(value: object) -> str:
-    """A workbook cell as text: 46285340.0 is the reference 46285340."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def import_spend(
     ws: Workspace,
     path: Path | str,
@@ -279,8 +254,8 @@ def import_spend(
                 "you map it on the Categories page."
             )
         sha = _sha256(path)
-        with ws.atomic():
-            _write(ws, report, mapping, rows, source, sha, progress)
+        with import_session(ws), ws.atomic():
+            write_lines(ws, report, mapping, rows, source, sha, progress)
             if strict and report.refused:
                 line, reason = report.refused[0]
                 raise NotValidError(
@@ -292,265 +267,6 @@ def import_spend(
     finally:
         source.close()
     return report
-
-
-def _write(
-    ws: Workspace,
-    report: ImportReport,
-    mapping: ColumnMapping,
-    rows: Iterator[tuple[int, list]],
-    source: Any,
-    sha: str,
-    progress: Progress,
-) -> None:
-    conn = ws.db.conn
-    conn.execute(
-        "PRAGMA cache_size = -16384"
-    )  # 16 MB: enough to sort in memory, small enough to stay flat
-    now = datetime.now(UTC).isoformat(timespec="seconds")
-    import_id = conn.execute(
-        "INSERT INTO spend_import (file_name, file_sha256, imported_at, rows_read, imported, "
-        "duplicates, refused, total_pence, report) VALUES (?, ?, ?, 0, 0, 0, 0, 0, '{}')",
-        [report.file, sha, now],
-    ).lastrowid
-    report.import_id = import_id
-    last_id, existing = conn.execute(
-        "SELECT COALESCE(MAX(id), 0), COUNT(*) FROM spend_line"
-    ).fetchone()
-    # a file bigger than what the workspace holds: rebuild the indexes once at
-    # the end instead of updating them row by row
-    bulk = source.size // 110 > existing
-    if bulk:
-        for name in _SECONDARY_NAMES:
-            conn.execute(f"DROP INDEX IF EXISTS {name}")
-
-    width = len(mapping.headers)
-    absent = width  # a padded empty cell stands in for a column the file lacks
-    cols = mapping.columns
-    pick = itemgetter(
-        *(
-            cols.get(f, absent)
-            for f in (
-                "date",
-                "amount",
-                "supplier_name",
-                "reference",
-                "supplier_ref",
-                "category",
-                "code",
-                "service_area",
-                "body",
-                "cap_rev",
-            )
-        )
-    )
-    read_date = DateReader()
-    dates = read_date.cache  # a year has a few hundred dates: look them up, don't parse
-    suppliers: dict[str, int] = {}  # name as written -> supplier id
-    supplier_ids = dict(conn.execute("SELECT name_key, id FROM supplier").fetchall())
-    redacted_ids = {
-        r[0] for r in conn.execute("SELECT id FROM supplier WHERE redacted = 1").fetchall()
-    }
-    next_supplier = conn.execute("SELECT MAX(id) FROM supplier").fetchone()[0] + 1
-    new_suppliers: list[tuple] = []
-    sources = {
-        (r[1], r[2]): r[0]
-        for r in conn.execute("SELECT id, name, code FROM spend_source_category").fetchall()
-    }
-    next_source = conn.execute("SELECT MAX(id) FROM spend_source_category").fetchone()[0] + 1
-    new_sources: list[tuple] = []
-    known_rules = rules(ws)
-    cap_rev_cache: dict[str, str | None] = {}
-    text_cells = source.encoding != "xlsx"
-    refused = report.refused
-    # what the summary gains (exact when no line turns out to be a duplicate)
-    sums: dict[tuple[str, int, int], list[int]] | None = {}
-    batch: list[tuple] = []
-    read = blank = redacted = 0
-
-    def hand_over() -> None:
-        # new suppliers and categories go first: the lines refer to them
-        if new_suppliers:
-            conn.executemany(
-                "INSERT INTO supplier (id, name_key, name, supplier_ref, redacted) "
-                "VALUES (?, ?, ?, ?, ?)",
-                new_suppliers,
-            )
-            new_suppliers.clear()
-        if new_sources:
-            conn.executemany(
-                "INSERT INTO spend_source_category (id, name, code, category_code, mapped_by) "
-                "VALUES (?, ?, ?, ?, ?)",
-                new_sources,
-            )
-            new_sources.clear()
-        conn.executemany(_INSERT, batch)
-        batch.clear()
-
-    for line, cells in rows:
-        if len(cells) != width:
-            cells = list(cells[:width]) + [""] * (width - len(cells))
-        cells.append("")
-        date_cell, amount_cell, name, ref, sref, cat, code, area, body, cap = pick(cells)
-        if not text_cells:
-            name, ref, sref, cat, code, area, body, cap = map(
-                _text, (name, ref, sref, cat, code, area, body, cap)
-            )
-            if isinstance(date_cell, str):
-                date_cell = date_cell.strip()
-        read += 1
-        if read % 2000 == 0:
-            progress.update(source.position(), source.size, f"Read {read:,} rows")
-        try:
-            if date_cell == "" or date_cell is None:
-                if _is_blank(cells):
-                    read -= 1
-                    blank += 1
-                    continue
-                if amount_cell in ("", None) and not str(name).strip():
-                    raise CellError("not a spend line: it has no date, amount or supplier")
-                raise CellError("no date")
-            known = dates.get(date_cell)
-            iso, quarter = known if known is not None else read_date(date_cell)
-            # the common case inline: plain pounds and pence, "1054.11" or "-0.01"
-            whole, _, frac = amount_cell.partition(".") if text_cells else ("", "", "")
-            if len(frac) == 2 and frac.isdigit() and whole.lstrip("-").isdigit():
-                pence = int(whole + frac)
-            else:
-                pence = read_amount(amount_cell)
-        except CellError as exc:
-            refused.append((line, str(exc)))
-            continue
-        except ValueError:  # a digit int() does not read (e.g. superscript)
-            refused.append((line, f"{amount_cell!r} is not an amount"))
-            continue
-        sid = suppliers.get(name)
-        if sid is None:
-            clean = name.strip()
-            key = supplier_key(clean) if clean else ""
-            sid = supplier_ids.get(key)
-            if sid is None:
-                sid = supplier_ids[key] = next_supplier
-                next_supplier += 1
-                flagged = is_redacted(clean)
-                new_suppliers.append((sid, key, clean, sref.strip() or None, int(flagged)))
-                if flagged:
-                    redacted_ids.add(sid)
-            suppliers[name] = sid
-        if sid in redacted_ids:
-            redacted += 1
-        scid = sources.get((cat, code))
-        if scid is None:
-            clean_cat, clean_code = cat.strip(), code.strip()
-            scid = sources.get((clean_cat, clean_code))
-            if scid is None:
-                scid = next_source
-                next_source += 1
-                new_sources.append(
-                    (scid, clean_cat, clean_code, *resolve(clean_cat, clean_code, known_rules))
-                )
-                sources[(clean_cat, clean_code)] = scid
-            sources[(cat, code)] = scid
-        cap_rev = cap_rev_cache.get(cap)
-        if cap_rev is None and cap not in cap_rev_cache:
-            cap_rev = cap_rev_cache[cap] = _CAP_REV.get(cap.strip().lower(), cap.strip() or None)
-        if sums is not None:
-            group = (quarter, scid, sid)
-            acc = sums.get(group)
-            if acc is not None:
-                acc[0] += pence
-                acc[1] += 1
-            elif len(sums) < MAX_GROUPS:
-                sums[group] = [pence, 1]
-            else:
-                sums = None  # memory stays flat: the sums are taken from SQL instead
-        batch.append(
-            (
-                import_id,
-                line,
-                iso,
-                quarter,
-                pence,
-                ref.strip() or None,
-                sid,
-                name.strip(),
-                sref.strip() or None,
-                scid,
-                area.strip() or None,
-                body.strip() or None,
-                cap_rev,
-            )
-        )
-        if len(batch) >= BATCH:
-            hand_over()
-    hand_over()
-
-    progress.update(source.size, source.size, f"Read {read:,} rows; finishing")
-    if bulk:
-        for statement in SECONDARY_INDEXES:
-            progress.update(source.size, source.size, "Indexing the spend lines")
-            conn.execute(statement.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS"))
-
-    imported, total, first_id, last_line_id = conn.execute(
-        "SELECT COUNT(*), COALESCE(SUM(amount_pence), 0), MIN(id), MAX(id) "
-        "FROM spend_line WHERE id > ?",
-        [last_id],
-    ).fetchone()
-    accepted = read - len(refused)
-    report.rows_read = read
-    report.blank = blank
-    report.imported = imported
-    report.duplicates = accepted - imported
-    report.total_pence = total
-    report.redacted_lines = redacted
-    read_dates = [iso for iso, _ in dates.values()]
-    if read_dates:
-        report.first_date, report.last_date = min(read_dates), max(read_dates)
-    if imported == accepted and sums is not None:
-        # nothing was skipped, so the sums gathered while reading are exact
-        conn.executemany(
-            "INSERT INTO spend_summary (quarter, source_category_id, supplier_id, pence, lines) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (quarter, source_category_id, supplier_id) "
-            "DO UPDATE SET pence = spend_summary.pence + excluded.pence, "
-            "lines = spend_summary.lines + excluded.lines",
-            ((*k, v[0], v[1]) for k, v in sums.items()),
-        )
-    elif imported:
-        add_to_summary(conn, first_id, last_line_id, sign=1)
-    conn.execute(
-        "UPDATE spend_import SET rows_read = ?, imported = ?, duplicates = ?, refused = ?, "
-        "total_pence = ?, first_line_id = ?, last_line_id = ?, report = ? WHERE id = ?",
-        [
-            read,
-            imported,
-            report.duplicates,
-            len(refused),
-            total,
-            first_id,
-            last_line_id,
-            json.dumps(report.as_dict()),
-            import_id,
-        ],
-    )
-
-
-def add_to_summary(conn: Any, first_id: int, last_id: int, *, sign: int) -> None:
-    """Add (or, with ``sign=-1``, take away) a run of lines in the per-quarter sums."""
-    conn.execute(
-        f"""
-        INSERT INTO spend_summary (quarter, source_category_id, supplier_id, pence, lines)
-        SELECT quarter, source_category_id, supplier_id, {sign} * SUM(amount_pence),
-               {sign} * COUNT(*)
-        FROM spend_line WHERE id BETWEEN ? AND ?
-        GROUP BY quarter, source_category_id, supplier_id
-        ON CONFLICT (quarter, source_category_id, supplier_id) DO UPDATE SET
-            pence = spend_summary.pence + excluded.pence,
-            lines = spend_summary.lines + excluded.lines
-        """,
-        [first_id, last_id],
-    )
-    if sign < 0:
-        conn.execute("DELETE FROM spend_summary WHERE lines = 0")
 
 
 def remove_import(ws: Workspace, import_id: int) -> int:

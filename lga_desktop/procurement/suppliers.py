@@ -37,6 +37,7 @@ FLAG_LABELS = {"sme": "SME", "vcse": "VCSE", "local": "Local"}
 
 # legal-form words that do not tell two suppliers apart
 _SUFFIXES = {"LTD", "LIMITED", "PLC", "LLP", "LP", "INC", "CO", "COMPANY", "CIC", "UK"}
+_NOT_ALNUM = re.compile(r"[^A-Z0-9]+")
 _REDACTED = re.compile(
     r"\bredacted\b|\bredaction\b|\bwithheld\b|personal data|personal information|private individual|"
     r"data protection|^individual$|^name removed",
@@ -49,9 +50,10 @@ def supplier_key(name: str) -> str:
 
     Accents are folded (``Café`` and ``Cafe`` are one supplier), not dropped.
     """
-    folded = unicodedata.normalize("NFKD", name)
-    s = "".join(c for c in folded if not unicodedata.combining(c)).upper().replace("&", " AND ")
-    s = re.sub(r"[^A-Z0-9]+", " ", s).split()
+    if not name.isascii():  # plain ASCII has no accents to fold (most names: skip the work)
+        folded = unicodedata.normalize("NFKD", name)
+        name = "".join(c for c in folded if not unicodedata.combining(c))
+    s = _NOT_ALNUM.sub(" ", name.upper().replace("&", " AND ")).split()
     if s and s[0] == "THE":
         s = s[1:]
     while len(s) > 1 and s[-1] in _SUFFIXES:

@@ -21,6 +21,7 @@ from lga_desktop.procurement.spend_import import (
     import_spend,
     read_header,
 )
+from lga_desktop.procurement.spend_lines import import_session
 from lga_desktop.progress import Cancelled, Progress
 from lga_desktop.ui.context import AppContext
 from lga_desktop.ui.qt import (
@@ -68,7 +69,7 @@ def import_files(
     ws = workspace.reopen()
     results: list[ImportReport | tuple[str, str]] = []
     try:
-        with ws.atomic():
+        with import_session(ws), ws.atomic():
             for n, (path, columns) in enumerate(choices, 1):
                 label = f"File {n} of {len(choices)}: {path.name}"
 

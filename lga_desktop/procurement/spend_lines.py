@@ -1,0 +1,418 @@
+"""Writing a spend file's lines into the workspace, fast.
+
+:func:`write_lines` is the loop every line of an import goes through: it
+reads the line's date and amount, files it under its supplier and source
+category (adding new ones), skips it if the workspace already holds it
+(same transaction reference and amount: a unique index and ``ON CONFLICT DO
+NOTHING``), hands lines to SQLite in batches, keeps the per-quarter sums in
+``spend_summary`` in step, and looks after the indexes (rebuilt once for a
+big file, kept up line by line otherwise). :func:`import_spend
+<lga_desktop.procurement.spend_import.import_spend>` opens the file,
+recognises its columns and holds the transaction around it.
+
+Speed matters here (a county's year is 100,000+ lines); where the time goes
+is measured by ``benchmarks/import_spend.py`` and described in
+``docs/architecture.md``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any
+
+from lga_desktop.db.m0003_procurement import SECONDARY_INDEXES
+from lga_desktop.procurement.category_mapping import resolve, rules
+from lga_desktop.procurement.headers import ColumnMapping
+from lga_desktop.procurement.reading import CellError, DateReader, read_amount
+from lga_desktop.procurement.suppliers import is_redacted, supplier_key
+from lga_desktop.progress import Progress
+from lga_desktop.workspace import Workspace
+
+if TYPE_CHECKING:
+    from lga_desktop.procurement.spend_import import ImportReport
+
+__all__ = ["import_session", "write_lines", "add_to_summary", "is_blank"]
+
+BATCH = 5000
+MAX_GROUPS = 100_000  # (quarter, category, supplier) sums kept while reading
+_SECONDARY_NAMES = [s.split()[2] for s in SECONDARY_INDEXES]
+
+_INSERT = (
+    "INSERT INTO spend_line (import_id, line_no, spend_date, quarter, amount_pence, reference, "
+    "supplier_id, supplier_name, supplier_ref, source_category_id, service_area, body_name, "
+    "cap_rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+)
+_CAP_REV = {
+    "revenue": "revenue",
+    "rev": "revenue",
+    "r": "revenue",
+    "capital": "capital",
+    "cap": "capital",
+    "c": "capital",
+}
+
+# the fields the loop reads from each row, in the order it unpacks them
+_FIELDS = (
+    "date",
+    "amount",
+    "supplier_name",
+    "reference",
+    "supplier_ref",
+    "category",
+    "code",
+    "service_area",
+    "body",
+    "cap_rev",
+)
+_UNSEEN = object()  # a cache miss, where None is a real answer
+
+
+def is_blank(cells: list) -> bool:
+    """True for a row with nothing in it (files often end with some)."""
+    return not any(str(c).strip() for c in cells)
+
+
+def _text(value: object) -> str:
+    """A workbook cell as text: 46285340.0 is the reference 46285340."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+class _Filing:
+    """Which supplier and source category a line belongs to, adding new ones.
+
+    A county's year names a few thousand suppliers and a few hundred
+    categories over 100,000+ lines, so the importer asks here once per
+    distinct text and remembers the answer. New suppliers and categories
+    are queued and written (:meth:`write_new`) before the lines that refer
+    to them.
+    """
+
+    def __init__(self, ws: Workspace) -> None:
+        conn = ws.db.conn
+        self.supplier_ids = dict(conn.execute("SELECT name_key, id FROM supplier").fetchall())
+        self.redacted_ids = {
+            r[0] for r in conn.execute("SELECT id FROM supplier WHERE redacted = 1").fetchall()
+        }
+        self.next_supplier = conn.execute("SELECT MAX(id) FROM supplier").fetchone()[0] + 1
+        self.source_ids = {
+            (r[1], r[2]): r[0]
+            for r in conn.execute("SELECT id, name, code FROM spend_source_category").fetchall()
+        }
+        self.next_source = conn.execute("SELECT MAX(id) FROM spend_source_category").fetchone()[0]
+        self.next_source += 1
+        self.rules = rules(ws)
+        self.new_suppliers: list[tuple] = []
+        self.new_sources: list[tuple] = []
+
+    def supplier(self, name: str, supplier_ref: str) -> tuple[int, str, int]:
+        """(supplier id, the name as the line keeps it, 1 if redacted else 0)."""
+        clean = name.strip()
+        key = supplier_key(clean) if clean else ""
+        sid = self.supplier_ids.get(key)
+        if sid is None:
+            sid = self.supplier_ids[key] = self.next_supplier
+            self.next_supplier += 1
+            flagged = is_redacted(clean)
+            self.new_suppliers.append((sid, key, clean, supplier_ref.strip() or None, int(flagged)))
+            if flagged:
+                self.redacted_ids.add(sid)
+        return sid, clean, int(sid in self.redacted_ids)
+
+    def source(self, name: str, code: str) -> int:
+        """The id of a source category (expenditure category and code as written)."""
+        name, code = name.strip(), code.strip()
+        scid = self.source_ids.get((name, code))
+        if scid is None:
+            scid = self.source_ids[(name, code)] = self.next_source
+            self.next_source += 1
+            self.new_sources.append((scid, name, code, *resolve(name, code, self.rules)))
+        return scid
+
+    def write_new(self, conn: Any) -> None:
+        """Write the suppliers and categories added since the last call."""
+        if self.new_suppliers:
+            conn.executemany(
+                "INSERT INTO supplier (id, name_key, name, supplier_ref, redacted) "
+                "VALUES (?, ?, ?, ?, ?)",
+                self.new_suppliers,
+            )
+            self.new_suppliers.clear()
+        if self.new_sources:
+            conn.executemany(
+                "INSERT INTO spend_source_category (id, name, code, category_code, mapped_by) "
+                "VALUES (?, ?, ?, ?, ?)",
+                self.new_sources,
+            )
+            self.new_sources.clear()
+
+
+def _cap_rev(text: str) -> str | None:
+    clean = text.strip()
+    return _CAP_REV.get(clean.lower(), clean or None)
+
+
+def _new_date(read_date: DateReader, date_cell: object, amount_cell: object, name: object):
+    """A date cell not seen before in this file; raises :class:`CellError`."""
+    if date_cell == "" or date_cell is None:
+        if amount_cell in ("", None) and not str(name).strip():
+            raise CellError("not a spend line: it has no date, amount or supplier")
+        raise CellError("no date")
+    return read_date(date_cell)
+
+
+@contextmanager
+def import_session(ws: Workspace) -> Iterator[None]:
+    """Connection settings for importing; put it around the import's transaction.
+
+    Foreign-key checks are off while the importer writes: it files each line
+    under a supplier and category it has just read from the workspace or
+    added itself, so SQLite's three look-ups per line (about a fifth of the
+    time spent inserting) could never fail. The importer also sizes SQLite's
+    page cache for its work (see :func:`write_lines`). Both are put back
+    afterwards. SQLite ignores ``foreign_keys`` inside a transaction, so a
+    caller importing several files in one transaction (the import window)
+    opens the session around it.
+    """
+    conn = ws.db.conn
+    (foreign_keys,) = conn.execute("PRAGMA foreign_keys").fetchone()
+    (cache_size,) = conn.execute("PRAGMA cache_size").fetchone()
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA foreign_keys = {int(foreign_keys)}")
+        conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
+
+
+def write_lines(
+    ws: Workspace,
+    report: ImportReport,
+    mapping: ColumnMapping,
+    rows: Iterator[tuple[int, list]],
+    source: Any,
+    sha: str,
+    progress: Progress,
+) -> None:
+    """Write a file's rows as spend lines and fill in ``report``.
+
+    Runs inside the caller's transaction and :func:`import_session`; raises
+    :class:`~lga_desktop.progress.Cancelled` through ``progress``.
+    """
+    conn = ws.db.conn
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    import_id = conn.execute(
+        "INSERT INTO spend_import (file_name, file_sha256, imported_at, rows_read, imported, "
+        "duplicates, refused, total_pence, report) VALUES (?, ?, ?, 0, 0, 0, 0, 0, '{}')",
+        [report.file, sha, now],
+    ).lastrowid
+    report.import_id = import_id
+    last_id, existing = conn.execute(
+        "SELECT COALESCE(MAX(id), 0), COUNT(*) FROM spend_line"
+    ).fetchone()
+    # A file bigger than what the workspace holds rebuilds the secondary
+    # indexes once at the end (several times faster than row-by-row upkeep).
+    # SQLite sorts them in memory as large as its page cache, so the cache
+    # stays at 32 MB and memory stays flat with the file's size. Otherwise
+    # the lines go into the indexes one by one, which is faster the more of
+    # them stays in memory: with 64 MB, a 143,000-line file goes into a
+    # workspace of 860,000 lines a fifth faster than with 32 MB (and twice
+    # the size gains nothing more there).
+    bulk = source.size // 110 > existing
+    if bulk:
+        conn.execute("PRAGMA cache_size = -32768")
+        for name in _SECONDARY_NAMES:
+            conn.execute(f"DROP INDEX IF EXISTS {name}")
+    else:
+        conn.execute("PRAGMA cache_size = -65536")
+
+    width = len(mapping.headers)
+    absent = width  # a padded empty cell stands in for a column the file lacks
+    pick = itemgetter(*(mapping.columns.get(f, absent) for f in _FIELDS))
+    text_cells = source.encoding != "xlsx"
+    filing = _Filing(ws)
+    read_date = DateReader()
+    # Every line goes through this loop, so it is written for speed: each
+    # cell's meaning is looked up by its text where a file repeats it (a
+    # year has a few hundred dates, a few thousand suppliers) and worked
+    # out only the first time; methods are bound to locals.
+    dates = read_date.cache
+    suppliers: dict[str, tuple[int, str, int]] = {}  # name as written -> filing.supplier()
+    sources: dict[tuple[str, str], int] = {}  # (category, code) as written -> id
+    caps: dict[str, str | None] = {}  # capital/revenue as written -> as kept
+    known_date, known_supplier, known_source, known_cap = (
+        dates.get,
+        suppliers.get,
+        sources.get,
+        caps.get,
+    )
+    refused = report.refused
+    # what the summary gains (exact when no line turns out to be a duplicate)
+    sums: dict[tuple[str, int, int], list[int]] | None = {}
+    batch: list[tuple] = []
+    add_line = batch.append
+    read = blank = redacted = imported = total_read = 0
+
+    def hand_over() -> None:
+        nonlocal imported
+        filing.write_new(conn)
+        # a line already in the workspace is skipped (ON CONFLICT DO NOTHING)
+        # and does not count as a change
+        imported += conn.executemany(_INSERT, batch).rowcount
+        batch.clear()
+
+    for line, cells in rows:
+        if len(cells) != width:
+            cells = [*cells[:width], *[""] * (width - len(cells))]
+        cells.append("")
+        date_cell, amount_cell, name, ref, sref, cat, code, area, body, cap = pick(cells)
+        if not text_cells:
+            name, ref, sref, cat, code, area, body, cap = map(
+                _text, (name, ref, sref, cat, code, area, body, cap)
+            )
+            if isinstance(date_cell, str):
+                date_cell = date_cell.strip()
+        read += 1
+        if read % 2000 == 0:
+            progress.update(source.position(), source.size, f"Read {read:,} rows")
+        when = known_date(date_cell)
+        if when is None:
+            if (date_cell == "" or date_cell is None) and is_blank(cells):
+                read -= 1  # an empty row (files often end with some) is not a line
+                blank += 1
+                continue
+            try:
+                when = _new_date(read_date, date_cell, amount_cell, name)
+            except CellError as exc:
+                refused.append((line, str(exc)))
+                continue
+        iso, quarter = when
+        # the usual amount, plain pounds and pence ("1054.11"), is read here;
+        # read_amount takes the rest
+        whole, _, pennies = amount_cell.partition(".") if text_cells else ("", "", "")
+        if len(pennies) == 2 and whole.isdigit() and pennies.isdigit() and amount_cell.isascii():
+            pence = int(whole + pennies)
+        else:
+            try:
+                pence = read_amount(amount_cell)
+            except CellError as exc:
+                refused.append((line, str(exc)))
+                continue
+        supplier = known_supplier(name)
+        if supplier is None:
+            supplier = suppliers[name] = filing.supplier(name, sref)
+        sid, supplier_name, is_redacted_name = supplier
+        redacted += is_redacted_name
+        scid = known_source((cat, code))
+        if scid is None:
+            scid = sources[(cat, code)] = filing.source(cat, code)
+        cap_rev = known_cap(cap, _UNSEEN)
+        if cap_rev is _UNSEEN:
+            cap_rev = caps[cap] = _cap_rev(cap)
+        total_read += pence
+        if sums is not None:
+            group = (quarter, scid, sid)
+            acc = sums.get(group)
+            if acc is not None:
+                acc[0] += pence
+                acc[1] += 1
+            elif len(sums) < MAX_GROUPS:
+                sums[group] = [pence, 1]
+            else:
+                sums = None  # memory stays flat: the sums are taken from SQL instead
+        add_line(
+            (
+                import_id,
+                line,
+                iso,
+                quarter,
+                pence,
+                ref.strip() or None,
+                sid,
+                supplier_name,
+                sref.strip() or None,
+                scid,
+                area.strip() or None,
+                body.strip() or None,
+                cap_rev,
+            )
+        )
+        if len(batch) >= BATCH:
+            hand_over()
+    hand_over()
+
+    progress.update(source.size, source.size, f"Read {read:,} rows; finishing")
+    if bulk:
+        for statement in SECONDARY_INDEXES:
+            progress.update(source.size, source.size, "Indexing the spend lines")
+            conn.execute(statement.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS"))
+
+    accepted = read - len(refused)
+    first_id, last_line_id = conn.execute(
+        "SELECT MIN(id), MAX(id) FROM spend_line WHERE id > ?", [last_id]
+    ).fetchone()
+    if imported == accepted:
+        total = total_read
+    else:  # some lines were duplicates: add up what went in
+        total = conn.execute(
+            "SELECT COALESCE(SUM(amount_pence), 0) FROM spend_line WHERE id > ?", [last_id]
+        ).fetchone()[0]
+    report.rows_read = read
+    report.blank = blank
+    report.imported = imported
+    report.duplicates = accepted - imported
+    report.total_pence = total
+    report.redacted_lines = redacted
+    read_dates = [iso for iso, _ in dates.values()]
+    if read_dates:
+        report.first_date, report.last_date = min(read_dates), max(read_dates)
+    if imported == accepted and sums is not None:
+        # nothing was skipped, so the sums gathered while reading are exact
+        conn.executemany(
+            "INSERT INTO spend_summary (quarter, source_category_id, supplier_id, pence, lines) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (quarter, source_category_id, supplier_id) "
+            "DO UPDATE SET pence = spend_summary.pence + excluded.pence, "
+            "lines = spend_summary.lines + excluded.lines",
+            ((*k, v[0], v[1]) for k, v in sums.items()),
+        )
+    elif imported:
+        add_to_summary(conn, first_id, last_line_id, sign=1)
+    conn.execute(
+        "UPDATE spend_import SET rows_read = ?, imported = ?, duplicates = ?, refused = ?, "
+        "total_pence = ?, first_line_id = ?, last_line_id = ?, report = ? WHERE id = ?",
+        [
+            read,
+            imported,
+            report.duplicates,
+            len(refused),
+            total,
+            first_id,
+            last_line_id,
+            json.dumps(report.as_dict()),
+            import_id,
+        ],
+    )
+
+
+def add_to_summary(conn: Any, first_id: int, last_id: int, *, sign: int) -> None:
+    """Add (or, with ``sign=-1``, take away) a run of lines in the per-quarter sums."""
+    conn.execute(
+        f"""
+        INSERT INTO spend_summary (quarter, source_category_id, supplier_id, pence, lines)
+        SELECT quarter, source_category_id, supplier_id, {sign} * SUM(amount_pence),
+               {sign} * COUNT(*)
+        FROM spend_line WHERE id BETWEEN ? AND ?
+        GROUP BY quarter, source_category_id, supplier_id
+        ON CONFLICT (quarter, source_category_id, supplier_id) DO UPDATE SET
+            pence = spend_summary.pence + excluded.pence,
+            lines = spend_summary.lines + excluded.lines
+        """,
+        [first_id, last_id],
+    )
+    if sign < 0:
+        conn.execute("DELETE FROM spend_summary WHERE lines = 0")

@@ -128,6 +128,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_gui(args: argparse.Namespace) -> int:
+    # Start-up builds objects that live until exit: collecting garbage among them
+    # is wasted time. The window turns the collector back on once it is up
+    # (lga_desktop.ui.app.freeze_startup_objects).
+    import gc
+
+    gc.disable()
     from lga_desktop.ui.app import run  # Qt only loads when the window is wanted
 
     return run(demo=args.demo, workspace=args.open, quit_after_show=args.quit_after_show)

@@ -5,12 +5,15 @@ from __future__ import annotations
 import gc
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lga_desktop import APP_NAME, ORGANISATION
 from lga_desktop.ui.qt import QApplication, QDialog, QFileDialog, QSettings, QTimer
 from lga_desktop.ui.tasks import show_error
-from lga_desktop.ui.wizard import START_DEMO, START_OPEN, SetupAnswer, SetupWizard
 from lga_desktop.workspace import WORKSPACE_SUFFIX, Workspace, default_workspace_dir
+
+if TYPE_CHECKING:
+    from lga_desktop.ui.wizard import SetupAnswer
 
 
 def _open_demo() -> Workspace:
@@ -21,6 +24,8 @@ def _open_demo() -> Workspace:
 
 def workspace_from_answer(answer: SetupAnswer, parent=None) -> Workspace | None:
     """Carry out the wizard's answer; None when the user backed out of a file dialog."""
+    from lga_desktop.ui.wizard import START_DEMO, START_OPEN
+
     if answer.choice == START_DEMO:
         return _open_demo()
     if answer.choice == START_OPEN:
@@ -37,6 +42,8 @@ def workspace_from_answer(answer: SetupAnswer, parent=None) -> Workspace | None:
 
 def choose_workspace(settings: QSettings, parent=None) -> Workspace | None:
     """Run the first-run wizard until the user has a workspace or gives up."""
+    from lga_desktop.ui.wizard import SetupWizard  # only the first run needs it
+
     wizard = SetupWizard(parent, default_dir=default_workspace_dir())
     while wizard.exec() == QDialog.DialogCode.Accepted:
         try:
@@ -59,9 +66,12 @@ def freeze_startup_objects() -> None:
     (``benchmarks/ui_responsiveness.py``). Modules, Qt wrappers and the first
     page, alive from start-up to exit, are moved out of the collector's sight
     (``gc.freeze``); the passes then take 15-35 ms.
+
+    The collector is off until then: everything start-up builds lives until exit.
     """
     gc.collect()
     gc.freeze()
+    gc.enable()  # off during start-up (lga_desktop.cli._run_gui)
 
 
 def run(*, demo: bool = False, workspace: str | None = None, quit_after_show: bool = False) -> int:

@@ -14,9 +14,9 @@ from lga_desktop.procurement.category_mapping import (
 )
 from lga_desktop.ui.context import AppContext
 from lga_desktop.ui.deferred_refresh import DeferredRefresh
+from lga_desktop.ui.list_model import Index, ListTableModel
 from lga_desktop.ui.qt import (
     QAbstractItemView,
-    QAbstractTableModel,
     QBrush,
     QCheckBox,
     QColor,
@@ -24,8 +24,6 @@ from lga_desktop.ui.qt import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QModelIndex,
-    QPersistentModelIndex,
     QPushButton,
     Qt,
     QTableView,
@@ -36,43 +34,23 @@ from lga_desktop.ui.qt import (
 
 KEY = "procurement"
 HEADINGS = ("Expenditure category", "Code", "Lines", "Spend", "Big-spend category", "Mapped by")
-Index = QModelIndex | QPersistentModelIndex
 
 
-class SourceCategoryModel(QAbstractTableModel):
+class SourceCategoryModel(ListTableModel[SourceCategory]):
+    headings = HEADINGS
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.rows: list[SourceCategory] = []
         self.names: dict[str, str] = {}
 
-    def set_rows(self, rows: list[SourceCategory], names: dict[str, str]) -> None:
-        self.beginResetModel()
-        self.rows, self.names = rows, names
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADINGS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(HEADINGS):
-            return HEADINGS[section]
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    def set_rows(self, rows: list[SourceCategory], names: dict[str, str]) -> None:  # type: ignore[override]
+        self.names = names
+        super().set_rows(rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+        s = self.item(index)
+        if s is None:
             return None
-        s = self.rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (

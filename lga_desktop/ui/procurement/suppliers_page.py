@@ -19,17 +19,15 @@ from lga_desktop.procurement.suppliers import (
 )
 from lga_desktop.ui.context import AppContext
 from lga_desktop.ui.deferred_refresh import DeferredRefresh
+from lga_desktop.ui.list_model import Index, ListTableModel
 from lga_desktop.ui.qt import (
     QAbstractItemView,
-    QAbstractTableModel,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
-    QModelIndex,
-    QPersistentModelIndex,
     QPushButton,
     Qt,
     QTableView,
@@ -41,44 +39,24 @@ from lga_desktop.ui.tasks import show_error
 
 KEY = "procurement"
 HEADINGS = ("Supplier", "Supplier ID", "SME", "VCSE", "Local", "Lines", "Spend")
-Index = QModelIndex | QPersistentModelIndex
 
 
-class SupplierModel(QAbstractTableModel):
+class SupplierModel(ListTableModel[Supplier]):
     """Suppliers in memory: a county has thousands, not millions."""
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.suppliers: list[Supplier] = []
+    headings = HEADINGS
+
+    @property
+    def suppliers(self) -> list[Supplier]:
+        return self.rows
 
     def set_suppliers(self, suppliers: list[Supplier]) -> None:
-        self.beginResetModel()
-        self.suppliers = suppliers
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.suppliers)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADINGS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(HEADINGS):
-            return HEADINGS[section]
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        self.set_rows(suppliers)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.suppliers):
+        s = self.item(index)
+        if s is None:
             return None
-        s = self.suppliers[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (

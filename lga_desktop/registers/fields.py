@@ -28,7 +28,14 @@ from lga_desktop.money import (
     parse_money,
     pence_to_decimal,
 )
-from lga_desktop.periods import FinancialYear, PeriodError, Quarter, parse_date, parse_period
+from lga_desktop.periods import (
+    FinancialYear,
+    PeriodError,
+    Quarter,
+    parse_date,
+    parse_period,
+    parse_quarter,
+)
 
 __all__ = [
     "FieldError",
@@ -425,12 +432,10 @@ class QuarterType(FieldType):
         if _blank(text):
             return None
         try:
-            period = parse_period(text)
+            quarter = parse_quarter(text)
         except PeriodError as exc:
             raise FieldError(str(exc)) from None
-        if not isinstance(period, Quarter):
-            raise FieldError(f"{text!r} is a whole year; name the quarter, e.g. {period} Q2")
-        return self.accept(period)
+        return self.accept(quarter)
 
     def accept(self, value: Any) -> Quarter:
         if not isinstance(value, Quarter):

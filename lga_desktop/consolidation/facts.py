@@ -1,0 +1,199 @@
+"""The figures read out of a return when it is merged: what the programme adds up.
+
+Each function reads one section of ``return.json`` (``docs/return-format.md``
+section 6) into rows of the programme's fact tables. A section a return does
+not carry gives no rows; sections and keys this program does not know are
+ignored, as the format asks. A figure that is not what the format says (money
+that is not whole pence, days in hundredths) raises :class:`FactError`, and the
+merge holds the file aside with that reason rather than guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from lga_desktop.errors import LgaError
+
+__all__ = ["FactError", "ReturnFacts", "read_facts"]
+
+
+class FactError(LgaError):
+    """A figure in a signed return is not in the form the format specifies."""
+
+
+def _whole(value: Any, what: str, unit: str = "") -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FactError(f"{what} is not a whole number{unit} ({value!r})")
+    return value
+
+
+def _pence(value: Any, what: str) -> int:
+    return _whole(value, what, " of pence")
+
+
+def _decimal_text(value: Any, what: str) -> str:
+    if isinstance(value, bool):
+        raise FactError(f"{what} is not a number ({value!r})")
+    if isinstance(value, int):
+        return str(value)
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise FactError(f"{what} is not a number ({value!r})") from None
+    if not number.is_finite():
+        raise FactError(f"{what} is not a number ({value!r})")
+    return str(number)
+
+
+def _tenths(value: Any, what: str) -> int:
+    number = Decimal(_decimal_text(value, what))
+    tenths = number * 10
+    if tenths != tenths.to_integral_value():
+        raise FactError(f"{what} is not in whole tenths of a day ({value!r})")
+    return int(tenths)
+
+
+def _section(doc: dict[str, Any], key: str) -> dict[str, Any] | None:
+    for section in doc.get("sections") or []:
+        if isinstance(section, dict) and section.get("key") == key:
+            data = section.get("data")
+            if not isinstance(data, dict):
+                raise FactError(f"the section {key!r} holds no data")
+            return data
+    return None
+
+
+@dataclass
+class ReturnFacts:
+    savings: list[dict[str, Any]] = field(default_factory=list)
+    spend: dict[str, Any] | None = None
+    spend_categories: list[dict[str, Any]] = field(default_factory=list)
+    cap: dict[str, Any] | None = None
+    cap_outputs: list[dict[str, Any]] = field(default_factory=list)
+    experts: dict[str, Any] | None = None
+
+    def rows(self) -> list[tuple[str, dict[str, Any]]]:
+        """(table, row) pairs to insert, each row still without its ``return_id``."""
+        out: list[tuple[str, dict[str, Any]]] = [("fact_savings", r) for r in self.savings]
+        if self.spend is not None:
+            out.append(("fact_spend", self.spend))
+        out += [("fact_spend_category", r) for r in self.spend_categories]
+        if self.cap is not None:
+            out.append(("fact_cap", self.cap))
+        out += [("fact_cap_output", r) for r in self.cap_outputs]
+        if self.experts is not None:
+            out.append(("fact_experts", self.experts))
+        return out
+
+
+def read_facts(doc: dict[str, Any]) -> ReturnFacts:
+    """Every fact the programme keeps from one return; :class:`FactError` when a figure is malformed."""
+    facts = ReturnFacts()
+    try:
+        _read_savings(doc, facts)
+        _read_spend(doc, facts)
+        _read_cap(doc, facts)
+        _read_experts(doc, facts)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise FactError(
+            f"a section of the return is not laid out as the format says ({exc})"
+        ) from None
+    return facts
+
+
+def _read_savings(doc: dict[str, Any], facts: ReturnFacts) -> None:
+    data = _section(doc, "savings")
+    if data is None:
+        return
+    seen = set()
+    for row in data.get("by_workstream") or []:
+        key = str(row["key"])
+        if key in seen:
+            raise FactError(f"the savings section lists the workstream {key!r} twice")
+        seen.add(key)
+        facts.savings.append(
+            {
+                "workstream": key,
+                "realised_pence": _pence(row["period"]["realised"], f"{key} realised"),
+                "target_pence": _pence(row["period"]["target"], f"{key} target"),
+                "realised_to_date_pence": _pence(row["to_date"]["realised"], f"{key} realised"),
+                "target_to_date_pence": _pence(row["to_date"]["target"], f"{key} target"),
+            }
+        )
+
+
+def _read_spend(doc: dict[str, Any], facts: ReturnFacts) -> None:
+    data = _section(doc, "procurement")
+    if data is None:
+        return
+    share = data["share"]
+    facts.spend = {
+        "lines": _whole(share["lines"], "the number of spend lines"),
+        "total_pence": _pence(share["total_pence"], "total spend"),
+        "sme_pence": _pence(share["sme_pence"], "SME spend"),
+        "vcse_pence": _pence(share["vcse_pence"], "VCSE spend"),
+        "local_pence": _pence(share["local_pence"], "local spend"),
+        "unmapped_pence": _pence(data.get("unmapped_pence", 0), "unmapped spend"),
+    }
+    seen = set()
+    for row in data.get("spend_by_category") or []:
+        code = str(row["category"])
+        if code in seen:
+            raise FactError(f"the procurement section lists the category {code!r} twice")
+        seen.add(code)
+        facts.spend_categories.append(
+            {
+                "category": code,
+                "name": str(row.get("name") or code),
+                "lines": _whole(row["lines"], f"{code} lines"),
+                "pence": _pence(row["pence"], f"{code} spend"),
+            }
+        )
+
+
+def _read_cap(doc: dict[str, Any], facts: ReturnFacts) -> None:
+    data = _section(doc, "cap")
+    if data is None:
+        return
+    funding = data.get("funding") or {}
+    facts.cap = {
+        "lga_investment_pence": _pence(funding.get("lga_investment", 0), "LGA investment"),
+        "match_funding_pence": _pence(funding.get("match_funding", 0), "match funding"),
+    }
+    seen = set()
+    for row in data.get("outputs_against_plan") or []:
+        output = str(row["output"])
+        if output in seen:
+            raise FactError(f"the CAP section lists the output {output!r} twice")
+        seen.add(output)
+        facts.cap_outputs.append(
+            {
+                "output": output,
+                "unit": str(row.get("unit") or ""),
+                **{
+                    k: _decimal_text(row[k], f"{output} {k.replace('_', ' ')}")
+                    for k in (
+                        "planned_year",
+                        "planned_to_date",
+                        "realised_period",
+                        "realised_to_date",
+                    )
+                },
+            }
+        )
+
+
+def _read_experts(doc: dict[str, Any], facts: ReturnFacts) -> None:
+    data = _section(doc, "experts")
+    if data is None:
+        return
+    days = data["days"]
+    facts.experts = {
+        "engagements": _whole(days["engagements"], "the number of engagements"),
+        "days_agreed_tenths": _tenths(days["days_agreed"], "days agreed"),
+        "days_used_period_tenths": _tenths(days["days_used_period"], "days used"),
+        "days_used_to_date_tenths": _tenths(days["days_used_to_date"], "days used to date"),
+        "realised_saving_pence": _pence(days.get("realised_saving", 0), "realised saving"),
+    }

@@ -1,0 +1,185 @@
+"""The LGA's programme file: its identity and its numbered migrations.
+
+A programme file is where LGA staff consolidate the returns councils send. It
+is a SQLite file like a workspace, but says it is a programme ("LGAP" in
+``PRAGMA application_id``) and has its own migrations, numbered p0001 on.
+The SQL is kept portable (standard types, no ``INSERT OR ...``, JSON kept as
+text): if the LGA ever needs a shared store, this schema should move to
+PostgreSQL without redesign.
+
+Never edit a migration that has shipped: add the next number.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+# "LGAP" as a big-endian 32-bit integer.
+PROGRAMME_APPLICATION_ID = 0x4C474150
+
+PROGRAMME_MIGRATIONS = Migrations("lga_desktop.programme")
+
+
+def programme_migration_names() -> list[str]:
+    return [m.name for m in PROGRAMME_MIGRATIONS._migrations]
+
+
+def migrate_programme(db: Database) -> int:
+    PROGRAMME_MIGRATIONS.apply(db)
+    version = len(PROGRAMME_MIGRATIONS.applied(db))
+    db.execute(f"PRAGMA user_version = {version}")
+    return version
+
+
+@PROGRAMME_MIGRATIONS(name="p0001_programme")
+def p0001_programme(db: Database) -> None:
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    # The pilot councils in the programme: a council joins when its key is
+    # trusted (or staff add it), and is then expected to send every quarter.
+    db.execute(
+        """
+        CREATE TABLE member (
+            gss TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            added_at TEXT NOT NULL
+        )
+        """
+    )
+    # The keys LGA staff have confirmed with each council (e.g. read out on the phone).
+    db.execute(
+        """
+        CREATE TABLE trusted_key (
+            gss TEXT NOT NULL REFERENCES member (gss),
+            fingerprint TEXT NOT NULL,
+            note TEXT NOT NULL,
+            added_at TEXT NOT NULL,
+            PRIMARY KEY (gss, fingerprint)
+        )
+        """
+    )
+    # Every distinct file ever dropped in, kept byte for byte: what was merged,
+    # what was held aside and why, what waits for a key to be trusted.
+    db.execute(
+        """
+        CREATE TABLE received_file (
+            id INTEGER PRIMARY KEY,
+            file_sha256 TEXT NOT NULL UNIQUE,
+            file_name TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            size_bytes INTEGER NOT NULL,
+            content BLOB NOT NULL,
+            outcome TEXT NOT NULL,
+            status TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            council_gss TEXT,
+            period_key TEXT,
+            version INTEGER,
+            return_hash TEXT,
+            key_fingerprint TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX received_file_outcome ON received_file (outcome)")
+    # Each accepted return. For each council and quarter the highest version
+    # counts (counts = 1); the others stay, superseded. Never deleted.
+    db.execute(
+        """
+        CREATE TABLE council_return (
+            id INTEGER PRIMARY KEY,
+            received_id INTEGER NOT NULL REFERENCES received_file (id),
+            return_hash TEXT NOT NULL UNIQUE,
+            council_gss TEXT NOT NULL REFERENCES member (gss),
+            council_name TEXT NOT NULL,
+            period_key TEXT NOT NULL,
+            period TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            supersedes_hash TEXT,
+            signed_at TEXT NOT NULL,
+            signer_name TEXT NOT NULL,
+            signer_role TEXT NOT NULL,
+            key_fingerprint TEXT NOT NULL,
+            warnings INTEGER NOT NULL,
+            counts INTEGER NOT NULL,
+            merged_at TEXT NOT NULL,
+            return_json TEXT NOT NULL,
+            UNIQUE (council_gss, period_key, version)
+        )
+        """
+    )
+    db.execute("CREATE INDEX council_return_period ON council_return (period_key, counts)")
+    # Facts read out of each return's sections when it is merged, so the
+    # programme's figures are sums in SQL. Money in integer pence; days in
+    # tenths; CAP outputs as decimal text (summed with Decimal).
+    db.execute(
+        """
+        CREATE TABLE fact_savings (
+            return_id INTEGER NOT NULL REFERENCES council_return (id),
+            workstream TEXT NOT NULL,
+            realised_pence INTEGER NOT NULL,
+            target_pence INTEGER NOT NULL,
+            realised_to_date_pence INTEGER NOT NULL,
+            target_to_date_pence INTEGER NOT NULL,
+            PRIMARY KEY (return_id, workstream)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE fact_spend (
+            return_id INTEGER PRIMARY KEY REFERENCES council_return (id),
+            lines INTEGER NOT NULL,
+            total_pence INTEGER NOT NULL,
+            sme_pence INTEGER NOT NULL,
+            vcse_pence INTEGER NOT NULL,
+            local_pence INTEGER NOT NULL,
+            unmapped_pence INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE fact_spend_category (
+            return_id INTEGER NOT NULL REFERENCES council_return (id),
+            category TEXT NOT NULL,
+            name TEXT NOT NULL,
+            lines INTEGER NOT NULL,
+            pence INTEGER NOT NULL,
+            PRIMARY KEY (return_id, category)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE fact_cap (
+            return_id INTEGER PRIMARY KEY REFERENCES council_return (id),
+            lga_investment_pence INTEGER NOT NULL,
+            match_funding_pence INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE fact_cap_output (
+            return_id INTEGER NOT NULL REFERENCES council_return (id),
+            output TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            planned_year TEXT NOT NULL,
+            planned_to_date TEXT NOT NULL,
+            realised_period TEXT NOT NULL,
+            realised_to_date TEXT NOT NULL,
+            PRIMARY KEY (return_id, output)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE fact_experts (
+            return_id INTEGER PRIMARY KEY REFERENCES council_return (id),
+            engagements INTEGER NOT NULL,
+            days_agreed_tenths INTEGER NOT NULL,
+            days_used_period_tenths INTEGER NOT NULL,
+            days_used_to_date_tenths INTEGER NOT NULL,
+            realised_saving_pence INTEGER NOT NULL
+        )
+        """
+    )

@@ -67,6 +67,7 @@ STEPS: list[tuple[str, str]] = [
     ("xlsx", "lga_desktop.selftest:write_and_read_workbook"),
     ("spend-import", "lga_desktop.procurement.selftest:import_spend_file"),
     ("signed-return", "lga_desktop.returns.selftest:sign_and_verify_return"),
+    ("consolidate", "lga_desktop.consolidation.selftest:consolidate_signed_return"),
     ("text-encoding", "lga_desktop.selftest:detect_encoding"),
     # the GUI step: Qt lives under lga_desktop/ui/, imported only here
     ("main-window", "lga_desktop.ui.selftest_gui:build_main_window"),

@@ -11,6 +11,9 @@ import pytest
 
 from lga_desktop.workspace import Officer, Workspace
 
+# the demo programme (real signed returns, consolidated) is built once per session
+pytest_plugins = ["programme_support"]
+
 DATA = Path(__file__).parent / "data"
 OXFORD = "E07000178"
 

@@ -14,7 +14,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from programme_support import built_demo_programme, demo_programme  # noqa: F401  (fixtures)
 from returns_support import fixed_key, sealed_return
 
 from lga_desktop.consolidation.figures import figures_for, held_files, returns_on_record
@@ -104,8 +103,8 @@ def test_programme_totals_are_the_sum_of_the_returns_to_the_penny(demo_programme
     for d in docs:
         for row in section(d, "savings")["by_workstream"]:
             sums = by_ws.setdefault(row["key"], [0, 0])
-            sums[0] += row["period"]["realised"]
-            sums[1] += row["period"]["target"]
+            sums[0] += row["period"]["realised_pence"]
+            sums[1] += row["period"]["target_pence"]
     assert {s.key: [s.realised_pence, s.target_pence] for s in fig.savings} == by_ws
     assert fig.savings_total.realised_pence == sum(v[0] for v in by_ws.values())
     shares = [section(d, "procurement")["share"] for d in docs]
@@ -134,7 +133,7 @@ def test_programme_totals_are_the_sum_of_the_returns_to_the_penny(demo_programme
     categories = {}
     for d in docs:
         for c in section(d, "procurement")["spend_by_category"]:
-            categories[c["category"]] = categories.get(c["category"], 0) + c["pence"]
+            categories[c["category"]] = categories.get(c["category"], 0) + c["spend_pence"]
     assert {c[0]: c[2] for c in fig.spend_by_category} == categories
 
 
@@ -251,8 +250,8 @@ def test_figures_not_in_the_format_are_held_aside_not_guessed(tmp_path):
             "by_workstream": [
                 {
                     "key": "waste",
-                    "period": {"realised": "12.5", "target": 100},
-                    "to_date": {"realised": 0, "target": 0},
+                    "period": {"realised_pence": "12.5", "target_pence": 100},
+                    "to_date": {"realised_pence": 0, "target_pence": 0},
                 }
             ]
         },

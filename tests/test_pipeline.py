@@ -120,7 +120,7 @@ def test_snapshot_carries_the_pipeline_in_q2_and_q4_only(workspace):
     _timeline(workspace)  # notice in 2012/13 Q3
     q2 = pipeline.snapshot(workspace, Quarter(2012, 2))
     assert q2["carries_pipeline"] and [p["ref"] for p in q2["pipeline"]] == ["PIP-001"]
-    assert q2["pipeline"][0]["estimated_value"] == 120_000_000
+    assert q2["pipeline"][0]["estimated_value_pence"] == 120_000_000
     assert q2["timelines"] == []  # the notice came after Q2
     q3 = pipeline.snapshot(workspace, Quarter(2012, 3))
     assert "pipeline" not in q3 and not q3["carries_pipeline"]

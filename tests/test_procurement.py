@@ -206,11 +206,11 @@ def test_snapshot_is_int_pence_and_adds_up(ws2017):
     data = snapshot(ws2017, Q1_2017)
     json.dumps(data)  # JSON-ready
     assert data["total_pence"] == 1626488246
-    assert sum(c["pence"] for c in data["spend_by_category"]) == data["total_pence"]
+    assert sum(c["spend_pence"] for c in data["spend_by_category"]) == data["total_pence"]
     assert data["unmapped_pence"] == next(
-        c["pence"] for c in data["spend_by_category"] if c["category"] == ""
+        c["spend_pence"] for c in data["spend_by_category"] if c["category"] == ""
     )
-    assert all(isinstance(c["pence"], int) for c in data["spend_by_category"])
+    assert all(isinstance(c["spend_pence"], int) for c in data["spend_by_category"])
     assert data["share"]["sme_percent"] == "0.0"
 
 

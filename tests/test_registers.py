@@ -372,10 +372,47 @@ def test_demo_snapshot_is_json_ready_with_money_in_pence(demo_workspace):
             text = json.dumps(data)
             assert "Decimal" not in text
     snap = savings.snapshot(demo_workspace, Quarter(2012, 4))
-    assert isinstance(snap["total"]["period"]["realised"], int)
-    assert all(isinstance(r["target"], int) for r in snap["records"]["savings"])
+    assert isinstance(snap["total"]["period"]["realised_pence"], int)
+    assert all(isinstance(r["target_pence"], int) for r in snap["records"]["savings"])
     later = savings.snapshot(demo_workspace, Quarter(2012, 2))["records"]["savings.realised"]
     assert all(r["quarter"] <= "2012Q2" for r in later)
+
+
+def test_every_amount_of_money_in_a_return_is_keyed_as_pence(demo_workspace):
+    """docs/return-format.md: money is integer pence in a key ending ``_pence``.
+
+    A reader (the printed return, the LGA's consolidation) must never take
+    pence for pounds, so no money field may appear under its bare name.
+    """
+    from lga_desktop.registers.catalog import family
+    from lga_desktop.registers.fields import Money
+
+    def keys_in(value):
+        if isinstance(value, dict):
+            for k, v in value.items():
+                yield k
+                yield from keys_in(v)
+        elif isinstance(value, list):
+            for v in value:
+                yield from keys_in(v)
+
+    for feature in features():
+        if feature.key not in {"cap", "experts", "savings", "pipeline"}:
+            continue
+        data = feature.snapshot(demo_workspace, Quarter(2012, 4))
+        money = {
+            f.name for reg in family(feature.key) for f in reg.fields if isinstance(f.type, Money)
+        }
+        assert money, feature.key
+        found = set(keys_in(data))
+        assert not money & found, f"{feature.key}: money under a bare name {money & found}"
+        assert {f"{m}_pence" for m in money} & found, feature.key
+    cap_snap = cap.snapshot(demo_workspace, Quarter(2012, 4))
+    assert cap_snap["funding"]["lga_investment_pence"] > 0
+    capex = next(o for o in cap_snap["outputs_against_plan"] if o["output"] == "capex_reduced")
+    assert capex["unit"] == "pence" and isinstance(capex["planned_year"], int)
+    days = experts.snapshot(demo_workspace, Quarter(2012, 4))["days"]
+    assert isinstance(days["realised_saving_pence"], int)
 
 
 def test_demo_workspace_fills_a_year_of_each_register(demo_workspace):

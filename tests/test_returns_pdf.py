@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from pypdf import PdfReader
 from returns_support import fixed_key, small_document
@@ -24,6 +25,29 @@ def test_values_are_printed_as_an_officer_reads_them():
     assert format_value("lines", 150000) == "150,000"
     assert format_value("local", True) == "Yes" and format_value("x", None) == "—"
     assert when("2012-10-15T10:30:00+01:00") == "15 October 2012 at 10:30 (UTC+01:00)"
+
+
+def test_money_in_a_demo_return_is_printed_in_pounds(demo_workspace):
+    """The registers' money reaches the printout as pounds: never pence read as pounds."""
+    from lga_desktop.features import features
+    from lga_desktop.periods import Quarter
+
+    quarter = Quarter(2012, 2)
+    sections = [
+        {"key": f.key, "title": f.title, "data": f.snapshot(demo_workspace, quarter)}
+        for f in features()
+    ]
+    joined = "\n".join(text_of(return_pdf(small_document(fixed_key(), sections=sections), HASH)))
+    cap = next(s["data"] for s in sections if s["key"] == "cap")
+    lga = cap["funding"]["lga_investment_pence"]
+    assert re.search(rf"LGA investment\s+{re.escape(format_value('x_pence', lga))}", joined)
+    capex = next(o for o in cap["outputs_against_plan"] if o["output"] == "capex_reduced")
+    assert format_value("x_pence", capex["planned_year"]) in joined
+    pipeline = next(s["data"] for s in sections if s["key"] == "pipeline")
+    total = pipeline["pipeline_summary"]["total_value_pence"]
+    assert re.search(rf"Total value\s+{re.escape(format_value('x_pence', total))}", joined)
+    category, pence = next(iter(pipeline["pipeline_summary"]["by_category_pence"].items()))
+    assert re.search(rf"\b{category}\s+{re.escape(format_value('x_pence', pence))}", joined)
 
 
 def test_a_long_list_is_cut_with_a_note_and_every_page_is_numbered():

@@ -31,6 +31,7 @@ COMMAND_MODULES = [
     "lga_desktop.cli.return_commands",
     "lga_desktop.cli.spend_commands",
     "lga_desktop.cli.register_commands",
+    "lga_desktop.cli.programme_commands",
 ]
 
 

@@ -74,12 +74,22 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="(LGA) add councils' key cards to a trusted-keys file",
         description=(
             "Add key cards to the trusted-keys file used by 'verify --trusted-keys' (created "
-            "if missing). Only do this after confirming the fingerprint with the council."
+            "if missing), or to a programme file, which then merges the returns that were "
+            "waiting for those keys. Only do this after confirming the fingerprint with the "
+            "council."
         ),
     )
     p.add_argument("cards", type=Path, nargs="+", metavar="CARD", help="key card files (.lgakey)")
-    p.add_argument(
-        "--trusted-keys", type=Path, required=True, metavar="FILE", help="the trusted-keys file"
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument(
+        "--trusted-keys", type=Path, metavar="FILE", help="the trusted-keys file (JSON)"
+    )
+    where.add_argument(
+        "--programme",
+        type=Path,
+        metavar="FILE",
+        help="a programme file (.lgaprog): trust the keys there, and merge the returns that "
+        "were waiting for them",
     )
     p.add_argument(
         "--fingerprint",
@@ -250,16 +260,21 @@ def cmd_trust_key(args: argparse.Namespace) -> int:
     from lga_desktop.returns.keys import normalise_fingerprint
     from lga_desktop.returns.trust import TrustedKeys, load_trusted_keys, read_key_card
 
-    trusted = load_trusted_keys(args.trusted_keys) if args.trusted_keys.exists() else TrustedKeys()
     expected = normalise_fingerprint(args.fingerprint) if args.fingerprint else None
-    added = []
-    for path in args.cards:
-        card = read_key_card(path)
+    cards = [(path, read_key_card(path)) for path in args.cards]
+    for path, card in cards:
         if expected and card.fingerprint != expected:
             raise NotValidError(
                 f"{path.name} holds the key {card.fingerprint}, not the {expected} read out; "
                 "nothing was added"
             )
+    if args.programme:
+        from lga_desktop.cli.programme_commands import trust_in_programme
+
+        return trust_in_programme(args, cards)
+    trusted = load_trusted_keys(args.trusted_keys) if args.trusted_keys.exists() else TrustedKeys()
+    added = []
+    for path, card in cards:
         note = args.note or f"added from {path.name}"
         new = trusted.add(card.council_gss, card.fingerprint, note)
         added.append(

@@ -116,10 +116,14 @@ def _read_savings(doc: dict[str, Any], facts: ReturnFacts) -> None:
         facts.savings.append(
             {
                 "workstream": key,
-                "realised_pence": _pence(row["period"]["realised"], f"{key} realised"),
-                "target_pence": _pence(row["period"]["target"], f"{key} target"),
-                "realised_to_date_pence": _pence(row["to_date"]["realised"], f"{key} realised"),
-                "target_to_date_pence": _pence(row["to_date"]["target"], f"{key} target"),
+                "realised_pence": _pence(row["period"]["realised_pence"], f"{key} realised"),
+                "target_pence": _pence(row["period"]["target_pence"], f"{key} target"),
+                "realised_to_date_pence": _pence(
+                    row["to_date"]["realised_pence"], f"{key} realised to date"
+                ),
+                "target_to_date_pence": _pence(
+                    row["to_date"]["target_pence"], f"{key} target to date"
+                ),
             }
         )
 
@@ -148,7 +152,7 @@ def _read_spend(doc: dict[str, Any], facts: ReturnFacts) -> None:
                 "category": code,
                 "name": str(row.get("name") or code),
                 "lines": _whole(row["lines"], f"{code} lines"),
-                "pence": _pence(row["pence"], f"{code} spend"),
+                "pence": _pence(row["spend_pence"], f"{code} spend"),
             }
         )
 
@@ -159,8 +163,8 @@ def _read_cap(doc: dict[str, Any], facts: ReturnFacts) -> None:
         return
     funding = data.get("funding") or {}
     facts.cap = {
-        "lga_investment_pence": _pence(funding.get("lga_investment", 0), "LGA investment"),
-        "match_funding_pence": _pence(funding.get("match_funding", 0), "match funding"),
+        "lga_investment_pence": _pence(funding.get("lga_investment_pence", 0), "LGA investment"),
+        "match_funding_pence": _pence(funding.get("match_funding_pence", 0), "match funding"),
     }
     seen = set()
     for row in data.get("outputs_against_plan") or []:
@@ -195,5 +199,5 @@ def _read_experts(doc: dict[str, Any], facts: ReturnFacts) -> None:
         "days_agreed_tenths": _tenths(days["days_agreed"], "days agreed"),
         "days_used_period_tenths": _tenths(days["days_used_period"], "days used"),
         "days_used_to_date_tenths": _tenths(days["days_used_to_date"], "days used to date"),
-        "realised_saving_pence": _pence(days.get("realised_saving", 0), "realised saving"),
+        "realised_saving_pence": _pence(days.get("realised_saving_pence", 0), "realised saving"),
     }

@@ -118,15 +118,15 @@ class ExpertLine:
 
     @property
     def days_agreed(self) -> Decimal:
-        return Decimal(self.days_agreed_tenths) / 10
+        return Decimal(self.days_agreed_tenths).scaleb(-1)
 
     @property
     def days_used_period(self) -> Decimal:
-        return Decimal(self.days_used_period_tenths) / 10
+        return Decimal(self.days_used_period_tenths).scaleb(-1)
 
     @property
     def days_used_to_date(self) -> Decimal:
-        return Decimal(self.days_used_to_date_tenths) / 10
+        return Decimal(self.days_used_to_date_tenths).scaleb(-1)
 
 
 @dataclass

@@ -339,7 +339,7 @@ def demo(ws: Workspace, rng: random.Random) -> None:
 def snapshot(ws: Workspace, quarter: Quarter) -> dict[str, Any]:
     """The return's procurement part: spend by category and the shares, money in int pence."""
     by_category = [
-        {"category": code, "name": name, "pence": pence, "lines": lines}
+        {"category": code, "name": name, "spend_pence": pence, "lines": lines}
         for _q, code, name, pence, lines in derived.spend_by_category(ws, quarter)
     ]
     share = derived.share_for(ws, quarter)

@@ -528,7 +528,7 @@ def funding(ws: Workspace) -> dict[str, int]:
 def snapshot(ws: Workspace, quarter: Quarter) -> dict[str, Any]:
     return {
         "records": records_json(ws, KEY, quarter),
-        "funding": funding(ws),
+        "funding": {f"{k}_pence": v for k, v in funding(ws).items()},
         "outputs_against_plan": [o.to_json() for o in outputs_against_plan(ws, quarter)],
     }
 

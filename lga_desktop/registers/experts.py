@@ -274,9 +274,9 @@ class DaysSummary:
             "days_used_period": str(self.days_used_period),
             "days_used_to_date": str(self.days_used_to_date),
             "engagements": self.engagements,
-            "expected_saving": self.expected_saving,
-            "realised_saving": self.realised_saving,
-            "realised_per_day": self.realised_per_day,
+            "expected_saving_pence": self.expected_saving,
+            "realised_saving_pence": self.realised_saving,
+            "realised_per_day_pence": self.realised_per_day,
         }
 
 
@@ -311,9 +311,9 @@ def snapshot(ws: Workspace, quarter: Quarter) -> dict[str, Any]:
                 "ref": u.engagement.ref,
                 "days_agreed": str(u.days_agreed),
                 "days_used": str(u.days_used),
-                "expected_saving": u.expected_saving,
-                "realised_saving": u.realised_saving,
-                "realised_per_day": u.realised_per_day,
+                "expected_saving_pence": u.expected_saving,
+                "realised_saving_pence": u.realised_saving,
+                "realised_per_day_pence": u.realised_per_day,
             }
             for u in engagement_use(ws, until=quarter)
         ],

@@ -14,6 +14,7 @@ from typing import Any
 from lga_desktop.periods import FinancialYear, Quarter
 from lga_desktop.registers.catalog import family
 from lga_desktop.registers.declaration import Record, Register
+from lga_desktop.registers.fields import Money
 from lga_desktop.registers.store import Links, list_records
 from lga_desktop.validation import Finding
 from lga_desktop.workspace import Workspace
@@ -80,12 +81,19 @@ def validate_family(ws: Workspace, key: str, quarter: Quarter | None = None) -> 
 def records_json(
     ws: Workspace, key: str, quarter: Quarter | None = None
 ) -> dict[str, list[dict[str, Any]]]:
-    """Each register's records as JSON-ready dicts (money as int pence, links as refs)."""
+    """Each register's records as JSON-ready dicts (links as refs).
+
+    Money is integer pence under the field's name plus ``_pence``
+    (``lga_investment_pence``), as ``docs/return-format.md`` promises, so that
+    a reader of a return (the PDF, the LGA's consolidation, anyone's script)
+    never mistakes pence for pounds.
+    """
     links = Links(ws)
     out: dict[str, list[dict[str, Any]]] = {}
     for reg in family(key):
+        keys = [(f, f"{f.name}_pence" if isinstance(f.type, Money) else f.name) for f in reg.fields]
         out[reg.key] = [
-            {"ref": rec.ref, **{f.name: f.type.to_json(rec.values.get(f.name)) for f in reg.fields}}
+            {"ref": rec.ref, **{k: f.type.to_json(rec.values.get(f.name)) for f, k in keys}}
             for rec in list_records(ws, reg, links=links)
             if _in_return(reg, rec, quarter)
         ]

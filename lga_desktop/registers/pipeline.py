@@ -281,11 +281,11 @@ class PipelineSummary:
     def to_json(self) -> dict[str, Any]:
         return {
             "entries": self.entries,
-            "total_value": self.total_value,
-            "by_category": self.by_category,
-            "by_year": self.by_year,
-            "by_confidence": self.by_confidence,
-            "sme_lots_value": self.sme_lots_value,
+            "total_value_pence": self.total_value,
+            "by_category_pence": self.by_category,
+            "by_year_pence": self.by_year,
+            "by_confidence_pence": self.by_confidence,
+            "sme_lots_value_pence": self.sme_lots_value,
         }
 
 

@@ -242,7 +242,7 @@ class Against:
         return Against(self.target + other.target, self.realised + other.realised)
 
     def to_json(self) -> dict[str, int]:
-        return {"target": self.target, "realised": self.realised}
+        return {"target_pence": self.target, "realised_pence": self.realised}
 
 
 ZERO = Against(0, 0)

@@ -49,8 +49,12 @@ def format_value(key: str, value: Any) -> str:
         return f"{value:,}"
     if isinstance(value, list):
         return ", ".join(format_value("", v) for v in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{humanise(k)}: {format_value(k, v)}" for k, v in value.items())
+    if isinstance(value, dict):  # {"CON": 120000} under "by_category_pence" is money too
+        money = key.endswith("_pence")
+        return "; ".join(
+            f"{humanise(k)}: {format_value(f'{k}_pence' if money else k, v)}"
+            for k, v in value.items()
+        )
     return str(value)
 
 
@@ -109,8 +113,14 @@ def _p(text: str, style) -> Any:
     return Paragraph(escape(text), style)
 
 
-def _render_data(data: dict[str, Any], st: dict, width: float, depth: int = 0) -> list:
-    """Flowables for a section's data: scalars as a two-column table, lists as tables."""
+def _render_data(
+    data: dict[str, Any], st: dict, width: float, depth: int = 0, money: bool = False
+) -> list:
+    """Flowables for a section's data: scalars as a two-column table, lists as tables.
+
+    ``money``: the data sits under a ``_pence`` key (``by_category_pence``), so
+    its numbers are pence even though its own keys (``CON``) do not say so.
+    """
     story: list = []
     scalars = [
         (k, v)
@@ -120,13 +130,17 @@ def _render_data(data: dict[str, Any], st: dict, width: float, depth: int = 0) -
     ]
     if scalars:
         rows = [
-            [_p(humanise(k), st["cell"]), _p(format_value(k, v), st["cell"])] for k, v in scalars
+            [
+                _p(humanise(k), st["cell"]),
+                _p(format_value(f"{k}_pence" if money else k, v), st["cell"]),
+            ]
+            for k, v in scalars
         ]
         story.append(_table(rows, [width * 0.45, width * 0.55], header=False))
     for k, v in data.items():
         if isinstance(v, dict):
             story.append(_p(humanise(k), st["h2"]))
-            story += _render_data(v, st, width, depth + 1)
+            story += _render_data(v, st, width, depth + 1, money or k.endswith("_pence"))
         elif isinstance(v, list) and any(isinstance(i, dict) for i in v):
             story.append(_p(f"{humanise(k)} ({len(v):,})", st["h2"]))
             story += _render_records(k, v, st, width)
@@ -147,7 +161,13 @@ def _render_records(name: str, records: list, st: dict, width: float) -> list:
     rows = [[_p(humanise(c), st["cell"]) for c in shown_cols]]
     for record in records[:MAX_TABLE_ROWS]:
         record = record if isinstance(record, dict) else {"value": record}
-        rows.append([_cell(c, record.get(c), st) for c in shown_cols])
+        money_row = record.get("unit") == "pence"  # a quantity row counted in money (CAP capex)
+        rows.append(
+            [
+                _cell(f"{c}_pence" if money_row and c != "unit" else c, record.get(c), st)
+                for c in shown_cols
+            ]
+        )
     story = [_table(rows, [width / len(shown_cols)] * len(shown_cols))] if shown_cols else []
     cut = []
     if len(records) > MAX_TABLE_ROWS:

@@ -1,0 +1,250 @@
+"""The LGA's commands: consolidating councils' returns into a programme file.
+
+``consolidate`` checks and merges return files (creating the programme file
+the first time); ``programme`` shows what a programme holds and, for a
+quarter, its figures and which pilot councils have not sent a return.
+``trust-key --programme`` (in :mod:`.return_commands`) trusts a council's
+key there and merges what was waiting for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from lga_desktop.cli import EXIT_INVALID, EXIT_OK, print_json
+from lga_desktop.money import format_money
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "consolidate",
+        help="(LGA) check councils' return files and merge them into a programme file",
+        description=(
+            "Check each return file (intact, signed with the key trusted for its council, a "
+            "sensible quarter) and merge it into the programme file, created if missing. "
+            "Folders bring in every .lgareturn file in them. Nothing is merged twice: a file "
+            "or return already merged is counted once. A bad file is held aside with the "
+            "reason; one signed with a key not yet trusted waits for it (see 'trust-key "
+            "--programme'). Exits 0 when every file was merged or had been already, 1 when "
+            "any was held aside or is waiting."
+        ),
+    )
+    p.add_argument(
+        "programme", type=Path, metavar="PROGRAMME", help="the programme file (.lgaprog)"
+    )
+    p.add_argument(
+        "files", type=Path, nargs="+", metavar="FILE", help="return files or folders of them"
+    )
+    p.add_argument(
+        "--trusted-keys",
+        type=Path,
+        metavar="FILE",
+        help="a trusted-keys file (JSON or CSV) whose keys the programme should trust first",
+    )
+    p.add_argument(
+        "--name", default=None, help="the programme's name, when the file is being created"
+    )
+    p.add_argument("--json", action="store_true", help="print the outcome of every file as JSON")
+    p.set_defaults(handler=cmd_consolidate)
+
+    p = sub.add_parser(
+        "programme",
+        help="(LGA) what a programme file holds; with --period, that quarter's figures",
+        description=(
+            "List the pilot councils, the returns merged (which count, which are superseded) "
+            "and the files held aside with the reason. With --period, the programme's figures "
+            "for that quarter and the pilot councils that have not sent a return for it."
+        ),
+    )
+    p.add_argument(
+        "programme", type=Path, metavar="PROGRAMME", help="the programme file (.lgaprog)"
+    )
+    p.add_argument("--period", metavar="QUARTER", help='a quarter, e.g. "2012/13 Q2"')
+    p.add_argument("--json", action="store_true", help="print as JSON")
+    p.set_defaults(handler=cmd_programme)
+
+
+def _open_or_create(path: Path, name: str | None):
+    from lga_desktop.consolidation.store import DEFAULT_NAME, Programme
+
+    prog, created = Programme.open_or_create(path, name or DEFAULT_NAME)
+    if created:
+        print(f"Created the programme file {path}")
+    return prog
+
+
+def cmd_consolidate(args: argparse.Namespace) -> int:
+    from lga_desktop.consolidation.merge import consolidate
+    from lga_desktop.returns.trust import load_trusted_keys
+
+    trusted = load_trusted_keys(args.trusted_keys) if args.trusted_keys else None
+    with _open_or_create(args.programme, args.name) as prog:
+        if trusted is not None:
+            added = prog.trust_all(trusted)
+            if not args.json:
+                print(f"Trusted {added} new key(s) from {args.trusted_keys.name}")
+        report = consolidate(prog, args.files)
+        counts = prog.counts()
+    if args.json:
+        print_json({**report.to_json(), "programme": counts})
+    else:
+        print(report.describe())
+        if report.waiting:
+            print(
+                "To merge the returns waiting for a key: confirm its fingerprint with the "
+                "council, then run: lga-desktop trust-key CARD --programme " + str(args.programme)
+            )
+    return EXIT_OK if report.all_accepted else EXIT_INVALID
+
+
+def trust_in_programme(args: argparse.Namespace, cards: list) -> int:
+    """``trust-key --programme``: trust the cards' keys there, then merge what waited for them."""
+    from lga_desktop.consolidation.merge import retry_waiting
+
+    with _open_or_create(args.programme, None) as prog:
+        added = []
+        for path, card in cards:
+            note = args.note or f"added from {path.name}"
+            new = prog.trust_key(card.council_gss, card.fingerprint, note)
+            added.append(
+                {
+                    "council": card.council_gss,
+                    "name": card.council_name,
+                    "fingerprint": card.fingerprint,
+                    "added": new,
+                    "replaces": card.endorsed_by,
+                }
+            )
+        report = retry_waiting(prog)
+    if args.json:
+        print_json({"keys": added, "waiting_returns": report.to_json()})
+        return EXIT_OK
+    for a in added:
+        verb = "Trusted" if a["added"] else "Already trusted"
+        print(f"{verb}: {a['name']} ({a['council']}) key {a['fingerprint']}")
+    for outcome in report.files:
+        if outcome.outcome != "waiting-key":
+            print(outcome.line())
+    if report.waiting:
+        print(f"{report.waiting} return(s) still wait for other councils' keys.")
+    return EXIT_OK
+
+
+def _percent(value) -> str:
+    return "n/a" if value is None else f"{value}%"
+
+
+def cmd_programme(args: argparse.Namespace) -> int:
+    from lga_desktop.consolidation.figures import figures_for, held_files, returns_on_record
+    from lga_desktop.consolidation.store import Programme
+
+    with Programme.open(args.programme) as prog:
+        if args.period:
+            return _show_figures(args, figures_for(prog, args.period))
+        members = prog.members()
+        returns = returns_on_record(prog)
+        held = held_files(prog)
+        counts = prog.counts()
+        name = prog.name
+    if args.json:
+        print_json(
+            {
+                "name": name,
+                "counts": counts,
+                "members": [
+                    {"gss": m.gss, "name": m.name, "fingerprints": list(m.fingerprints)}
+                    for m in members
+                ],
+                "returns": [r.__dict__ for r in returns],
+                "held_aside": held,
+            }
+        )
+        return EXIT_OK
+    print(f"{name}: {counts['members']} pilot council(s)")
+    for m in members:
+        print(f"  {m.name} ({m.gss}), key {', '.join(m.fingerprints) or 'none trusted yet'}")
+    print(
+        f"Returns: {counts['returns_counted']} counting, {counts['returns_superseded']} superseded"
+    )
+    for r in returns:
+        state = "counts" if r.counts else "superseded"
+        print(
+            f"  {r.period}  {r.council_name:<32} v{r.version} {state:<10} "
+            f"signed {r.signed_at[:10]} by {r.signer_name}  {r.return_hash[:16]}…"
+        )
+    if held:
+        print(f"Held aside or waiting for a key: {len(held)}")
+        for f in held:
+            print(f"  {f['file_name']}: {f['reason']}")
+    return EXIT_OK
+
+
+def _show_figures(args: argparse.Namespace, fig) -> int:
+    if args.json:
+        print_json(_figures_json(fig))
+        return EXIT_OK
+    total = fig.savings_total
+    print(f"{fig.programme}, {fig.quarter}: {len(fig.returns)} return(s) counted")
+    print(
+        f"  Savings realised {format_money(total.realised_pence)} against a target of "
+        f"{format_money(total.target_pence)} ({_percent(total.percent_of_target)})"
+    )
+    for s in fig.savings:
+        print(
+            f"    {s.label:<32} {format_money(s.realised_pence):>16} of "
+            f"{format_money(s.target_pence):>16}"
+        )
+    sme = fig.sme_total
+    print(
+        f"  SME share of spend {_percent(sme.sme_percent)} of {format_money(sme.total_pence)} "
+        "(aspiration 25%)"
+    )
+    for s in fig.sme:
+        print(f"    {s.label:<32} {_percent(s.sme_percent):>7} of {format_money(s.total_pence)}")
+    if fig.experts_total:
+        e = fig.experts_total
+        print(
+            f"  Expert days used {e.days_used_period} this quarter, {e.days_used_to_date} to "
+            f"date, of {e.days_agreed} agreed"
+        )
+    for o in fig.outputs:
+        planned, done = o.planned_to_date, o.realised_to_date
+        if o.unit == "pence":
+            planned, done = format_money(int(planned)), format_money(int(done))
+            unit = ""
+        else:
+            unit = f" {o.unit}"
+        print(f"  {o.label:<32} {done}{unit} realised of {planned}{unit} planned to date")
+    if fig.missing:
+        print("  No return yet from: " + ", ".join(name for _, name in fig.missing))
+    else:
+        print("  Every pilot council has sent a return for this quarter.")
+    return EXIT_OK
+
+
+def _figures_json(fig) -> dict:
+    def money_lines(lines):
+        return [s.__dict__ for s in lines]
+
+    return {
+        "programme": fig.programme,
+        "quarter": str(fig.quarter),
+        "returns": [r.__dict__ for r in fig.returns],
+        "missing": [{"gss": g, "name": n} for g, n in fig.missing],
+        "savings_by_workstream": money_lines(fig.savings),
+        "savings_total": fig.savings_total.__dict__,
+        "savings_by_council": money_lines(fig.savings_by_council),
+        "sme_by_council": [
+            {**s.__dict__, "sme_percent": s.sme_percent, "vcse_percent": s.vcse_percent}
+            for s in fig.sme
+        ],
+        "sme_total": {**fig.sme_total.__dict__, "sme_percent": fig.sme_total.sme_percent},
+        "spend_by_category": [
+            {"category": c, "name": n, "pence": p, "lines": lines}
+            for c, n, p, lines in fig.spend_by_category
+        ],
+        "cap_outputs": [o.__dict__ for o in fig.outputs],
+        "experts_by_council": [e.__dict__ for e in fig.experts],
+        "experts_total": fig.experts_total.__dict__ if fig.experts_total else None,
+    }

@@ -41,8 +41,16 @@ sys.path.insert(0, str(ROOT))
 
 OXFORD = ROOT / "tests" / "data" / "spend" / "oxford"
 HEADER = [
-    "Body Name", "Service Area", "Expenditure Catergory", "Expenditure Code", "Payment Date",
-    "Transaction Number", "Net Amount", "Capital/Revenue", "Supplier ID", "Supplier Name",
+    "Body Name",
+    "Service Area",
+    "Expenditure Catergory",
+    "Expenditure Code",
+    "Payment Date",
+    "Transaction Number",
+    "Net Amount",
+    "Capital/Revenue",
+    "Supplier ID",
+    "Supplier Name",
 ]
 
 
@@ -54,13 +62,27 @@ def oxford_templates() -> list[dict[str, str]]:
             for row in csv.DictReader(f):
                 values = list(row.values())
                 # every Oxford layout ends: ..., Supplier ID, Supplier Name
-                area = next((v for k, v in row.items() if k.lower().replace("_", " ") in
-                             ("service area", "organisatonal unit", "organisational unit")), "")
+                area = next(
+                    (
+                        v
+                        for k, v in row.items()
+                        if k.lower().replace("_", " ")
+                        in ("service area", "organisatonal unit", "organisational unit")
+                    ),
+                    "",
+                )
                 cat = next((v for k, v in row.items() if "categ" in k.lower()), "")
                 code = next((v for k, v in row.items() if "code" in k.lower()), "")
                 if values[-1] and cat:
-                    out.append({"area": area, "cat": cat, "code": code, "sid": values[-2],
-                                "name": values[-1]})
+                    out.append(
+                        {
+                            "area": area,
+                            "cat": cat,
+                            "code": code,
+                            "sid": values[-2],
+                            "name": values[-1],
+                        }
+                    )
     return out
 
 
@@ -79,7 +101,11 @@ def generate(path: Path, lines: int, *, seed: int = 1, prefix: str = "K") -> int
     for i in range(lines):
         t = templates[rng.randrange(len(templates))]
         district = rng.randrange(6)
-        name = t["name"] if district == 0 or "Redacted" in t["name"] else f"{t['name'].strip()} ({district})"
+        name = (
+            t["name"]
+            if district == 0 or "Redacted" in t["name"]
+            else f"{t['name'].strip()} ({district})"
+        )
         if rng.random() < 0.002:
             name = "Café Société Ltd"  # a Windows-1252 é
         day = start + timedelta(days=rng.randrange(365))
@@ -103,8 +129,18 @@ def generate(path: Path, lines: int, *, seed: int = 1, prefix: str = "K") -> int
         if when != "00:00:00":
             good += 1
         w.writerow(
-            ["Kent County Council", t["area"], t["cat"], t["code"], when, f"{prefix}{i:08d}",
-             amount, "Capital" if rng.random() < 0.1 else "Revenue", t["sid"], name]
+            [
+                "Kent County Council",
+                t["area"],
+                t["cat"],
+                t["code"],
+                when,
+                f"{prefix}{i:08d}",
+                amount,
+                "Capital" if rng.random() < 0.1 else "Revenue",
+                t["sid"],
+                name,
+            ]
         )
     w.writerow([""] * len(HEADER))
     w.writerow([])
@@ -115,13 +151,17 @@ def generate(path: Path, lines: int, *, seed: int = 1, prefix: str = "K") -> int
 def sqlite_import_rate(path: Path, lines: int, folder: Path) -> float:
     exe = shutil.which("sqlite3")
     if exe is None:
-        raise SystemExit("the sqlite3 command-line shell is needed for the baseline: apt-get install sqlite3")
+        raise SystemExit(
+            "the sqlite3 command-line shell is needed for the baseline: apt-get install sqlite3"
+        )
     db = folder / "baseline.db"
     db.unlink(missing_ok=True)
     t = time.perf_counter()
     # stderr: the shell grumbles about the trailing blank rows, which it imports as NULLs
     subprocess.run(
-        [exe, str(db), ".import --csv " + str(path) + " spend"], check=True, stderr=subprocess.DEVNULL
+        [exe, str(db), ".import --csv " + str(path) + " spend"],
+        check=True,
+        stderr=subprocess.DEVNULL,
     )
     return lines / (time.perf_counter() - t)
 
@@ -187,21 +227,37 @@ def run(args: argparse.Namespace, folder: Path) -> None:
     print(f"\nA generated county year: {args.lines:,} lines, {size_mb:.1f} MB, cp1252 with BOM")
 
     baseline = min(sqlite_import_rate(county, args.lines, folder) for _ in range(3))
-    result = min((child_import(county, folder / "w.lgaws") for _ in range(2)), key=lambda r: r["seconds"])
+    result = min(
+        (child_import(county, folder / "w.lgaws") for _ in range(2)), key=lambda r: r["seconds"]
+    )
     assert result["imported"] == good, (result, good)
     rate = args.lines / result["seconds"]
     line("sqlite3 .import (baseline)", f"{baseline:,.0f} rows/s")
-    line("import_spend", f"{rate:,.0f} rows/s", f"{rate / baseline:.2f}x of .import, target >= 0.5x",
-         rate / baseline >= 0.5)
+    line(
+        "import_spend",
+        f"{rate:,.0f} rows/s",
+        f"{rate / baseline:.2f}x of .import, target >= 0.5x",
+        rate / baseline >= 0.5,
+    )
     line("  lines imported / refused", f"{result['imported']:,} / {result['refused']:,}")
-    where_the_time_goes(county, folder / "w.lgaws", folder, args.lines / baseline, result["seconds"])
-    line("peak memory, importing it", f"{result['peak_mb']:.0f} MB", "target < 300 MB",
-         result["peak_mb"] < 300)
+    where_the_time_goes(
+        county, folder / "w.lgaws", folder, args.lines / baseline, result["seconds"]
+    )
+    line(
+        "peak memory, importing it",
+        f"{result['peak_mb']:.0f} MB",
+        "target < 300 MB",
+        result["peak_mb"] < 300,
+    )
     big = folder / "county-3-years.csv"
     generate(big, args.lines * 3, seed=2)
     big_result = child_import(big, folder / "w3.lgaws")
-    line(f"peak memory, a {args.lines * 3:,}-line file", f"{big_result['peak_mb']:.0f} MB",
-         "target < 300 MB, flat with size", big_result["peak_mb"] < 300)
+    line(
+        f"peak memory, a {args.lines * 3:,}-line file",
+        f"{big_result['peak_mb']:.0f} MB",
+        "target < 300 MB, flat with size",
+        big_result["peak_mb"] < 300,
+    )
     line("  its rate", f"{args.lines * 3 / big_result['seconds']:,.0f} rows/s")
 
     print("\nThe four Oxford files, into one workspace")
@@ -210,7 +266,11 @@ def run(args: argparse.Namespace, folder: Path) -> None:
             t = time.perf_counter()
             r = import_spend(ws, path)
             elapsed = time.perf_counter() - t
-            line(path.name, f"{r.rows_read / elapsed:,.0f} rows/s", f"{r.imported:,} lines, {elapsed * 1000:.0f} ms")
+            line(
+                path.name,
+                f"{r.rows_read / elapsed:,.0f} rows/s",
+                f"{r.imported:,} lines, {elapsed * 1000:.0f} ms",
+            )
 
     if not args.no_million:
         million(folder)
@@ -321,8 +381,12 @@ def million(folder: Path) -> None:
             q.count()
             q.window(0, 200)
 
-        line("open: count + first 200 rows (core)", f"{timed(open_table) * 1000:.0f} ms", "target < 300 ms",
-             timed(open_table) < 0.3)
+        line(
+            "open: count + first 200 rows (core)",
+            f"{timed(open_table) * 1000:.0f} ms",
+            "target < 300 ms",
+            timed(open_table) < 0.3,
+        )
 
         def supplier() -> None:
             q = SpendQuery(conn, SpendFilter(supplier="hanson"))
@@ -345,9 +409,18 @@ def ui_timings(path: Path) -> None:
     except ImportError:
         return
     opened, filtered = measure_open(path, "hanson")
-    line("open the spend page (Qt, offscreen)", f"{opened * 1000:.0f} ms", "target < 300 ms", opened < 0.3)
-    line("type a supplier filter (Qt, offscreen)", f"{filtered * 1000:.0f} ms", "target < 200 ms",
-         filtered < 0.2)
+    line(
+        "open the spend page (Qt, offscreen)",
+        f"{opened * 1000:.0f} ms",
+        "target < 300 ms",
+        opened < 0.3,
+    )
+    line(
+        "type a supplier filter (Qt, offscreen)",
+        f"{filtered * 1000:.0f} ms",
+        "target < 200 ms",
+        filtered < 0.2,
+    )
 
 
 if __name__ == "__main__":

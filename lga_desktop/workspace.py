@@ -8,18 +8,13 @@ or that are damaged, each with a message that says what to do. Rolling backups
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-import sqlite_utils
 
 from lga_desktop import __version__
 from lga_desktop.councils import Council, council_by_gss
@@ -31,6 +26,7 @@ from lga_desktop.db import (
     migrate,
     schema_version,
 )
+from lga_desktop.db.file import DatabaseFile
 from lga_desktop.db.migrations import MIGRATIONS
 from lga_desktop.errors import LgaError, UsageError
 
@@ -80,12 +76,8 @@ def _now() -> datetime:
     return datetime.now(UTC).astimezone()
 
 
-class Workspace:
+class Workspace(DatabaseFile):
     """An open workspace file. Use as a context manager or call :meth:`close`."""
-
-    def __init__(self, path: Path, db: sqlite_utils.Database):
-        self.path = path
-        self.db = db
 
     # ---- opening -----------------------------------------------------------
 
@@ -190,39 +182,7 @@ class Workspace:
                 f"{self.path.name} is damaged ({problems[0]}); use File > Restore from backup"
             )
 
-    def reopen(self) -> Workspace:
-        """A second connection to the same file, for work on another thread."""
-        return Workspace(self.path, connect(self.path))
-
-    def close(self) -> None:
-        with suppress(sqlite3.ProgrammingError):
-            self.db.close()
-
-    def __enter__(self) -> Workspace:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextmanager
-    def atomic(self) -> Iterator[sqlite_utils.Database]:
-        """One transaction: everything inside is written, or nothing is."""
-        with self.db.atomic() as db:
-            yield db
-
     # ---- facts about the workspace ----------------------------------------
-
-    def get_meta(self, key: str, default: Any = None) -> Any:
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-        return json.loads(row[0]) if row else default
-
-    def set_meta(self, key: str, value: Any) -> None:
-        with self.db.atomic():
-            self.db.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [key, json.dumps(value)],
-            )
 
     @property
     def council(self) -> Council:

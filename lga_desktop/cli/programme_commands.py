@@ -100,29 +100,16 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
 
 def trust_in_programme(args: argparse.Namespace, cards: list) -> int:
     """``trust-key --programme``: trust the cards' keys there, then merge what waited for them."""
+    from lga_desktop.cli.return_commands import print_trusted, trust_cards
     from lga_desktop.consolidation.merge import retry_waiting
 
     with _open_or_create(args.programme, None) as prog:
-        added = []
-        for path, card in cards:
-            note = args.note or f"added from {path.name}"
-            new = prog.trust_key(card.council_gss, card.fingerprint, note)
-            added.append(
-                {
-                    "council": card.council_gss,
-                    "name": card.council_name,
-                    "fingerprint": card.fingerprint,
-                    "added": new,
-                    "replaces": card.endorsed_by,
-                }
-            )
+        added = trust_cards(cards, prog.trust_key, args.note)
         report = retry_waiting(prog)
     if args.json:
         print_json({"keys": added, "waiting_returns": report.to_json()})
         return EXIT_OK
-    for a in added:
-        verb = "Trusted" if a["added"] else "Already trusted"
-        print(f"{verb}: {a['name']} ({a['council']}) key {a['fingerprint']}")
+    print_trusted(added)
     for outcome in report.files:
         if outcome.outcome != "waiting-key":
             print(outcome.line())

@@ -273,27 +273,33 @@ def cmd_trust_key(args: argparse.Namespace) -> int:
 
         return trust_in_programme(args, cards)
     trusted = load_trusted_keys(args.trusted_keys) if args.trusted_keys.exists() else TrustedKeys()
-    added = []
-    for path, card in cards:
-        note = args.note or f"added from {path.name}"
-        new = trusted.add(card.council_gss, card.fingerprint, note)
-        added.append(
-            {
-                "council": card.council_gss,
-                "name": card.council_name,
-                "fingerprint": card.fingerprint,
-                "added": new,
-                "replaces": card.endorsed_by,
-            }
-        )
+    added = trust_cards(cards, trusted.add, args.note)
     trusted.save(args.trusted_keys)
     if args.json:
         print_json(added)
     else:
-        for a in added:
-            verb = "Trusted" if a["added"] else "Already trusted"
-            print(f"{verb}: {a['name']} ({a['council']}) key {a['fingerprint']}")
+        print_trusted(added)
     return 0
+
+
+def trust_cards(cards: list, add, note: str) -> list[dict]:
+    """Trust each ``(path, card)`` with ``add(gss, fingerprint, note)``; what happened to each."""
+    return [
+        {
+            "council": card.council_gss,
+            "name": card.council_name,
+            "fingerprint": card.fingerprint,
+            "added": add(card.council_gss, card.fingerprint, note or f"added from {path.name}"),
+            "replaces": card.endorsed_by,
+        }
+        for path, card in cards
+    ]
+
+
+def print_trusted(added: list[dict]) -> None:
+    for a in added:
+        verb = "Trusted" if a["added"] else "Already trusted"
+        print(f"{verb}: {a['name']} ({a['council']}) key {a['fingerprint']}")
 
 
 # ---- returns -------------------------------------------------------------------

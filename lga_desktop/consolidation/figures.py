@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from lga_desktop.consolidation.store import Programme
 from lga_desktop.periods import Quarter, parse_quarter
-from lga_desktop.procurement.derived import SME_ASPIRATION, percent
+from lga_desktop.procurement.derived import Shares, percent
 from lga_desktop.registers.cap import OUTPUTS
 from lga_desktop.registers.savings import WORKSTREAM_LABELS
 
@@ -67,7 +67,9 @@ class SavingsLine:
 
 
 @dataclass(frozen=True)
-class ShareLine:
+class ShareLine(Shares):
+    """A council's (or the programme's) spend and its SME, VCSE and local shares."""
+
     key: str  # a council's GSS code, or "" for the whole programme
     label: str
     total_pence: int
@@ -75,19 +77,6 @@ class ShareLine:
     vcse_pence: int
     local_pence: int
     lines: int
-
-    @property
-    def sme_percent(self) -> Decimal | None:
-        return percent(self.sme_pence, self.total_pence)
-
-    @property
-    def vcse_percent(self) -> Decimal | None:
-        return percent(self.vcse_pence, self.total_pence)
-
-    @property
-    def meets_aspiration(self) -> bool | None:
-        share = self.sme_percent
-        return None if share is None else share >= SME_ASPIRATION
 
 
 @dataclass(frozen=True)

@@ -10,20 +10,15 @@ each with a message that says which file to open.
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
 
 from lga_desktop import __version__
 from lga_desktop.councils import council_by_gss
 from lga_desktop.db.connection import connect, is_sqlite_file
+from lga_desktop.db.file import DatabaseFile
 from lga_desktop.db.migrations import WORKSPACE_APPLICATION_ID
 from lga_desktop.db.programme_schema import (
     PROGRAMME_APPLICATION_ID,
@@ -57,12 +52,8 @@ class Member:
     fingerprints: tuple[str, ...]
 
 
-class Programme:
+class Programme(DatabaseFile):
     """An open programme file. Use as a context manager or call :meth:`close`."""
-
-    def __init__(self, path: Path, db: sqlite_utils.Database) -> None:
-        self.path = path
-        self.db = db
 
     @classmethod
     def create(cls, path: Path | str, name: str = DEFAULT_NAME) -> Programme:
@@ -141,36 +132,6 @@ class Programme:
         if path.exists():
             return cls.open(path), False
         return cls.create(path, name), True
-
-    def reopen(self) -> Programme:
-        """A second connection to the same file, for work on another thread."""
-        return Programme(self.path, connect(self.path))
-
-    def close(self) -> None:
-        with suppress(sqlite3.ProgrammingError):
-            self.db.close()
-
-    def __enter__(self) -> Programme:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextmanager
-    def atomic(self) -> Iterator[sqlite_utils.Database]:
-        with self.db.atomic() as db:
-            yield db
-
-    # ---- facts about the programme -----------------------------------------
-
-    def get_meta(self, key: str, default: Any = None) -> Any:
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-        return json.loads(row[0]) if row else default
-
-    def set_meta(self, key: str, value: Any) -> None:
-        with self.db.atomic():
-            self.db.execute("DELETE FROM meta WHERE key = ?", [key])
-            self.db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", [key, json.dumps(value)])
 
     @property
     def name(self) -> str:

@@ -38,15 +38,14 @@ def percent(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN)
 
 
-@dataclass(frozen=True, slots=True)
-class Share:
-    period: str  # "2015/16 Q1" or "2015/16"
-    key: str  # "2015Q1" or "2015"
+class Shares:
+    """SME, VCSE and local shares of a total: for any class with the ``*_pence`` fields."""
+
+    __slots__ = ()
     total_pence: int
     sme_pence: int
     vcse_pence: int
     local_pence: int
-    lines: int
 
     @property
     def sme_percent(self) -> Decimal | None:
@@ -64,6 +63,17 @@ class Share:
     def meets_aspiration(self) -> bool | None:
         share = self.sme_percent
         return None if share is None else share >= SME_ASPIRATION
+
+
+@dataclass(frozen=True, slots=True)
+class Share(Shares):
+    period: str  # "2015/16 Q1" or "2015/16"
+    key: str  # "2015Q1" or "2015"
+    total_pence: int
+    sme_pence: int
+    vcse_pence: int
+    local_pence: int
+    lines: int
 
     def as_dict(self) -> dict:
         def text(d: Decimal | None) -> str | None:

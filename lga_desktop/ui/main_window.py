@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from lga_desktop import APP_NAME, __version__
+from lga_desktop import APP_NAME
+from lga_desktop.ui.about import show_about
 from lga_desktop.ui.context import AppContext
 from lga_desktop.ui.pages import pages
 from lga_desktop.ui.qt import (
@@ -38,19 +39,6 @@ from lga_desktop.workspace import (
 
 RECENT_KEY = "recentWorkspaces"
 RECENT_MAX = 8
-
-ATTRIBUTIONS = """
-<p><b>Reference data</b></p>
-<ul>
-<li>English councils: mySociety, <i>UK Local Authorities (past and current)</i> v1.6.1,
-CC BY 4.0.</li>
-<li>ProClass v17.1 procurement classification, as republished by North West Open
-Data, Open Government Licence v3.0.</li>
-<li>England &amp; Wales bank holidays: the <i>holidays</i> package (MIT).</li>
-</ul>
-<p>Built with Qt for Python (PySide6, LGPL), sqlite-utils, ReportLab, cryptography
-and openpyxl.</p>
-"""
 
 
 def recent_workspaces(settings: QSettings) -> list[str]:
@@ -360,13 +348,7 @@ class MainWindow(QMainWindow):
         )
 
     def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            f"About {APP_NAME}",
-            f"<h3>{APP_NAME} {__version__}</h3>"
-            "<p>Registers, signed quarterly returns and their consolidation for the Local "
-            "Government Association's productivity programme.</p>" + ATTRIBUTIONS,
-        )
+        show_about(self)
 
     # ---- closing -----------------------------------------------------------
 

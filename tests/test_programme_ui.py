@@ -7,6 +7,9 @@ test sees what the worker did as soon as the call returns.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -21,6 +24,7 @@ from lga_desktop.money import format_money
 from lga_desktop.periods import parse_quarter
 from lga_desktop.returns.build import Declaration, Person, assemble
 from lga_desktop.returns.sign import sign_return
+from lga_desktop.ui.main_window import MainWindow
 from lga_desktop.ui.programme.councils import CouncilsModel
 from lga_desktop.ui.programme.held import HeldModel
 from lga_desktop.ui.programme.returns_page import ReturnsModel
@@ -370,6 +374,29 @@ def test_a_workspace_opened_as_a_programme_is_explained(window, demo_programme, 
     assert window.programme is before
 
 
+def test_the_council_window_opens_a_programme_beside_it(
+    qtbot,
+    demo_workspace,
+    demo_programme,  # noqa: F811
+    settings,
+    message_boxes,
+):
+    main = MainWindow(demo_workspace, settings)
+    qtbot.addWidget(main)
+    main.show()
+    assert main.findChild(type(main.menuBar().actions()[0]), "actionOpenProgramme") is not None
+    programme = main.open_programme(demo_programme.path)
+    assert isinstance(programme, ProgrammeWindow) and programme.isVisible()
+    assert "Productivity Programme 2012/13 (demo)" in programme.windowTitle()
+    programme.close()
+    # a workspace where a programme is expected, and the other way round: words, not a traceback
+    assert main.open_programme(demo_workspace.path) is None
+    assert "is a council's workspace, not a programme file" in message_boxes[-1][1]
+    assert not main.open_path(demo_programme.path)
+    assert "is the LGA's programme file, not a council's workspace" in message_boxes[-1][1]
+    assert main.workspace is demo_workspace
+
+
 # ---- new programmes, geometry ------------------------------------------------------------
 
 
@@ -406,3 +433,78 @@ def test_about_is_the_programs_about(window, message_boxes):
     window.show_about()
     title, text = message_boxes[-1]
     assert "About" in title and "mySociety" in text
+
+
+# ---- starting it -------------------------------------------------------------------------
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "XDG_CONFIG_HOME": str(tmp_path),
+        "TMPDIR": str(tmp_path),
+    }
+
+
+def test_programme_flag_opens_the_consolidation_window(demo_programme, tmp_path):  # noqa: F811
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "lga_desktop",
+            "--programme",
+            str(demo_programme.path),
+            "--quit-after-show",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=_env(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "window shown" in result.stdout
+
+
+def test_the_council_window_starts_without_the_consolidation_code(tmp_path):
+    code = (
+        "import sys; from lga_desktop.ui import app, main_window;"
+        "print(sorted(m for m in sys.modules if m.startswith(('lga_desktop.ui.programme', "
+        "'lga_desktop.consolidation'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=_env(tmp_path), check=True
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_programme_demo_builds_then_opens_the_window(
+    qtbot,
+    built_demo_programme,  # noqa: F811
+    settings,
+    monkeypatch,
+    tmp_path,
+):
+    """The window side of ``--programme-demo``; the demo itself is built by programme_support
+    (building it again here would take as long as every other test of this file)."""
+    import shutil
+
+    from lga_desktop.ui.programme import start
+
+    def built_here(folder, *, progress):
+        progress.update(1, 2, "Preparing the returns…")
+        shutil.copytree(built_demo_programme.path.parent, folder, dirs_exist_ok=True)
+        return built_demo_programme.__class__(
+            Path(folder) / built_demo_programme.path.name, [], built_demo_programme.report
+        )
+
+    monkeypatch.setattr(start.tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(start, "build_demo_programme", built_here)
+    opened = []
+    start.open_demo_programme_window(settings, opened.append)
+    assert len(opened) == 1
+    window = opened[0]
+    qtbot.addWidget(window)
+    assert window.programme.path.parent == tmp_path / start.DEMO_FOLDER
+    assert "4 pilot councils" in window.counts_label.text()
+    assert QApplication.instance().quitOnLastWindowClosed()

@@ -246,6 +246,14 @@ class MainWindow(QMainWindow):
         )
         self.recent_menu = file.addMenu("Open &recent")
         file.addSeparator()
+        self._action(
+            file,
+            "Open &programme (LGA)…",
+            self.open_programme_dialog,
+            None,
+            "actionOpenProgramme",
+        )
+        file.addSeparator()
         self._action(file, "&Back up now", self.backup_now, "Ctrl+Shift+B", "actionBackup")
         self._action(file, "Restore from &backup…", self.restore_dialog, None, "actionRestore")
         file.addSeparator()
@@ -293,6 +301,22 @@ class MainWindow(QMainWindow):
         workspace.auto_backup()
         self.set_workspace(workspace)
         return True
+
+    def open_programme_dialog(self) -> None:
+        from lga_desktop.ui.programme.start import ask_programme_path  # LGA staff only
+
+        chosen = ask_programme_path(self, self.workspace.path.parent)
+        if chosen:
+            self.open_programme(Path(chosen))
+
+    def open_programme(self, path: Path) -> QWidget | None:
+        """The consolidation window on a programme file, beside this one (LGA staff)."""
+        from lga_desktop.ui.programme.start import open_programme_window
+
+        window = open_programme_window(path, self.settings, self)
+        if window is not None:
+            self.programme_window = window
+        return window
 
     def backup_now(self) -> Backup | None:
         try:

@@ -28,6 +28,7 @@ from lga_desktop.db import (
 )
 from lga_desktop.db.file import DatabaseFile
 from lga_desktop.db.migrations import MIGRATIONS
+from lga_desktop.db.programme_schema import PROGRAMME_APPLICATION_ID
 from lga_desktop.errors import LgaError, UsageError
 
 __all__ = [
@@ -161,6 +162,11 @@ class Workspace(DatabaseFile):
 
     def _check_identity(self) -> None:
         app_id = self.db.execute("PRAGMA application_id").fetchone()[0]
+        if app_id == PROGRAMME_APPLICATION_ID:
+            raise WorkspaceError(
+                f"{self.path.name} is the LGA's programme file, not a council's workspace; "
+                "open it with File > Open programme (LGA)…, or 'lga-desktop --programme'"
+            )
         if app_id != WORKSPACE_APPLICATION_ID:
             raise WorkspaceError(
                 f"{self.path.name} is a database, but not an lga-desktop workspace; "

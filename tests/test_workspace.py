@@ -105,6 +105,14 @@ def test_refuses_a_foreign_sqlite_file(tmp_path):
     assert sqlite3.connect(path).execute("SELECT name FROM sqlite_master").fetchall() == [("t",)]
 
 
+def test_refuses_the_lgas_programme_file_saying_what_it_is(tmp_path):
+    from lga_desktop.consolidation.store import Programme
+
+    Programme.create(tmp_path / "board.lgaprog").close()
+    with pytest.raises(WorkspaceError, match="is the LGA's programme file, not a council's"):
+        Workspace.open(tmp_path / "board.lgaprog")
+
+
 def test_refuses_a_newer_schema(tmp_path):
     path = tmp_path / "newer.lgaws"
     Workspace.create(path, OXFORD).close()

@@ -55,6 +55,17 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
         "--open", metavar="WORKSPACE", help="open the window on this workspace file"
     )
     parser.add_argument(
+        "--programme",
+        metavar="FILE",
+        help="(LGA) open the consolidation window on this programme file (.lgaprog)",
+    )
+    parser.add_argument(
+        "--programme-demo",
+        action="store_true",
+        help="(LGA) open the consolidation window on a freshly built demo programme: "
+        "five demo councils' signed returns, merged",
+    )
+    parser.add_argument(
         "--quit-after-show",
         action="store_true",
         help="open the window, print 'window shown' once it has painted, and quit "
@@ -137,4 +148,10 @@ def _run_gui(args: argparse.Namespace) -> int:
     gc.disable()
     from lga_desktop.ui.app import run  # Qt only loads when the window is wanted
 
-    return run(demo=args.demo, workspace=args.open, quit_after_show=args.quit_after_show)
+    return run(
+        demo=args.demo,
+        workspace=args.open,
+        programme=args.programme,
+        programme_demo=args.programme_demo,
+        quit_after_show=args.quit_after_show,
+    )

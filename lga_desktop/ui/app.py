@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lga_desktop import APP_NAME, ORGANISATION
-from lga_desktop.ui.qt import QApplication, QDialog, QFileDialog, QSettings, QTimer
+from lga_desktop.ui.qt import QApplication, QDialog, QFileDialog, QSettings, QTimer, QWidget
 from lga_desktop.ui.tasks import show_error
 from lga_desktop.workspace import WORKSPACE_SUFFIX, Workspace, default_workspace_dir
 
 if TYPE_CHECKING:
     from lga_desktop.ui.wizard import SetupAnswer
+
+EXIT_GAVE_UP = 2  # no programme could be opened (the reason was shown): as a usage error
 
 
 def _open_demo() -> Workspace:
@@ -74,13 +76,57 @@ def freeze_startup_objects() -> None:
     gc.enable()  # off during start-up (lga_desktop.cli._run_gui)
 
 
-def run(*, demo: bool = False, workspace: str | None = None, quit_after_show: bool = False) -> int:
-    """Open the main window; returns the process exit code."""
+def _shown(window: QWidget, quit_after_show: bool) -> None:
+    """Once the first window is up: the benchmarks' signal, then the collector's freeze."""
+    if quit_after_show:
+        # benchmarks time the process from its start to this line, once the loop has painted
+        def report() -> None:
+            print("window shown", flush=True)
+            window.close()
+
+        QTimer.singleShot(0, report)
+    QTimer.singleShot(0, freeze_startup_objects)  # once the window is up, not before
+
+
+def run_programme(
+    app: QApplication, settings: QSettings, path: str | None, *, demo: bool, quit_after_show: bool
+) -> int:
+    """The consolidation window (LGA staff) on a programme file, or on the demo programme."""
+    from lga_desktop.ui.programme.start import open_demo_programme_window, open_programme_window
+
+    if demo:
+        open_demo_programme_window(
+            settings,
+            lambda window: _shown(window, quit_after_show),
+            on_gave_up=lambda failed: app.exit(EXIT_GAVE_UP if failed else 0),
+        )
+        return app.exec()
+    assert path is not None
+    window = open_programme_window(path, settings)
+    if window is None:
+        return EXIT_GAVE_UP
+    _shown(window, quit_after_show)
+    return app.exec()
+
+
+def run(
+    *,
+    demo: bool = False,
+    workspace: str | None = None,
+    programme: str | None = None,
+    programme_demo: bool = False,
+    quit_after_show: bool = False,
+) -> int:
+    """Open the main window (or, for LGA staff, the consolidation window); the exit code."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANISATION)
     app.setApplicationDisplayName(APP_NAME)
     settings = QSettings()
+    if programme is not None or programme_demo:
+        return run_programme(
+            app, settings, programme, demo=programme_demo, quit_after_show=quit_after_show
+        )
 
     from lga_desktop.ui.main_window import MainWindow, open_or_offer_restore, recent_workspaces
 
@@ -108,12 +154,5 @@ def run(*, demo: bool = False, workspace: str | None = None, quit_after_show: bo
 
     window = MainWindow(ws, settings, on_new_workspace=new_workspace)
     window.show()
-    if quit_after_show:
-        # benchmarks time the process from its start to this line, once the loop has painted
-        def report() -> None:
-            print("window shown", flush=True)
-            window.close()
-
-        QTimer.singleShot(0, report)
-    QTimer.singleShot(0, freeze_startup_objects)  # once the window is up, not before
+    _shown(window, quit_after_show)
     return app.exec()

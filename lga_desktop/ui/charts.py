@@ -173,7 +173,7 @@ class BulletChart(_Chart):
         fm = self.fontMetrics()
         width = self.width()
         label_w = min(max(fm.horizontalAdvance(b.label) for b in self.bars) + 12, int(width * 0.32))
-        text_w = min(max(fm.horizontalAdvance(b.text) for b in self.bars) + 12, int(width * 0.34))
+        text_w = min(max(fm.horizontalAdvance(b.text) for b in self.bars) + 12, int(width * 0.42))
         scale = max(max(Decimal(b.value), Decimal(b.target)) for b in self.bars) or Decimal(1)
         bar_x, bar_w = label_w, max(40, width - label_w - text_w)
         for i, bar in enumerate(self.bars):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from lga_desktop import APP_NAME, __version__
+from lga_desktop import APP_NAME
+from lga_desktop.ui.about import show_about
 from lga_desktop.ui.context import AppContext
 from lga_desktop.ui.pages import pages
 from lga_desktop.ui.qt import (
@@ -38,19 +39,6 @@ from lga_desktop.workspace import (
 
 RECENT_KEY = "recentWorkspaces"
 RECENT_MAX = 8
-
-ATTRIBUTIONS = """
-<p><b>Reference data</b></p>
-<ul>
-<li>English councils: mySociety, <i>UK Local Authorities (past and current)</i> v1.6.1,
-CC BY 4.0.</li>
-<li>ProClass v17.1 procurement classification, as republished by North West Open
-Data, Open Government Licence v3.0.</li>
-<li>England &amp; Wales bank holidays: the <i>holidays</i> package (MIT).</li>
-</ul>
-<p>Built with Qt for Python (PySide6, LGPL), sqlite-utils, ReportLab, cryptography
-and openpyxl.</p>
-"""
 
 
 def recent_workspaces(settings: QSettings) -> list[str]:
@@ -258,6 +246,14 @@ class MainWindow(QMainWindow):
         )
         self.recent_menu = file.addMenu("Open &recent")
         file.addSeparator()
+        self._action(
+            file,
+            "Open &programme (LGA)…",
+            self.open_programme_dialog,
+            None,
+            "actionOpenProgramme",
+        )
+        file.addSeparator()
         self._action(file, "&Back up now", self.backup_now, "Ctrl+Shift+B", "actionBackup")
         self._action(file, "Restore from &backup…", self.restore_dialog, None, "actionRestore")
         file.addSeparator()
@@ -305,6 +301,22 @@ class MainWindow(QMainWindow):
         workspace.auto_backup()
         self.set_workspace(workspace)
         return True
+
+    def open_programme_dialog(self) -> None:
+        from lga_desktop.ui.programme.start import ask_programme_path  # LGA staff only
+
+        chosen = ask_programme_path(self, self.workspace.path.parent)
+        if chosen:
+            self.open_programme(Path(chosen))
+
+    def open_programme(self, path: Path) -> QWidget | None:
+        """The consolidation window on a programme file, beside this one (LGA staff)."""
+        from lga_desktop.ui.programme.start import open_programme_window
+
+        window = open_programme_window(path, self.settings, self)
+        if window is not None:
+            self.programme_window = window
+        return window
 
     def backup_now(self) -> Backup | None:
         try:
@@ -360,13 +372,7 @@ class MainWindow(QMainWindow):
         )
 
     def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            f"About {APP_NAME}",
-            f"<h3>{APP_NAME} {__version__}</h3>"
-            "<p>Registers, signed quarterly returns and their consolidation for the Local "
-            "Government Association's productivity programme.</p>" + ATTRIBUTIONS,
-        )
+        show_about(self)
 
     # ---- closing -----------------------------------------------------------
 

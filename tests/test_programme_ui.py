@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from programme_support import built_demo_programme, demo_programme  # noqa: F401  (fixtures)
 
 from lga_desktop import cli
 from lga_desktop.consolidation.demo import PASSPHRASE
@@ -48,7 +47,7 @@ pytestmark = pytest.mark.usefixtures("immediate_tasks")
 
 
 @pytest.fixture
-def window(qtbot, demo_programme, settings):  # noqa: F811
+def window(qtbot, demo_programme, settings):
     w = ProgrammeWindow(Programme.open(demo_programme.path), settings)
     qtbot.addWidget(w)
     w.show()
@@ -113,7 +112,7 @@ def texts(model, column: int) -> list[str]:
 # ---- opening -----------------------------------------------------------------------------
 
 
-def test_window_opens_on_the_demo_programme_with_its_counts(window, demo_programme):  # noqa: F811
+def test_window_opens_on_the_demo_programme_with_its_counts(window, demo_programme):
     assert window.windowTitle().startswith("Productivity Programme 2012/13 (demo)")
     assert window.path_label.text() == str(demo_programme.path)
     assert window.counts_label.text() == (
@@ -152,7 +151,7 @@ def test_every_model_passes_the_model_tester(window, qtmodeltester):
         qtmodeltester.check(model)
 
 
-def test_overview_shows_figures_for_and_who_is_missing(window, demo_programme):  # noqa: F811
+def test_overview_shows_figures_for_and_who_is_missing(window, demo_programme):
     page = window.page("overview")
     quarters = [page.quarter_box.itemText(i) for i in range(page.quarter_box.count())]
     assert quarters == [Q2, Q1]  # newest first
@@ -191,7 +190,7 @@ def test_overview_shows_figures_for_and_who_is_missing(window, demo_programme): 
 # ---- adding returns ----------------------------------------------------------------------
 
 
-def test_adding_a_file_merges_it_and_refreshes_every_page(window, demo_programme):  # noqa: F811
+def test_adding_a_file_merges_it_and_refreshes_every_page(window, demo_programme):
     overview = window.page("overview")
     returns = window.page("returns")
     window.page("overview")  # the returns page is hidden while the file is added
@@ -214,7 +213,7 @@ def test_adding_a_file_merges_it_and_refreshes_every_page(window, demo_programme
     assert SUFFOLK in [r.council_gss for r in returns.model.rows if r.period == Q2]
 
 
-def test_re_adding_a_file_says_it_was_already_merged(window, demo_programme):  # noqa: F811
+def test_re_adding_a_file_says_it_was_already_merged(window, demo_programme):
     before = window.counts_label.text()
     window.add_files([demo_programme.return_files[0]])  # Oxford Q1, merged by the demo
     report = window.ops.last_report
@@ -235,7 +234,7 @@ def test_adding_a_folder_without_returns_says_so(window, tmp_path, message_boxes
 
 def test_dropping_a_tampered_file_holds_it_aside_with_its_reason(
     window,
-    demo_programme,  # noqa: F811
+    demo_programme,
 ):
     leeds_q2 = next(p for p in demo_programme.return_files if p.name.startswith("Leeds 2012-13 Q2"))
     data = bytearray(leeds_q2.read_bytes())
@@ -264,7 +263,7 @@ def test_dropping_something_that_is_not_a_file_is_refused(window):
 
 def test_a_workspace_dropped_with_returns_is_left_out_with_a_word(
     window,
-    demo_programme,  # noqa: F811
+    demo_programme,
     message_boxes,
 ):
     ws = folder_of(demo_programme) / f"{SUFFOLK}.lgaws"
@@ -286,7 +285,7 @@ def cherwell_key_card(demo, tmp_path: Path) -> Path:
 
 def test_trusting_cherwells_key_card_merges_its_waiting_returns(
     window,
-    demo_programme,  # noqa: F811
+    demo_programme,
     tmp_path,
     qtbot,
 ):
@@ -325,7 +324,7 @@ def test_trusting_cherwells_key_card_merges_its_waiting_returns(
     assert councils.model.index(row, 2).data() == "2"
 
 
-def test_the_held_page_button_asks_for_a_key_card(window, demo_programme, tmp_path, monkeypatch):  # noqa: F811
+def test_the_held_page_button_asks_for_a_key_card(window, demo_programme, tmp_path, monkeypatch):
     card = cherwell_key_card(demo_programme, tmp_path)
     monkeypatch.setattr(window.ops, "ask_key_card_path", lambda: str(card))
     held = window.page("held")
@@ -367,7 +366,7 @@ def test_returns_table_filters_by_council_and_sorts_by_meaning(window, qtbot):
 # ---- files that are not programmes -------------------------------------------------------
 
 
-def test_a_workspace_opened_as_a_programme_is_explained(window, demo_programme, message_boxes):  # noqa: F811
+def test_a_workspace_opened_as_a_programme_is_explained(window, demo_programme, message_boxes):
     before = window.programme
     assert not window.open_path(folder_of(demo_programme) / "E07000178.lgaws")
     assert "is a council's workspace, not a programme file" in message_boxes[-1][1]
@@ -377,7 +376,7 @@ def test_a_workspace_opened_as_a_programme_is_explained(window, demo_programme, 
 def test_the_council_window_opens_a_programme_beside_it(
     qtbot,
     demo_workspace,
-    demo_programme,  # noqa: F811
+    demo_programme,
     settings,
     message_boxes,
 ):
@@ -402,7 +401,7 @@ def test_the_council_window_opens_a_programme_beside_it(
 
 def test_a_new_programme_starts_empty_and_holds_returns_until_keys_are_trusted(
     window,
-    demo_programme,  # noqa: F811
+    demo_programme,
     tmp_path,
 ):
     assert window.create_programme(tmp_path / "Board 2013", "Productivity Programme 2013/14")
@@ -418,7 +417,7 @@ def test_a_new_programme_starts_empty_and_holds_returns_until_keys_are_trusted(
     )
 
 
-def test_geometry_is_remembered(qtbot, demo_programme, settings):  # noqa: F811
+def test_geometry_is_remembered(qtbot, demo_programme, settings):
     w = ProgrammeWindow(Programme.open(demo_programme.path), settings)
     qtbot.addWidget(w)
     w.resize(760, 560)
@@ -447,7 +446,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
     }
 
 
-def test_programme_flag_opens_the_consolidation_window(demo_programme, tmp_path):  # noqa: F811
+def test_programme_flag_opens_the_consolidation_window(demo_programme, tmp_path):
     result = subprocess.run(
         [
             sys.executable,
@@ -480,7 +479,7 @@ def test_the_council_window_starts_without_the_consolidation_code(tmp_path):
 
 def test_programme_demo_builds_then_opens_the_window(
     qtbot,
-    built_demo_programme,  # noqa: F811
+    built_demo_programme,
     settings,
     monkeypatch,
     tmp_path,

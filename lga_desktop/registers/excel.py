@@ -24,6 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from lga_desktop.atomic_write import replacing
 from lga_desktop.errors import UsageError
 from lga_desktop.progress import NO_PROGRESS, Progress
 from lga_desktop.registers import audit, store
@@ -180,10 +181,10 @@ def _export_csv(key: str, path: Path, data: list, total: int, progress: Progress
     written = []
     for reg, records in data:
         target = targets[reg.key]
-        tmp = target.with_name(target.name + ".part")
-        with tmp.open(
-            "w", newline="", encoding="utf-8-sig"
-        ) as f:  # the BOM tells Excel it is UTF-8
+        with (
+            replacing(target, what=reg.title) as tmp,
+            tmp.open("w", newline="", encoding="utf-8-sig") as f,  # the BOM tells Excel it is UTF-8
+        ):
             writer = csv.writer(f)
             writer.writerow(_headings(reg))
             for rec in records:
@@ -193,7 +194,6 @@ def _export_csv(key: str, path: Path, data: list, total: int, progress: Progress
                 done += 1
                 if done % 500 == 0:
                     progress.update(done, total, f"Writing {reg.title}")
-        tmp.replace(target)
         written.append(target)
     progress.update(total, total, "Done")
     return written
@@ -255,9 +255,8 @@ def _export_xlsx(
     ):
         about.append(line)
     about.column_dimensions["A"].width = 90
-    tmp = path.with_name(path.name + ".part")
-    book.save(tmp)
-    tmp.replace(path)
+    with replacing(path, what=family(key)[0].title) as tmp:
+        book.save(tmp)
     progress.update(total, total, "Done")
     return path
 

@@ -10,12 +10,12 @@ file cannot be written, nothing is recorded.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from lga_desktop.atomic_write import write_bytes
 from lga_desktop.councils import Council
 from lga_desktop.errors import NotValidError, UsageError
 from lga_desktop.periods import Quarter
@@ -56,19 +56,6 @@ def default_file_name(council: Council, quarter: Quarter, version: int) -> str:
     name = re.sub(r"[^A-Za-z0-9 &'-]+", "", council.name).strip() or council.gss
     year = str(quarter.year).replace("/", "-")
     return f"{name} {year} Q{quarter.q} return v{version}{SUFFIX}"
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.partial")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UsageError(f"The return could not be saved to {path} ({exc.strerror})") from None
 
 
 def sign_return(
@@ -146,7 +133,7 @@ def sign_return(
             ],
         )
         ws.db.execute("DELETE FROM return_notes WHERE period_key = ?", [draft.quarter.key])
-        _write_atomically(out_path, sealed.file_bytes)
+        write_bytes(out_path, sealed.file_bytes, what="The return")
     record = latest_for(ws, draft.quarter)
     assert record is not None
     progress.update(4, 4, "")

@@ -23,11 +23,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from lga_desktop.atomic_write import write_bytes
 from lga_desktop.councils import council_by_gss
 from lga_desktop.errors import LgaError, UsageError
 from lga_desktop.returns.canonical import strict_loads
@@ -87,10 +87,8 @@ class TrustedKeys:
 
     def save(self, path: Path | str) -> None:
         """Write atomically, so a crash never leaves the LGA with half a trust list."""
-        path = Path(path)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n", "utf-8")
-        os.replace(tmp, path)
+        text = json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n"
+        write_bytes(path, text.encode("utf-8"), what="The trusted keys")
 
     @classmethod
     def from_keys(cls, gss: str, keys: list[SigningKey]) -> TrustedKeys:

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import io
 from typing import Any
-from xml.sax.saxutils import escape
 
 from lga_desktop.money import format_money
+from lga_desktop.printing import numbered_canvas, para, styles, table, when
 
 __all__ = ["return_pdf", "key_card_pdf", "qr_payload", "humanise"]
 
@@ -58,61 +58,6 @@ def format_value(key: str, value: Any) -> str:
     return str(value)
 
 
-def when(iso: str) -> str:
-    """``2012-10-15T09:30:00+01:00`` -> ``15 October 2012 at 09:30 (UTC+01:00)``."""
-    from datetime import datetime
-
-    try:
-        moment = datetime.fromisoformat(iso)
-    except (TypeError, ValueError):
-        return str(iso)
-    zone = moment.strftime("%z")
-    zone = f" (UTC{zone[:3]}:{zone[3:]})" if zone else ""
-    return f"{moment.day} {moment:%B %Y at %H:%M}{zone}"
-
-
-def _styles():
-    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-
-    base = getSampleStyleSheet()
-    return {
-        "title": ParagraphStyle("t", parent=base["Title"], fontSize=18, spaceAfter=4),
-        "h1": ParagraphStyle("h1", parent=base["Heading2"], spaceBefore=10, spaceAfter=4),
-        "h2": ParagraphStyle("h2", parent=base["Heading3"], spaceBefore=6, spaceAfter=2),
-        "body": ParagraphStyle("b", parent=base["BodyText"], fontSize=9.5, leading=12),
-        "small": ParagraphStyle("s", parent=base["BodyText"], fontSize=8, leading=10),
-        "cell": ParagraphStyle("c", parent=base["BodyText"], fontSize=8, leading=9.5),
-        "num": ParagraphStyle("n", parent=base["BodyText"], fontSize=8, leading=9.5, alignment=2),
-        "mono": ParagraphStyle("m", parent=base["Code"], fontSize=8, leading=10),
-        "big": ParagraphStyle(
-            "big", parent=base["Code"], fontSize=20, leading=26, alignment=1, spaceAfter=6
-        ),
-    }
-
-
-def _table(rows: list[list[Any]], widths: list[float] | None = None, header: bool = True):
-    from reportlab.lib import colors
-    from reportlab.platypus import Table, TableStyle
-
-    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
-    style = [
-        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#9aa5b1")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-    ]
-    if header:
-        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e4e9ef")))
-    table.setStyle(TableStyle(style))
-    return table
-
-
-def _p(text: str, style) -> Any:
-    from reportlab.platypus import Paragraph
-
-    return Paragraph(escape(text), style)
-
-
 def _render_data(
     data: dict[str, Any], st: dict, width: float, depth: int = 0, money: bool = False
 ) -> list:
@@ -131,25 +76,25 @@ def _render_data(
     if scalars:
         rows = [
             [
-                _p(humanise(k), st["cell"]),
-                _p(format_value(f"{k}_pence" if money else k, v), st["cell"]),
+                para(humanise(k), st["cell"]),
+                para(format_value(f"{k}_pence" if money else k, v), st["cell"]),
             ]
             for k, v in scalars
         ]
-        story.append(_table(rows, [width * 0.45, width * 0.55], header=False))
+        story.append(table(rows, [width * 0.45, width * 0.55], header=False))
     for k, v in data.items():
         if isinstance(v, dict):
-            story.append(_p(humanise(k), st["h2"]))
+            story.append(para(humanise(k), st["h2"]))
             story += _render_data(v, st, width, depth + 1, money or k.endswith("_pence"))
         elif isinstance(v, list) and any(isinstance(i, dict) for i in v):
-            story.append(_p(f"{humanise(k)} ({len(v):,})", st["h2"]))
+            story.append(para(f"{humanise(k)} ({len(v):,})", st["h2"]))
             story += _render_records(k, v, st, width)
     return story
 
 
 def _cell(key: str, value: Any, st: dict) -> Any:
     numeric = isinstance(value, int) and not isinstance(value, bool)
-    return _p(format_value(key, value), st["num" if numeric else "cell"])
+    return para(format_value(key, value), st["num" if numeric else "cell"])
 
 
 def _render_records(name: str, records: list, st: dict, width: float) -> list:
@@ -158,7 +103,7 @@ def _render_records(name: str, records: list, st: dict, width: float) -> list:
         if isinstance(record, dict):
             columns += [c for c in record if c not in columns]
     shown_cols = columns[:MAX_TABLE_COLUMNS]
-    rows = [[_p(humanise(c), st["cell"]) for c in shown_cols]]
+    rows = [[para(humanise(c), st["cell"]) for c in shown_cols]]
     for record in records[:MAX_TABLE_ROWS]:
         record = record if isinstance(record, dict) else {"value": record}
         money_row = record.get("unit") == "pence"  # a quantity row counted in money (CAP capex)
@@ -168,40 +113,15 @@ def _render_records(name: str, records: list, st: dict, width: float) -> list:
                 for c in shown_cols
             ]
         )
-    story = [_table(rows, [width / len(shown_cols)] * len(shown_cols))] if shown_cols else []
+    story = [table(rows, [width / len(shown_cols)] * len(shown_cols))] if shown_cols else []
     cut = []
     if len(records) > MAX_TABLE_ROWS:
         cut.append(f"the first {MAX_TABLE_ROWS:,} of {len(records):,} rows are printed")
     if len(columns) > MAX_TABLE_COLUMNS:
         cut.append(f"{len(columns) - MAX_TABLE_COLUMNS} more columns are not printed")
     if cut:
-        story.append(_p(f"({'; '.join(cut)}: the return file holds them all.)", st["small"]))
+        story.append(para(f"({'; '.join(cut)}: the return file holds them all.)", st["small"]))
     return story
-
-
-def _numbered_canvas(footer):
-    from reportlab.pdfgen import canvas
-
-    class NumberedCanvas(canvas.Canvas):
-        """Holds pages back until the end, so each can say "Page x of y"."""
-
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
-
-        def showPage(self) -> None:  # noqa: N802 - reportlab's name
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                footer(self, self._pageNumber, total)
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
 
 
 def _draw_qr(canv, payload: str, x: float, y: float, size: float) -> None:
@@ -222,7 +142,7 @@ def return_pdf(doc: dict[str, Any], return_hash: str) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer
 
-    st = _styles()
+    st = styles()
     council = doc["council"]
     period = doc["period"]
     fp = doc["signing_key"]["fingerprint"]
@@ -260,8 +180,8 @@ def return_pdf(doc: dict[str, Any], return_hash: str) -> bytes:
         canv.restoreState()
 
     story: list = [
-        _p(f"Quarterly return: {council['name']}", st["title"]),
-        _p(
+        para(f"Quarterly return: {council['name']}", st["title"]),
+        para(
             f"{period['quarter']} ({period['start']} to {period['end']}) · council code "
             f"{council['gss']} · version {doc['version']}",
             st["body"],
@@ -291,53 +211,53 @@ def return_pdf(doc: dict[str, Any], return_hash: str) -> bytes:
             ],
         )
     story.append(
-        _table(
-            [[_p(a, st["cell"]), _p(b, st["cell"])] for a, b in summary],
+        table(
+            [[para(a, st["cell"]), para(b, st["cell"])] for a, b in summary],
             [width * 0.2, width * 0.8],
             header=False,
         )
     )
     for section in doc["sections"]:
-        story.append(_p(section["title"], st["h1"]))
+        story.append(para(section["title"], st["h1"]))
         data = section["data"]
-        story += _render_data(data, st, width) if data else [_p("Nothing to report.", st["body"])]
+        story += _render_data(data, st, width) if data else [para("Nothing to report.", st["body"])]
 
-    story.append(_p("Validation report", st["h1"]))
+    story.append(para("Validation report", st["h1"]))
     findings = doc["validation"]["findings"]
     if not findings:
-        story.append(_p("Every validation rule passed.", st["body"]))
+        story.append(para("Every validation rule passed.", st["body"]))
     else:
-        rows = [[_p(h, st["cell"]) for h in ("", "Finding", "Explanation note")]]
+        rows = [[para(h, st["cell"]) for h in ("", "Finding", "Explanation note")]]
         for f in findings:
             rows.append(
                 [
-                    _p(f["severity"].capitalize(), st["cell"]),
-                    _p(f["message"], st["cell"]),
-                    _p(f.get("note") or "", st["cell"]),
+                    para(f["severity"].capitalize(), st["cell"]),
+                    para(f["message"], st["cell"]),
+                    para(f.get("note") or "", st["cell"]),
                 ]
             )
-        story.append(_table(rows, [width * 0.12, width * 0.48, width * 0.4]))
+        story.append(table(rows, [width * 0.12, width * 0.48, width * 0.4]))
 
     prep = decl["preparer"]
     decl_rows = [
-        [_p(h, st["cell"]) for h in ("", "Name", "Role", "E-mail", "Date")],
+        [para(h, st["cell"]) for h in ("", "Name", "Role", "E-mail", "Date")],
         *[
-            [_p(label, st["cell"])]
-            + [_p(p[k], st["cell"]) for k in ("name", "role", "email", "date")]
+            [para(label, st["cell"])]
+            + [para(p[k], st["cell"]) for k in ("name", "role", "email", "date")]
             for label, p in (("Prepared by", prep), ("Signed by", signer))
         ],
     ]
     block = [
-        _p("Declaration", st["h1"]),
-        _p(decl["statement"], st["body"]),
+        para("Declaration", st["h1"]),
+        para(decl["statement"], st["body"]),
         Spacer(1, 2 * mm),
-        _table(decl_rows, [width * 0.14, width * 0.22, width * 0.26, width * 0.26, width * 0.12]),
+        table(decl_rows, [width * 0.14, width * 0.22, width * 0.26, width * 0.26, width * 0.12]),
     ]
     if decl.get("same_person"):
-        block.append(_p("Note: the same person prepared and signed this return.", st["body"]))
+        block.append(para("Note: the same person prepared and signed this return.", st["body"]))
     block += [
         Spacer(1, 2 * mm),
-        _p(
+        para(
             f"Signed electronically on {when(doc['signed_at'])} with the council's Ed25519 key "
             f"{fp}. The file this page was printed from can be checked with "
             "'lga-desktop verify'; its return hash must match the one below.",
@@ -360,7 +280,7 @@ def return_pdf(doc: dict[str, Any], return_hash: str) -> bytes:
         creator="lga-desktop",
         invariant=1,
     )
-    template.build(story, canvasmaker=_numbered_canvas(footer))
+    template.build(story, canvasmaker=numbered_canvas(footer))
     return buffer.getvalue()
 
 
@@ -370,7 +290,7 @@ def key_card_pdf(card_json: dict[str, Any]) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import SimpleDocTemplate, Spacer
 
-    st = _styles()
+    st = styles()
     council = card_json["council"]
     fp = card_json["fingerprint"]
     margin = 20 * mm
@@ -385,21 +305,21 @@ def key_card_pdf(card_json: dict[str, Any]) -> bytes:
 
     groups = fp.split()
     story = [
-        _p("Signing key card", st["title"]),
-        _p(f"{council['name']} ({council['gss']})", st["h1"]),
-        _p(
+        para("Signing key card", st["title"]),
+        para(f"{council['name']} ({council['gss']})", st["h1"]),
+        para(
             "The council signs its quarterly returns with the key below. The LGA checks a "
             "return against this key only after confirming its fingerprint with the council.",
             st["body"],
         ),
         Spacer(1, 6 * mm),
-        _p("Key fingerprint", st["h2"]),
-        _p(" ".join(groups[:4]), st["big"]),
-        _p(" ".join(groups[4:]), st["big"]),
+        para("Key fingerprint", st["h2"]),
+        para(" ".join(groups[:4]), st["big"]),
+        para(" ".join(groups[4:]), st["big"]),
         Spacer(1, 4 * mm),
-        _table(
+        table(
             [
-                [_p(a, st["cell"]), _p(b, st["cell"])]
+                [para(a, st["cell"]), para(b, st["cell"])]
                 for a, b in (
                     ("Algorithm", "Ed25519"),
                     ("Public key (hex)", card_json["public_key"]),
@@ -419,8 +339,8 @@ def key_card_pdf(card_json: dict[str, Any]) -> bytes:
             header=False,
         ),
         Spacer(1, 6 * mm),
-        _p("To confirm (LGA staff)", st["h2"]),
-        _p(
+        para("To confirm (LGA staff)", st["h2"]),
+        para(
             "Ring the council on a number you already hold (not one given with this card). Ask "
             "the officer to read the fingerprint from Returns > Signing key in lga-desktop, "
             "group by group, and tick each group above as it matches. Then add the key card "
@@ -428,7 +348,7 @@ def key_card_pdf(card_json: dict[str, Any]) -> bytes:
             st["body"],
         ),
         Spacer(1, 8 * mm),
-        _p("Confirmed by ____________________________   on ____ / ____ / ________", st["body"]),
+        para("Confirmed by ____________________________   on ____ / ____ / ________", st["body"]),
     ]
     buffer = io.BytesIO()
     SimpleDocTemplate(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from datetime import datetime
 from decimal import Decimal
 
@@ -62,6 +63,19 @@ def test_xlsx_cells_are_typed_for_people(demo_workspace, tmp_path):
     log = load_workbook(tmp_path / "experts.xlsx")["Day log"]
     assert isinstance(log["C2"].value, datetime) and log["C2"].number_format == "dd/mm/yyyy"
     assert log["B2"].value.startswith("EXP-")
+
+
+def test_xlsx_money_is_the_exact_amount_in_the_file(demo_workspace, tmp_path):
+    # openpyxl's own number writing would store 97726971.15000001
+    first = store.list_records(demo_workspace, savings.LINES)[0]
+    store.update(demo_workspace, savings.LINES, first.id, {"target": 9_772_697_115})
+    path = tmp_path / "savings.xlsx"
+    export_family(demo_workspace, "savings", path)
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("xl/worksheets/sheet1.xml").decode()
+    assert "<v>97726971.15</v>" in xml and "97726971.1500" not in xml
+    report = import_family(demo_workspace, "savings", path)
+    assert report.ok and not report.changed
 
 
 def test_csv_export_writes_one_file_per_register(demo_workspace, tmp_path):

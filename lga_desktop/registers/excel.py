@@ -21,6 +21,7 @@ import csv
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from lga_desktop.registers import audit, store
 from lga_desktop.registers.catalog import family, register
 from lga_desktop.registers.declaration import Record, Register
 from lga_desktop.registers.fields import FieldError, norm_words
+from lga_desktop.workbook import header_cells, number_cell, set_widths
 from lga_desktop.workspace import Workspace
 
 __all__ = [
@@ -204,35 +206,25 @@ def _export_xlsx(
 ) -> Path:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DDE6F0")
     done = 0
     for reg, records in data:
         sheet = book.create_sheet(_sheet_title(reg))
         headings = _headings(reg)
-        widths = [10] + [max(len(f.label) + 2, f.width or 12, 12) for f in reg.fields]
-        for i, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = min(width, 60)
+        set_widths(sheet, [10] + [max(len(f.label) + 2, f.width or 12, 12) for f in reg.fields])
         sheet.freeze_panes = "B2"
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(headings))}{len(records) + 1}"
-        header = []
-        for text in headings:
-            cell = WriteOnlyCell(sheet, value=text)
-            cell.font = bold
-            cell.fill = fill
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            header.append(cell)
-        sheet.append(header)
+        sheet.append(header_cells(sheet, headings))
         formats = [f.type.cell_format for f in reg.fields]
         for rec in records:
             row: list[Any] = [rec.ref]
             for f, fmt in zip(reg.fields, formats, strict=True):
                 value = f.type.to_cell(rec.values.get(f.name))
-                if fmt and value is not None:
+                if isinstance(value, Decimal):
+                    row.append(number_cell(sheet, value, fmt))
+                elif fmt and value is not None:
                     cell = WriteOnlyCell(sheet, value=value)
                     cell.number_format = fmt
                     row.append(cell)

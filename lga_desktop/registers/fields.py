@@ -36,6 +36,7 @@ from lga_desktop.periods import (
     parse_period,
     parse_quarter,
 )
+from lga_desktop.workbook import MONEY_FORMAT
 
 __all__ = [
     "FieldError",
@@ -199,7 +200,7 @@ class Money(FieldType):
     sql_type = "INTEGER"
     numeric = True
     summable = True
-    cell_format = '"£"#,##0.00'
+    cell_format = MONEY_FORMAT
     example = "an amount such as £1,200 or 1.2m"
 
     def parse(self, text: str) -> int | None:

@@ -1,0 +1,95 @@
+"""The programme report for the LGA Board: one quarter's figures as a CSV file.
+
+``write_report(figures, path)`` chooses the format by the file's suffix. Every
+format carries the same content (``report_tables.report_content``): headline
+figures, savings by workstream and by council, SME share by council with the
+all-councils line, spend by category, CAP outputs (programme totals and per
+council), expert days by council, the returns counted (council, version,
+signed at, signer, key fingerprint, return hash) and the councils whose
+return is missing. Every total is the figures module's exact sum of the
+returns counted.
+
+- **.csv**: one tidy "long" file, UTF-8 with a BOM so that Excel reads it
+  right, that pivots well. Columns ``table, council_gss, council, item,
+  quarter, measure, value, unit``: ``item`` is the workstream, spend category
+  or CAP output the row is about (empty in the council tables); money is
+  pounds as exact decimal text (``1234.50``, unit ``GBP``); percentages are
+  ``18.2`` (unit ``percent``); days are ``12.5`` (unit ``days``); a CAP
+  output's unit is its own (``FTE``, ``m²``...); moments are ISO 8601. Rows
+  with an empty ``council_gss`` are programme-wide (a total or a programme
+  figure): leave them out before summing councils in a pivot.
+
+The file is written to a temporary name beside ``path`` and takes its name
+only when complete (``atomic_write``): a failure or a cancel leaves no half
+file, and an earlier report of that name as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from lga_desktop.atomic_write import replacing
+from lga_desktop.consolidation.figures import ProgrammeFigures
+from lga_desktop.consolidation.report_tables import (
+    ALL_COUNCILS,
+    ReportContent,
+    exact_text,
+    report_content,
+)
+from lga_desktop.errors import UsageError
+from lga_desktop.progress import NO_PROGRESS, Progress
+
+__all__ = ["SUFFIXES", "CSV_COLUMNS", "write_report"]
+
+SUFFIXES = (".csv",)
+CSV_COLUMNS = ("table", "council_gss", "council", "item", "quarter", "measure", "value", "unit")
+
+
+def write_report(
+    figures: ProgrammeFigures, path: Path | str, *, progress: Progress = NO_PROGRESS
+) -> Path:
+    """Write the Board report for ``figures`` to ``path`` (.csv); return the path.
+
+    Raises :class:`UsageError` for another suffix, a missing folder or a file
+    that cannot be saved, and :class:`~lga_desktop.progress.Cancelled` when
+    ``progress`` is cancelled; in every case nothing is left at ``path``
+    (or what was there is unchanged).
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        choices = " or ".join(filter(None, (", ".join(SUFFIXES[:-1]), SUFFIXES[-1])))
+        raise UsageError(
+            f"{path.name}: a programme report is written as {choices}; "
+            "choose a file name ending in one of them"
+        )
+    content = report_content(figures)
+    steps = len(content.tables) + 1
+    progress.update(0, steps, f"Writing the {suffix[1:].upper()} report…")
+    with replacing(path, what="The report") as tmp:
+        _write_csv(content, tmp, progress)
+    progress.update(steps, steps, "")
+    return path
+
+
+def _write_csv(content: ReportContent, path: Path, progress: Progress) -> None:
+    steps = len(content.tables) + 1
+    with path.open("w", newline="", encoding="utf-8-sig") as f:  # the BOM tells Excel it is UTF-8
+        writer = csv.writer(f)
+        writer.writerow(CSV_COLUMNS)
+        for h in content.headlines:
+            writer.writerow(
+                ["summary", "", ALL_COUNCILS, "", content.quarter, h.key]
+                + [exact_text(h.cell), h.cell.csv_unit]
+            )
+        for i, table in enumerate(content.tables, start=1):
+            progress.update(i, steps, f"Writing {table.title}…")
+            for row in table.rows:
+                for column, cell in zip(table.columns, row.cells, strict=True):
+                    if not column.in_csv:
+                        continue
+                    writer.writerow(
+                        [table.key, row.council_gss, row.council, row.item, content.quarter]
+                        + [column.key, exact_text(cell), cell.csv_unit]
+                    )

@@ -1,0 +1,274 @@
+"""The programme report for the Board, read back.
+
+Every figure is checked against sums worked out here, independently, from the
+return.json inside the signed .lgareturn files that count for the quarter:
+the report must equal the councils' returns to the penny.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
+from pathlib import Path
+
+import pytest
+
+from lga_desktop.consolidation.figures import ProgrammeFigures, figures_for
+from lga_desktop.consolidation.reports import CSV_COLUMNS, write_report
+from lga_desktop.consolidation.store import Programme
+from lga_desktop.errors import UsageError
+from lga_desktop.money import pence_to_decimal
+from lga_desktop.progress import Cancelled, Progress
+
+Q1, Q2 = "2012/13 Q1", "2012/13 Q2"
+UNTRUSTED = "E07000177"  # Cherwell: its key is not trusted in the demo programme
+SUFFOLK = ("E10000029", "Suffolk County Council")  # sends no return for Q2
+
+
+# ---- what the signed files say, worked out without the program ------------------------
+
+
+def _percent(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_EVEN)
+
+
+def _section(doc: dict, key: str) -> dict:
+    return next(s["data"] for s in doc["sections"] if s["key"] == key)
+
+
+@dataclass
+class Expected:
+    """The sums of the counted returns' own figures."""
+
+    hashes: dict[str, str] = field(default_factory=dict)  # council name -> return hash
+    gss: dict[str, str] = field(default_factory=dict)  # council name -> GSS code
+    realised: dict[str, int] = field(default_factory=dict)  # by council, pence
+    target: dict[str, int] = field(default_factory=dict)
+    by_workstream: dict[str, int] = field(default_factory=dict)  # realised, by workstream key
+    spend: dict[str, int] = field(default_factory=dict)  # by council
+    sme: dict[str, int] = field(default_factory=dict)
+    days_used: dict[str, Decimal] = field(default_factory=dict)  # in the quarter, by council
+    outputs: dict[str, Decimal] = field(default_factory=dict)  # realised in quarter, by output
+
+    @property
+    def total_realised(self) -> int:
+        return sum(self.realised.values())
+
+    @property
+    def total_target(self) -> int:
+        return sum(self.target.values())
+
+    @property
+    def total_spend(self) -> int:
+        return sum(self.spend.values())
+
+    @property
+    def total_sme(self) -> int:
+        return sum(self.sme.values())
+
+    @property
+    def sme_percent(self) -> Decimal | None:
+        return _percent(self.total_sme, self.total_spend)
+
+    @property
+    def total_days(self) -> Decimal:
+        return sum(self.days_used.values(), Decimal(0))
+
+
+def expected_for(demo, quarter: str) -> Expected:
+    """For each trusted council, the highest intact version of its return for ``quarter``."""
+    best: dict[str, tuple[int, bytes]] = {}
+    for path in demo.return_files:
+        with zipfile.ZipFile(path) as z:
+            if z.testzip() is not None:
+                continue  # the copy changed on the way: held aside, never counted
+            raw = z.read("return.json")
+        doc = json.loads(raw)
+        gss = doc["council"]["gss"]
+        if doc["period"]["quarter"] != quarter or gss == UNTRUSTED:
+            continue
+        if gss not in best or doc["version"] > best[gss][0]:
+            best[gss] = (doc["version"], raw)
+    out = Expected()
+    for _version, raw in best.values():
+        doc = json.loads(raw)
+        name = doc["council"]["name"]
+        out.hashes[name] = hashlib.sha256(raw).hexdigest()
+        out.gss[name] = doc["council"]["gss"]
+        rows = _section(doc, "savings")["by_workstream"]
+        out.realised[name] = sum(r["period"]["realised_pence"] for r in rows)
+        out.target[name] = sum(r["period"]["target_pence"] for r in rows)
+        for r in rows:
+            out.by_workstream[r["key"]] = (
+                out.by_workstream.get(r["key"], 0) + r["period"]["realised_pence"]
+            )
+        share = _section(doc, "procurement")["share"]
+        out.spend[name], out.sme[name] = share["total_pence"], share["sme_pence"]
+        out.days_used[name] = Decimal(_section(doc, "experts")["days"]["days_used_period"])
+        for o in _section(doc, "cap")["outputs_against_plan"]:
+            out.outputs[o["output"]] = out.outputs.get(o["output"], 0) + Decimal(
+                o["realised_period"]
+            )
+    return out
+
+
+@pytest.fixture(scope="module")
+def figures(built_demo_programme, tmp_path_factory) -> dict[str, ProgrammeFigures]:
+    """The programme's figures for Q1 and Q2, from a private copy of the demo programme."""
+    copy = tmp_path_factory.mktemp("report-programme") / built_demo_programme.path.name
+    shutil.copy(built_demo_programme.path, copy)
+    with Programme.open(copy) as prog:
+        return {q: figures_for(prog, q) for q in (Q1, Q2, "2012/13 Q3")}
+
+
+@pytest.fixture(scope="module")
+def expected(built_demo_programme) -> dict[str, Expected]:
+    return {q: expected_for(built_demo_programme, q) for q in (Q1, Q2)}
+
+
+def test_the_demo_quarters_are_what_the_tests_expect(expected):
+    assert sorted(expected[Q1].hashes) == [
+        "Leeds City Council",
+        "Oxford City Council",
+        "Portsmouth City Council",
+        "Suffolk County Council",
+    ]
+    assert SUFFOLK[1] not in expected[Q2].hashes and len(expected[Q2].hashes) == 3
+
+
+# ---- CSV --------------------------------------------------------------------------------
+
+
+def _csv(path: Path) -> list[dict]:
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+@pytest.mark.parametrize("quarter", [Q2, Q1])
+def test_csv_is_one_long_table_that_adds_up_to_the_penny(figures, expected, tmp_path, quarter):
+    exp = expected[quarter]
+    rows = _csv(write_report(figures[quarter], tmp_path / "report.csv"))
+    assert list(rows[0]) == list(CSV_COLUMNS)
+    assert {r["quarter"] for r in rows} == {quarter}
+
+    def value(table: str, measure: str, council: str = "All pilot councils", item: str = ""):
+        (found,) = [
+            r
+            for r in rows
+            if (r["table"], r["measure"], r["council"], r["item"])
+            == (table, measure, council, item)
+        ]
+        return found["value"], found["unit"]
+
+    def pounds(pence: int) -> tuple[str, str]:
+        return str(pence_to_decimal(pence)), "GBP"
+
+    assert value("summary", "savings_realised") == pounds(exp.total_realised)
+    assert value("summary", "savings_target") == pounds(exp.total_target)
+    assert value("summary", "spend") == pounds(exp.total_spend)
+    assert value("summary", "sme_share") == (str(exp.sme_percent), "percent")
+    assert value("summary", "expert_days_used_in_quarter") == (str(exp.total_days), "days")
+    for name, pence in exp.realised.items():
+        assert value("savings_by_council", "realised", name) == pounds(pence)
+        assert value("sme_share_by_council", "sme_spend", name) == pounds(exp.sme[name])
+        assert value("returns_counted", "return_hash", name) == (exp.hashes[name], "")
+    assert value("sme_share_by_council", "spend") == pounds(exp.total_spend)
+
+    # pivoting the council rows (a non-empty council_gss) gives the programme totals back
+    council_rows = [
+        r for r in rows if r["table"] == "savings_by_council" and r["measure"] == "realised"
+    ]
+    assert sum(Decimal(r["value"]) for r in council_rows if r["council_gss"]) == pence_to_decimal(
+        exp.total_realised
+    )
+    workstream_rows = [
+        r
+        for r in rows
+        if r["table"] == "savings_by_workstream"
+        and r["measure"] == "realised"
+        and r["item"] != "Programme total"
+    ]
+    assert {r["item"] for r in workstream_rows} >= {"Category management", "Productivity experts"}
+    assert sum(Decimal(r["value"]) for r in workstream_rows) * 100 == sum(
+        exp.by_workstream.values()
+    )
+    jobs = value("cap_outputs", "realised_in_quarter", item="Jobs created")
+    assert jobs == (str(exp.outputs["jobs"]), "FTE")
+    missing = [r["council"] for r in rows if r["table"] == "missing_returns"]
+    assert missing == ([SUFFOLK[1]] if quarter == Q2 else [])
+    if quarter == Q2:
+        assert value("missing_returns", "return_received", SUFFOLK[1]) == ("No", "")
+        (row,) = [r for r in rows if r["table"] == "missing_returns"]
+        assert row["council_gss"] == SUFFOLK[0]
+
+
+# ---- a quarter with nothing in, and the ways it can fail --------------------------------
+
+
+@pytest.mark.parametrize("suffix", [".csv"])
+def test_a_quarter_with_no_returns_still_reports_who_is_missing(figures, tmp_path, suffix):
+    empty = figures["2012/13 Q3"]
+    assert not empty.returns and len(empty.missing) == 4
+    path = write_report(empty, tmp_path / f"q3{suffix}")
+    text = path.read_text("utf-8-sig")
+    for _gss, name in empty.missing:
+        assert name in text
+
+
+def test_another_suffix_is_refused_saying_which_work(figures, tmp_path):
+    for name in ("report.docx", "report"):
+        with pytest.raises(UsageError, match=r"written as \.csv;"):
+            write_report(figures[Q2], tmp_path / name)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_missing_folder_leaves_nothing_behind(figures, tmp_path):
+    with pytest.raises(UsageError, match="does not exist"):
+        write_report(figures[Q2], tmp_path / "no such folder" / "report.csv")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("suffix", [".csv"])
+def test_a_failure_while_writing_leaves_the_earlier_report_as_it_was(figures, tmp_path, suffix):
+    target = tmp_path / f"report{suffix}"
+    write_report(figures[Q1], target)
+    before = target.read_bytes()
+    calls = []
+
+    def stop_midway(done: int, total: int, message: str) -> None:
+        calls.append(message)
+        if len(calls) == 3:
+            progress.cancel()  # the next update, mid-file, stops the writing
+
+    progress = Progress(stop_midway)
+    with pytest.raises(Cancelled):
+        write_report(figures[Q2], target, progress=progress)
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def test_a_folder_where_the_file_should_go_is_one_sentence(figures, tmp_path):
+    (tmp_path / "report.csv").mkdir()
+    with pytest.raises(UsageError, match="The report could not be saved"):
+        write_report(figures[Q2], tmp_path / "report.csv")
+    assert [p.name for p in tmp_path.iterdir()] == ["report.csv"]
+
+
+def test_the_report_module_loads_without_reportlab_or_openpyxl():
+    code = (
+        "import sys, lga_desktop.consolidation.reports;"
+        "print([m for m in sys.modules if m.startswith(('reportlab', 'openpyxl', 'PySide6'))])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -21,7 +21,7 @@ MAX_WIDTH = 60
 
 
 def header_cells(sheet, headings: list[str]) -> list[Any]:
-    """A header row for a write-only sheet: bold, shaded, wrapped."""
+    """A header row to append to a sheet: bold, shaded, wrapped."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -38,7 +38,7 @@ def header_cells(sheet, headings: list[str]) -> list[Any]:
 
 
 def number_cell(sheet, value: int | Decimal, number_format: str | None = None, *, bold=False):
-    """A number cell for a write-only sheet; a ``Decimal`` is written as its exact text."""
+    """A number cell to append to a sheet; a ``Decimal`` is written as its exact text."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
@@ -54,9 +54,9 @@ def number_cell(sheet, value: int | Decimal, number_format: str | None = None, *
     return cell
 
 
-def set_widths(sheet, widths: list[float]) -> None:
-    """Column widths in characters, the first column first; none wider than 60."""
+def set_widths(sheet, widths: list[float], limit: float = MAX_WIDTH) -> None:
+    """Column widths in characters, the first column first; none wider than ``limit``."""
     from openpyxl.utils import get_column_letter
 
     for i, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = min(width, MAX_WIDTH)
+        sheet.column_dimensions[get_column_letter(i)].width = min(width, limit)

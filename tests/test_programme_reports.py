@@ -1,4 +1,4 @@
-"""The programme report for the Board, read back.
+"""The programme report for the Board, as XLSX and CSV, read back.
 
 Every figure is checked against sums worked out here, independently, from the
 return.json inside the signed .lgareturn files that count for the quarter:
@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from lga_desktop.consolidation.figures import ProgrammeFigures, figures_for
 from lga_desktop.consolidation.reports import CSV_COLUMNS, write_report
@@ -146,6 +147,111 @@ def test_the_demo_quarters_are_what_the_tests_expect(expected):
     assert SUFFOLK[1] not in expected[Q2].hashes and len(expected[Q2].hashes) == 3
 
 
+# ---- XLSX -------------------------------------------------------------------------------
+
+
+def _pence(value) -> int:
+    """A money cell read back by openpyxl (a float) as pence, refusing any fraction."""
+    exact = Decimal(repr(value)) * 100
+    assert exact == exact.to_integral_value(), value
+    return int(exact)
+
+
+def _rows(sheet) -> list[dict]:
+    values = list(sheet.iter_rows(values_only=True))
+    return [dict(zip(values[0], row, strict=True)) for row in values[1:]]
+
+
+@pytest.mark.parametrize("quarter", [Q2, Q1])
+def test_xlsx_totals_equal_the_returns_to_the_penny(figures, expected, tmp_path, quarter):
+    exp = expected[quarter]
+    path = write_report(figures[quarter], tmp_path / "report.xlsx")
+    book = load_workbook(path)
+    assert book.sheetnames == [
+        "Summary",
+        "Savings by workstream",
+        "Savings by council",
+        "SME share by council",
+        "Spend by category",
+        "CAP outputs",
+        "CAP outputs by council",
+        "Expert days by council",
+        "Returns counted",
+        "Missing returns",
+    ]
+    rows = _rows(book["Summary"])
+    headlines = rows[: [r["Measure"] for r in rows].index(None)]  # then what each sheet holds
+    summary = {r["Measure"]: r["Value"] for r in headlines}
+    assert summary["Quarter"] == quarter
+    assert _pence(summary["Savings realised in quarter"]) == exp.total_realised
+    assert _pence(summary["Savings target for quarter"]) == exp.total_target
+    assert _pence(summary["Spend in quarter"]) == exp.total_spend
+    assert _pence(summary["SME spend"]) == exp.total_sme
+    assert Decimal(repr(summary["SME share of spend"])) * 100 == exp.sme_percent
+    assert summary["SME aspiration"] == 0.25
+    assert Decimal(repr(summary["Expert days used in quarter"])) == exp.total_days
+    assert summary["Returns counted"] == len(exp.hashes)
+
+    by_council = {r["Council"]: r for r in _rows(book["Savings by council"])}
+    for name, pence in exp.realised.items():
+        assert _pence(by_council[name]["Realised in quarter"]) == pence
+        assert by_council[name]["Council code"] == exp.gss[name]
+    total = by_council["All pilot councils"]
+    assert _pence(total["Realised in quarter"]) == exp.total_realised
+    assert _pence(total["Target for quarter"]) == exp.total_target
+
+    workstreams = _rows(book["Savings by workstream"])
+    assert _pence(workstreams[-1]["Realised in quarter"]) == exp.total_realised
+    assert sum(_pence(r["Realised in quarter"]) for r in workstreams[:-1]) == exp.total_realised
+
+    sme = {r["Council"]: r for r in _rows(book["SME share by council"])}
+    for name in exp.hashes:
+        assert _pence(sme[name]["Spend"]) == exp.spend[name]
+        assert _pence(sme[name]["SME spend"]) == exp.sme[name]
+    everyone = sme["All pilot councils"]
+    assert _pence(everyone["Spend"]) == exp.total_spend
+    assert round(Decimal(repr(everyone["SME share"])) * 100, 1) == exp.sme_percent
+
+    days = {r["Council"]: r for r in _rows(book["Expert days by council"])}
+    for name, used in exp.days_used.items():
+        assert Decimal(repr(days[name]["Days used in quarter"])) == used
+    assert Decimal(repr(days["All pilot councils"]["Days used in quarter"])) == exp.total_days
+
+    outputs = {r["Output"]: r for r in _rows(book["CAP outputs"])}
+    assert Decimal(repr(outputs["Jobs created"]["Realised in quarter"])) == exp.outputs["jobs"]
+    assert (
+        Decimal(repr(outputs["Carbon reduction"]["Realised in quarter"])) == exp.outputs["carbon"]
+    )
+    capex = outputs["Capital-asset spend reduced"]
+    assert (
+        capex["Unit"] == "£"
+        and _pence(capex["Realised in quarter"]) == exp.outputs["capex_reduced"]
+    )
+
+    counted = {r["Council"]: r for r in _rows(book["Returns counted"])}
+    assert {n: r["Return hash"] for n, r in counted.items()} == exp.hashes
+    missing = list(book["Missing returns"].iter_rows(min_row=2, values_only=True))
+    if quarter == Q2:
+        assert missing == [(*SUFFOLK, "No")]
+    else:
+        assert missing == [
+            ("Every pilot council's return for the quarter has been counted.", None, None)
+        ]
+
+
+def test_xlsx_money_is_written_as_the_exact_pounds_and_pence(figures, expected, tmp_path):
+    path = write_report(figures[Q2], tmp_path / "report.xlsx")
+    with zipfile.ZipFile(path) as z:
+        sheets = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
+    # the very text of the amount, not 16 digits of a binary float
+    assert f"<v>{pence_to_decimal(expected[Q2].total_spend)}</v>" in sheets
+    assert f"<v>{pence_to_decimal(expected[Q2].total_sme)}</v>" in sheets
+    book = load_workbook(path)
+    money = book["Savings by council"]["C2"]
+    assert money.number_format == '"£"#,##0.00'
+    assert book["Savings by council"].freeze_panes == "C2"
+
+
 # ---- CSV --------------------------------------------------------------------------------
 
 
@@ -216,30 +322,33 @@ def test_csv_is_one_long_table_that_adds_up_to_the_penny(figures, expected, tmp_
 # ---- a quarter with nothing in, and the ways it can fail --------------------------------
 
 
-@pytest.mark.parametrize("suffix", [".csv"])
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
 def test_a_quarter_with_no_returns_still_reports_who_is_missing(figures, tmp_path, suffix):
     empty = figures["2012/13 Q3"]
     assert not empty.returns and len(empty.missing) == 4
     path = write_report(empty, tmp_path / f"q3{suffix}")
-    text = path.read_text("utf-8-sig")
+    if suffix == ".csv":
+        text = path.read_text("utf-8-sig")
+    else:
+        text = repr([list(s.values) for s in load_workbook(path).worksheets])
     for _gss, name in empty.missing:
         assert name in text
 
 
 def test_another_suffix_is_refused_saying_which_work(figures, tmp_path):
     for name in ("report.docx", "report"):
-        with pytest.raises(UsageError, match=r"written as \.csv;"):
+        with pytest.raises(UsageError, match=r"written as \.xlsx or \.csv;"):
             write_report(figures[Q2], tmp_path / name)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_a_missing_folder_leaves_nothing_behind(figures, tmp_path):
     with pytest.raises(UsageError, match="does not exist"):
-        write_report(figures[Q2], tmp_path / "no such folder" / "report.csv")
+        write_report(figures[Q2], tmp_path / "no such folder" / "report.xlsx")
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("suffix", [".csv"])
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
 def test_a_failure_while_writing_leaves_the_earlier_report_as_it_was(figures, tmp_path, suffix):
     target = tmp_path / f"report{suffix}"
     write_report(figures[Q1], target)

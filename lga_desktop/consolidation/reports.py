@@ -1,7 +1,7 @@
-"""The programme report for the LGA Board: one quarter's figures as a CSV file.
+"""The programme report for the LGA Board: one quarter's figures as XLSX or CSV.
 
-``write_report(figures, path)`` chooses the format by the file's suffix. Every
-format carries the same content (``report_tables.report_content``): headline
+``write_report(figures, path)`` chooses the format by the file's suffix. Both
+carry the same content (``report_tables.report_content``): headline
 figures, savings by workstream and by council, SME share by council with the
 all-councils line, spend by category, CAP outputs (programme totals and per
 council), expert days by council, the returns counted (council, version,
@@ -9,6 +9,10 @@ signed at, signer, key fingerprint, return hash) and the councils whose
 return is missing. Every total is the figures module's exact sum of the
 returns counted.
 
+- **.xlsx** (``report_xlsx``): a Summary sheet, then one sheet per table.
+  Money is a number in pounds with a £ format, written as the exact decimal
+  text of the integer pence (``1234.50``), never through a binary float;
+  percentages are numbers with a % format (0.182 shows as 18.2%).
 - **.csv**: one tidy "long" file, UTF-8 with a BOM so that Excel reads it
   right, that pivots well. Columns ``table, council_gss, council, item,
   quarter, measure, value, unit``: ``item`` is the workstream, spend category
@@ -42,14 +46,14 @@ from lga_desktop.progress import NO_PROGRESS, Progress
 
 __all__ = ["SUFFIXES", "CSV_COLUMNS", "write_report"]
 
-SUFFIXES = (".csv",)
+SUFFIXES = (".xlsx", ".csv")
 CSV_COLUMNS = ("table", "council_gss", "council", "item", "quarter", "measure", "value", "unit")
 
 
 def write_report(
     figures: ProgrammeFigures, path: Path | str, *, progress: Progress = NO_PROGRESS
 ) -> Path:
-    """Write the Board report for ``figures`` to ``path`` (.csv); return the path.
+    """Write the Board report for ``figures`` to ``path`` (.xlsx or .csv); return the path.
 
     Raises :class:`UsageError` for another suffix, a missing folder or a file
     that cannot be saved, and :class:`~lga_desktop.progress.Cancelled` when
@@ -68,7 +72,12 @@ def write_report(
     steps = len(content.tables) + 1
     progress.update(0, steps, f"Writing the {suffix[1:].upper()} report…")
     with replacing(path, what="The report") as tmp:
-        _write_csv(content, tmp, progress)
+        if suffix == ".csv":
+            _write_csv(content, tmp, progress)
+        else:
+            from lga_desktop.consolidation.report_xlsx import write_xlsx
+
+            write_xlsx(content, tmp, progress)
     progress.update(steps, steps, "")
     return path
 

@@ -1,4 +1,4 @@
-"""The programme report for the Board, as XLSX and CSV, read back.
+"""The programme report for the Board, as XLSX, CSV and PDF, read back.
 
 Every figure is checked against sums worked out here, independently, from the
 return.json inside the signed .lgareturn files that count for the quarter:
@@ -16,17 +16,19 @@ import subprocess
 import sys
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from lga_desktop.consolidation.figures import ProgrammeFigures, figures_for
 from lga_desktop.consolidation.reports import CSV_COLUMNS, write_report
 from lga_desktop.consolidation.store import Programme
 from lga_desktop.errors import UsageError
-from lga_desktop.money import pence_to_decimal
+from lga_desktop.money import format_money, pence_to_decimal
 from lga_desktop.progress import Cancelled, Progress
 
 Q1, Q2 = "2012/13 Q1", "2012/13 Q2"
@@ -319,15 +321,81 @@ def test_csv_is_one_long_table_that_adds_up_to_the_penny(figures, expected, tmp_
         assert row["council_gss"] == SUFFOLK[0]
 
 
+# ---- PDF --------------------------------------------------------------------------------
+
+
+def _pages(path: Path) -> list[str]:
+    """Each page's text, its runs of white space (pypdf puts a line break between cells) as one."""
+    return [" ".join(page.extract_text().split()) for page in PdfReader(path).pages]
+
+
+@pytest.mark.parametrize("quarter", [Q2, Q1])
+def test_pdf_for_the_board_shows_the_totals_and_traces_them_to_signed_files(
+    figures, expected, tmp_path, quarter
+):
+    exp = expected[quarter]
+    pages = _pages(write_report(figures[quarter], tmp_path / "report.pdf"))
+    text = "\n".join(pages)
+    assert f"{figures[quarter].programme}: {quarter}" in text
+    today = date.today()
+    for i, page in enumerate(pages, start=1):
+        assert f"Page {i} of {len(pages)}" in page
+        assert f"Made on {today.day} {today:%B %Y}" in page
+    for amount in (exp.total_realised, exp.total_target, exp.total_spend, exp.total_sme):
+        assert format_money(amount) in text
+    for name, pence in exp.realised.items():
+        assert f"{name} {format_money(pence)}" in text  # the council's line in Savings by council
+    assert f"SME share of spend {exp.sme_percent}%" in text
+    assert f"Expert days used in quarter {exp.total_days:.1f}" in text
+    # the closing list: every counted return's hash, printed as on the return (two halves)
+    closing = text[text.rindex("Returns counted") :]
+    for return_hash in exp.hashes.values():
+        assert return_hash[:32] in closing and return_hash[32:] in closing
+    if quarter == Q2:
+        assert f"Not yet returned for {Q2}: {SUFFOLK[1]}" in text
+        missing = text[text.rindex("Missing returns") : text.rindex("Returns counted")]
+        assert SUFFOLK[1] in missing
+    else:
+        assert f"Every pilot council's return for {Q1} is counted" in text
+
+
+@pytest.mark.parametrize("quarter", [Q2, Q1])
+def test_pdf_tables_fit_the_page_and_break_no_word(figures, quarter):
+    """No table is wider than the page; no heading, number or hash is wider than its column."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+
+    from lga_desktop.consolidation import report_pdf
+    from lga_desktop.consolidation.report_tables import report_content
+
+    width = A4[0] - 32 * mm
+    st = report_pdf._styles()
+    for table in report_content(figures[quarter]).tables:
+        (flowable,) = report_pdf._table(table, st, width)
+        if not table.rows:
+            continue  # a sentence, not a table
+        widths = flowable._colWidths
+        assert sum(widths) <= width + 0.01, table.title
+        for row in flowable._cellvalues:
+            for cell, column_width in zip(row, widths, strict=True):
+                assert cell.minWidth() + report_pdf.PAD <= column_width + 0.01, (
+                    table.title,
+                    cell.getPlainText(),
+                )
+
+
 # ---- a quarter with nothing in, and the ways it can fail --------------------------------
 
 
-@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv", ".pdf"])
 def test_a_quarter_with_no_returns_still_reports_who_is_missing(figures, tmp_path, suffix):
     empty = figures["2012/13 Q3"]
     assert not empty.returns and len(empty.missing) == 4
     path = write_report(empty, tmp_path / f"q3{suffix}")
-    if suffix == ".csv":
+    if suffix == ".pdf":
+        text = "\n".join(_pages(path))
+        assert "No return has been counted for this quarter." in text
+    elif suffix == ".csv":
         text = path.read_text("utf-8-sig")
     else:
         text = repr([list(s.values) for s in load_workbook(path).worksheets])
@@ -337,18 +405,18 @@ def test_a_quarter_with_no_returns_still_reports_who_is_missing(figures, tmp_pat
 
 def test_another_suffix_is_refused_saying_which_work(figures, tmp_path):
     for name in ("report.docx", "report"):
-        with pytest.raises(UsageError, match=r"written as \.xlsx or \.csv;"):
+        with pytest.raises(UsageError, match=r"\.xlsx, \.csv or \.pdf"):
             write_report(figures[Q2], tmp_path / name)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_a_missing_folder_leaves_nothing_behind(figures, tmp_path):
     with pytest.raises(UsageError, match="does not exist"):
-        write_report(figures[Q2], tmp_path / "no such folder" / "report.xlsx")
+        write_report(figures[Q2], tmp_path / "no such folder" / "report.pdf")
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv", ".pdf"])
 def test_a_failure_while_writing_leaves_the_earlier_report_as_it_was(figures, tmp_path, suffix):
     target = tmp_path / f"report{suffix}"
     write_report(figures[Q1], target)

@@ -1,7 +1,7 @@
-"""The programme report for the LGA Board: one quarter's figures as XLSX or CSV.
+"""The programme report for the LGA Board: one quarter's figures as XLSX, CSV or PDF.
 
-``write_report(figures, path)`` chooses the format by the file's suffix. Both
-carry the same content (``report_tables.report_content``): headline
+``write_report(figures, path)`` chooses the format by the file's suffix. All
+three carry the same content (``report_tables.report_content``): headline
 figures, savings by workstream and by council, SME share by council with the
 all-councils line, spend by category, CAP outputs (programme totals and per
 council), expert days by council, the returns counted (council, version,
@@ -22,6 +22,9 @@ returns counted.
   output's unit is its own (``FTE``, ``m²``...); moments are ISO 8601. Rows
   with an empty ``council_gss`` are programme-wide (a total or a programme
   figure): leave them out before summing councils in a pivot.
+- **.pdf** (``report_pdf``): an A4 report for the Board, "Page x of y" and
+  the date it was made on every page, ending with the returns counted and
+  their return hashes, so each figure can be traced to signed files.
 
 The file is written to a temporary name beside ``path`` and takes its name
 only when complete (``atomic_write``): a failure or a cancel leaves no half
@@ -46,14 +49,14 @@ from lga_desktop.progress import NO_PROGRESS, Progress
 
 __all__ = ["SUFFIXES", "CSV_COLUMNS", "write_report"]
 
-SUFFIXES = (".xlsx", ".csv")
+SUFFIXES = (".xlsx", ".csv", ".pdf")
 CSV_COLUMNS = ("table", "council_gss", "council", "item", "quarter", "measure", "value", "unit")
 
 
 def write_report(
     figures: ProgrammeFigures, path: Path | str, *, progress: Progress = NO_PROGRESS
 ) -> Path:
-    """Write the Board report for ``figures`` to ``path`` (.xlsx or .csv); return the path.
+    """Write the Board report for ``figures`` to ``path`` (.xlsx, .csv or .pdf); return the path.
 
     Raises :class:`UsageError` for another suffix, a missing folder or a file
     that cannot be saved, and :class:`~lga_desktop.progress.Cancelled` when
@@ -74,10 +77,14 @@ def write_report(
     with replacing(path, what="The report") as tmp:
         if suffix == ".csv":
             _write_csv(content, tmp, progress)
-        else:
+        elif suffix == ".xlsx":
             from lga_desktop.consolidation.report_xlsx import write_xlsx
 
             write_xlsx(content, tmp, progress)
+        else:
+            from lga_desktop.consolidation.report_pdf import write_pdf
+
+            write_pdf(content, tmp, progress)
     progress.update(steps, steps, "")
     return path
 

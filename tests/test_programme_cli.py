@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from lga_desktop.cli import main
 from lga_desktop.consolidation.figures import figures_for
@@ -96,3 +97,26 @@ def test_programme_errors_are_one_line(tmp_path, workspace, capsys):
     assert code == 2 and "council's workspace, not a programme file" in err
     code, _, err = run(capsys, "programme", workspace.path, "--period", "2012/13")
     assert code == 2 and err.count("\n") == 1
+
+
+def test_programme_out_writes_the_board_report(demo_programme, tmp_path, capsys):
+    import csv
+
+    out = tmp_path / "board.csv"
+    code, stdout, _ = run(
+        capsys, "programme", demo_programme.path, "--period", "2012/13 Q2", "--out", out
+    )
+    assert code == 0 and "Wrote the Board report for 2012/13 Q2" in stdout
+    with Programme.open(demo_programme.path) as p:
+        realised = figures_for(p, "2012/13 Q2").savings_total.realised_pence
+    rows = list(csv.DictReader(out.read_text("utf-8-sig").splitlines()))
+    councils = [r for r in rows if r["table"] == "savings_by_council" and r["council_gss"]]
+    assert councils, {r["table"] for r in rows}
+    in_quarter = [r for r in councils if r["measure"] == "realised"]
+    assert sum(int(Decimal(r["value"]) * 100) for r in in_quarter) == realised
+    code, _, err = run(capsys, "programme", demo_programme.path, "--out", out)
+    assert code == 2 and "--period" in err
+    code, _, err = run(
+        capsys, "programme", demo_programme.path, "--period", "2012Q2", "--out", tmp_path / "x.doc"
+    )
+    assert code == 2 and ".xlsx, .csv or .pdf" in err

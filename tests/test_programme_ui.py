@@ -507,3 +507,25 @@ def test_programme_demo_builds_then_opens_the_window(
     assert window.programme.path.parent == tmp_path / start.DEMO_FOLDER
     assert "4 pilot councils" in window.counts_label.text()
     assert QApplication.instance().quitOnLastWindowClosed()
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".pdf"])
+def test_export_report_writes_the_chosen_quarter(window, demo_programme, tmp_path, suffix):
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    out = tmp_path / f"board{suffix}"
+    window.ops.ask_report_path = lambda suggested: str(out)
+    window.export_action.trigger()
+    assert out.exists()
+    with Programme.open(demo_programme.path) as prog:
+        quarter = figures_for(prog, Q2).quarter  # the overview opens on the newest quarter
+        total = figures_for(prog, quarter).savings_total.realised_pence
+    if suffix == ".xlsx":
+        rows = list(load_workbook(out)["Summary"].iter_rows(values_only=True))
+        values = {r[0]: r[1] for r in rows if r[0]}
+        assert values["Quarter"] == Q2
+        assert round(values["Savings realised in quarter"] * 100) == total
+    else:
+        text = "\n".join(p.extract_text() for p in PdfReader(out).pages)
+        assert format_money(total) in text and "Suffolk County Council" in text

@@ -13,6 +13,7 @@ import argparse
 from pathlib import Path
 
 from lga_desktop.cli import EXIT_INVALID, EXIT_OK, print_json
+from lga_desktop.errors import UsageError
 from lga_desktop.money import format_money
 
 
@@ -54,13 +55,20 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=(
             "List the pilot councils, the returns merged (which count, which are superseded) "
             "and the files held aside with the reason. With --period, the programme's figures "
-            "for that quarter and the pilot councils that have not sent a return for it."
+            "for that quarter and the pilot councils that have not sent a return for it; with "
+            "--out as well, the quarter's report for the Board as Excel, CSV or PDF."
         ),
     )
     p.add_argument(
         "programme", type=Path, metavar="PROGRAMME", help="the programme file (.lgaprog)"
     )
     p.add_argument("--period", metavar="QUARTER", help='a quarter, e.g. "2012/13 Q2"')
+    p.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="with --period: write the Board report to FILE (.xlsx, .csv or .pdf)",
+    )
     p.add_argument("--json", action="store_true", help="print as JSON")
     p.set_defaults(handler=cmd_programme)
 
@@ -126,9 +134,18 @@ def cmd_programme(args: argparse.Namespace) -> int:
     from lga_desktop.consolidation.figures import figures_for, held_files, returns_on_record
     from lga_desktop.consolidation.store import Programme
 
+    if args.out and not args.period:
+        raise UsageError("--out writes one quarter's report: name it with --period")
     with Programme.open(args.programme) as prog:
         if args.period:
-            return _show_figures(args, figures_for(prog, args.period))
+            figures = figures_for(prog, args.period)
+            if args.out:
+                from lga_desktop.consolidation.reports import write_report
+
+                written = write_report(figures, args.out)
+                print(f"Wrote the Board report for {figures.quarter} to {written}")
+                return EXIT_OK
+            return _show_figures(args, figures)
         members = prog.members()
         returns = returns_on_record(prog)
         held = held_files(prog)

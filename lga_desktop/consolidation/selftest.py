@@ -34,4 +34,17 @@ def consolidate_signed_return(ctx: SelfTestContext) -> str:
         fig.savings_total.realised_pence == realised,
         f"the programme total {fig.savings_total.realised_pence} is not the return's {realised}",
     )
-    return f"1 return merged once, programme savings {realised:,} pence as in the return"
+    from lga_desktop.consolidation.reports import write_report
+
+    sizes = []
+    for suffix in (".pdf", ".xlsx", ".csv"):
+        written = write_report(fig, ctx.folder / f"board-report{suffix}")
+        sizes.append(f"{suffix[1:]} {written.stat().st_size:,} bytes")
+    expect(
+        (ctx.folder / "board-report.pdf").read_bytes().startswith(b"%PDF"),
+        "the Board report is not a PDF",
+    )
+    return (
+        f"1 return merged once, programme savings {realised:,} pence as in the return; "
+        f"Board report {', '.join(sizes)}"
+    )

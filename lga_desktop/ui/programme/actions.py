@@ -11,7 +11,6 @@ File choosers are methods (``ask_*``) so that tests can answer them.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,17 +32,9 @@ if TYPE_CHECKING:
     from lga_desktop.ui.programme.context import ProgrammeContext
     from lga_desktop.ui.programme.window import ProgrammeWindow
 
-__all__ = ["ProgrammeActions", "REPORTS_MODULE", "report_writer_available"]
+__all__ = ["ProgrammeActions"]
 
-# The Board report's writer, written separately:
-#     lga_desktop.consolidation.reports.write_report(figures, path, progress=)
-# File > Export report… and the Overview's button stay disabled until it exists.
-REPORTS_MODULE = "lga_desktop.consolidation.reports"
 REPORT_FILTERS = "Excel workbook (*.xlsx);;CSV (*.csv);;PDF for printing (*.pdf)"
-
-
-def report_writer_available() -> bool:
-    return importlib.util.find_spec(REPORTS_MODULE) is not None
 
 
 class ProgrammeActions:
@@ -292,21 +283,10 @@ class ProgrammeActions:
     # ---- the Board report -------------------------------------------------------------
 
     def export_report(self, quarter: Quarter | None) -> None:
-        """Write the Board report for a quarter (XLSX, CSV or PDF, by the file's ending).
-
-        The writer is ``lga_desktop.consolidation.reports.write_report``, written
-        separately; until it is there the actions that lead here are disabled.
-        """
+        """Write the Board report for a quarter (XLSX, CSV or PDF, by the file's ending)."""
         if quarter is None:
             QMessageBox.information(
                 self.window, "Export report", "There are no merged returns to report on yet."
-            )
-            return
-        if not report_writer_available():
-            QMessageBox.information(
-                self.window,
-                "Export report",
-                "The Board report (Excel, CSV and PDF) comes in a later version.",
             )
             return
         name = f"{self.context.programme.name} {quarter}".replace("/", "-")
@@ -318,14 +298,14 @@ class ProgrammeActions:
 
         def work(progress: Progress) -> Path:
             from lga_desktop.consolidation.figures import figures_for
+            from lga_desktop.consolidation.reports import write_report
 
-            reports = importlib.import_module(REPORTS_MODULE)
             own = prog.reopen()
             try:
                 figures = figures_for(own, quarter)
             finally:
                 own.close()
-            reports.write_report(figures, path, progress=progress)
+            write_report(figures, path, progress=progress)
             return path
 
         run_task(

@@ -115,8 +115,6 @@ class OverviewPage(QWidget):
         self.quarter_box.setObjectName("quarterBox")
         self.quarter_box.setMinimumContentsLength(10)
         top.addWidget(self.quarter_box)
-        # The Board report (XLSX, CSV, PDF) is lga_desktop.consolidation.reports, written
-        # separately; the button is enabled by the window once that writer is there.
         self.export_button = QPushButton("Export report…")
         self.export_button.setObjectName("exportButton")
         if export_report is not None:

@@ -10,7 +10,7 @@ from lga_desktop.consolidation.figures import quarters_with_returns
 from lga_desktop.consolidation.store import DEFAULT_NAME, PROGRAMME_SUFFIX, Programme
 from lga_desktop.returns.trust import KEY_CARD_SUFFIX
 from lga_desktop.ui.about import show_about
-from lga_desktop.ui.programme.actions import ProgrammeActions, report_writer_available
+from lga_desktop.ui.programme.actions import ProgrammeActions
 from lga_desktop.ui.programme.context import ProgrammeContext
 from lga_desktop.ui.qt import (
     QAction,
@@ -141,11 +141,9 @@ class ProgrammeWindow(QMainWindow):
             from lga_desktop.ui.programme.overview import OverviewPage
 
             page = OverviewPage(self.context, export_report=self.export_report)
-            page.export_button.setEnabled(report_writer_available())
-            if not page.export_button.isEnabled():
-                page.export_button.setToolTip(
-                    "The Board report (Excel, CSV and PDF) comes in a later version"
-                )
+            page.export_button.setToolTip(
+                "Write the quarter's report for the Board: Excel, CSV or PDF"
+            )
             return page
         if key == "returns":
             from lga_desktop.ui.programme.returns_page import ReturnsPage
@@ -229,12 +227,9 @@ class ProgrammeWindow(QMainWindow):
             file, "&Trust a council's key…", self.ops.choose_key_card, None, "actionTrustKey"
         )
         file.addSeparator()
-        # The Board report's writer (lga_desktop.consolidation.reports) is written
-        # separately: the action is there, enabled once the writer is.
         self.export_action = self._action(
             file, "&Export report…", self.export_report, "Ctrl+E", "actionExportReport"
         )
-        self.export_action.setEnabled(report_writer_available())
         file.addSeparator()
         self._action(file, "&Close", self.close, QKeySequence.StandardKey.Close, "actionClose")
 

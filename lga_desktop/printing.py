@@ -2,8 +2,15 @@
 
 The printed return (``returns.pdf``) and the programme report for the Board
 (``consolidation.report_pdf``) use the same styles, tables and paragraphs and
-the same canvas that numbers pages "Page x of y". Fonts are reportlab's
-built-in Helvetica and Courier, so nothing is embedded or shipped.
+the same canvas that numbers pages "Page x of y".
+
+Fonts: DejaVu Sans and DejaVu Sans Mono, shipped in ``resources/fonts`` and
+embedded (subset) in every PDF. The PDF standard fonts (Helvetica, Courier)
+only have the Windows-1252 letters, so a signer called Łukasz or Nguyễn
+would print as black boxes on the declaration they sign; DejaVu covers Latin,
+Greek and Cyrillic scripts and Vietnamese. (Chinese, Japanese and Korean
+names would need a far larger font: not shipped.) Use :data:`SANS`,
+:data:`SANS_BOLD` and :data:`MONO` after :func:`register_fonts`.
 """
 
 from __future__ import annotations
@@ -12,7 +19,44 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from xml.sax.saxutils import escape
 
-__all__ = ["styles", "table", "para", "numbered_canvas", "when"]
+__all__ = [
+    "MONO",
+    "SANS",
+    "SANS_BOLD",
+    "numbered_canvas",
+    "para",
+    "register_fonts",
+    "styles",
+    "table",
+    "when",
+]
+
+SANS, SANS_BOLD, MONO = "LGA-Sans", "LGA-Sans-Bold", "LGA-Mono"
+_FONT_FILES = {
+    SANS: "DejaVuSans.ttf",
+    SANS_BOLD: "DejaVuSans-Bold.ttf",
+    MONO: "DejaVuSansMono.ttf",
+}
+
+
+def register_fonts() -> None:
+    """Make :data:`SANS`, :data:`SANS_BOLD` and :data:`MONO` known to reportlab (once)."""
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if SANS in pdfmetrics.getRegisteredFontNames():
+        return
+    from lga_desktop.resources import resource
+
+    for name, file in _FONT_FILES.items():
+        pdfmetrics.registerFont(TTFont(name, str(resource(f"fonts/{file}"))))
+    # <b> in a paragraph picks the bold face; there is no italic one, so it stays upright
+    for bold, italic, face in ((0, 0, SANS), (1, 0, SANS_BOLD), (0, 1, SANS), (1, 1, SANS_BOLD)):
+        addMapping(SANS, bold, italic, face)
+    for bold in (0, 1):
+        for italic in (0, 1):
+            addMapping(MONO, bold, italic, MONO)
 
 
 def when(iso: str) -> str:
@@ -32,18 +76,24 @@ def styles() -> dict[str, Any]:
     """Paragraph styles by name: title, h1, h2, body, small, cell, num (right-aligned), mono, big."""
     from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 
+    register_fonts()
     base = getSampleStyleSheet()
+    bold = {"fontName": SANS_BOLD}
+    sans = {"fontName": SANS}
+    mono = {"fontName": MONO}
     return {
-        "title": ParagraphStyle("t", parent=base["Title"], fontSize=18, spaceAfter=4),
-        "h1": ParagraphStyle("h1", parent=base["Heading2"], spaceBefore=10, spaceAfter=4),
-        "h2": ParagraphStyle("h2", parent=base["Heading3"], spaceBefore=6, spaceAfter=2),
-        "body": ParagraphStyle("b", parent=base["BodyText"], fontSize=9.5, leading=12),
-        "small": ParagraphStyle("s", parent=base["BodyText"], fontSize=8, leading=10),
-        "cell": ParagraphStyle("c", parent=base["BodyText"], fontSize=8, leading=9.5),
-        "num": ParagraphStyle("n", parent=base["BodyText"], fontSize=8, leading=9.5, alignment=2),
-        "mono": ParagraphStyle("m", parent=base["Code"], fontSize=8, leading=10),
+        "title": ParagraphStyle("t", parent=base["Title"], fontSize=18, spaceAfter=4, **bold),
+        "h1": ParagraphStyle("h1", parent=base["Heading2"], spaceBefore=10, spaceAfter=4, **bold),
+        "h2": ParagraphStyle("h2", parent=base["Heading3"], spaceBefore=6, spaceAfter=2, **bold),
+        "body": ParagraphStyle("b", parent=base["BodyText"], fontSize=9.5, leading=12, **sans),
+        "small": ParagraphStyle("s", parent=base["BodyText"], fontSize=8, leading=10, **sans),
+        "cell": ParagraphStyle("c", parent=base["BodyText"], fontSize=8, leading=9.5, **sans),
+        "num": ParagraphStyle(
+            "n", parent=base["BodyText"], fontSize=8, leading=9.5, alignment=2, **sans
+        ),
+        "mono": ParagraphStyle("m", parent=base["Code"], fontSize=8, leading=10, **mono),
         "big": ParagraphStyle(
-            "big", parent=base["Code"], fontSize=20, leading=26, alignment=1, spaceAfter=6
+            "big", parent=base["Code"], fontSize=20, leading=26, alignment=1, spaceAfter=6, **mono
         ),
     }
 

@@ -100,6 +100,35 @@ def test_key_card_is_one_page_with_the_fingerprint_in_groups():
     assert "Alex Morgan" in page
 
 
+NAMES = ["Łukasz Żółć", "Nguyễn Thị Hương", "Σοφία Παπαδοπούλου", "Дмитрий Иванов", "Zoë O'Brien"]
+
+
+def test_names_in_any_european_script_print_as_written():
+    """The declaration carries people's own names; none may print as black boxes."""
+    doc = small_document(fixed_key())
+    doc["declaration"]["signer"]["name"] = NAMES[0]
+    doc["declaration"]["preparer"]["name"] = NAMES[1]
+    doc["sections"][0]["data"]["contacts"] = NAMES[2:]
+    joined = "\n".join(text_of(return_pdf(doc, HASH)))
+    for name in NAMES:
+        assert name in joined, name
+    assert "\u25a0" not in joined  # the black box of a missing glyph
+    card = key_card_for(
+        "E07000178",
+        SigningKey(
+            fingerprint(bytes.fromhex(public_key_hex(fixed_key()))),
+            public_key_hex(fixed_key()),
+            "2012-10-01T09:00:00+01:00",
+            NAMES[3],
+            None,
+            None,
+            None,
+            True,
+        ),
+    ).to_json()
+    assert NAMES[3] in text_of(key_card_pdf(card))[0]
+
+
 def test_reportlab_loads_only_when_a_pdf_is_made():
     import subprocess
     import sys

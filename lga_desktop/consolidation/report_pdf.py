@@ -24,7 +24,7 @@ from lga_desktop.consolidation.report_tables import (
     ReportTable,
     display,
 )
-from lga_desktop.printing import numbered_canvas, para, styles, table
+from lga_desktop.printing import MONO, SANS, SANS_BOLD, numbered_canvas, para, styles, table
 from lga_desktop.progress import Progress
 
 __all__ = ["write_pdf", "report_pdf"]
@@ -41,15 +41,15 @@ def _styles() -> dict[str, Any]:
 
     st = styles()
     st["about"] = ParagraphStyle("about", parent=st["small"], spaceAfter=3)
-    st["cell_b"] = ParagraphStyle("cb", parent=st["cell"], fontName="Helvetica-Bold")
-    st["num_b"] = ParagraphStyle("nb", parent=st["num"], fontName="Helvetica-Bold")
-    st["head"] = ParagraphStyle("hd", parent=st["cell"], fontName="Helvetica-Bold")
-    st["head_num"] = ParagraphStyle("hn", parent=st["num"], fontName="Helvetica-Bold")
+    st["cell_b"] = ParagraphStyle("cb", parent=st["cell"], fontName=SANS_BOLD)
+    st["num_b"] = ParagraphStyle("nb", parent=st["num"], fontName=SANS_BOLD)
+    st["head"] = ParagraphStyle("hd", parent=st["cell"], fontName=SANS_BOLD)
+    st["head_num"] = ParagraphStyle("hn", parent=st["num"], fontName=SANS_BOLD)
     st["code"] = ParagraphStyle(
         "cd", parent=st["mono"], fontSize=CODE_SIZE, leading=8.5, leftIndent=0
     )
     st["headline"] = ParagraphStyle("hl", parent=st["body"], fontSize=10, leading=13)
-    st["headline_b"] = ParagraphStyle("hlb", parent=st["headline"], fontName="Helvetica-Bold")
+    st["headline_b"] = ParagraphStyle("hlb", parent=st["headline"], fontName=SANS_BOLD)
     return st
 
 
@@ -81,25 +81,25 @@ def _fit(heads: list[str], columns: list[list[tuple[str, str]]], width: float) -
     """
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    def w(text: str, font: str = "Helvetica", size: float = FONT_SIZE) -> float:
+    def w(text: str, font: str = SANS, size: float = FONT_SIZE) -> float:
         return stringWidth(text, font, size) + PAD
 
     least, middle, most = [], [], []  # all wrapped / headings wrapped / nothing wrapped
     for head, cells in zip(heads, columns, strict=True):
-        low = max((w(word, "Helvetica-Bold") for word in head.split()), default=PAD)
+        low = max((w(word, SANS_BOLD) for word in head.split()), default=PAD)
         body = PAD
         for kind, text in cells:
             if kind == CODE:
-                need = max(w(line, "Courier", CODE_SIZE) for line in _code_lines(text))
+                need = max(w(line, MONO, CODE_SIZE) for line in _code_lines(text))
                 low, body = max(low, need), max(body, need)
             elif kind in (TEXT, WHEN):
                 low = max(low, *(w(word) for word in text.split() or [""]))
                 body = max(body, w(text))
             else:  # totals are bold: the widest a number gets
-                low = body = max(low, body, w(text, "Helvetica-Bold"))
+                low = body = max(low, body, w(text, SANS_BOLD))
         least.append(low)
         middle.append(max(low, body))
-        most.append(max(low, body, w(head, "Helvetica-Bold")))
+        most.append(max(low, body, w(head, SANS_BOLD)))
     for narrow, wide in ((middle, most), (least, middle)):
         if sum(wide) <= width:
             return [x * width / sum(wide) for x in wide]
@@ -211,7 +211,7 @@ def report_pdf(content: ReportContent, progress: Progress | None = None) -> byte
 
     def footer(canv, page: int, total: int) -> None:
         canv.saveState()
-        canv.setFont("Helvetica", 8)
+        canv.setFont(SANS, 8)
         canv.setFillGray(0.3)
         canv.drawString(margin, page_h - 10 * mm, heading)
         canv.setStrokeGray(0.6)

@@ -15,7 +15,7 @@ import io
 from typing import Any
 
 from lga_desktop.money import format_money
-from lga_desktop.printing import numbered_canvas, para, styles, table, when
+from lga_desktop.printing import MONO, SANS, SANS_BOLD, numbered_canvas, para, styles, table, when
 
 __all__ = ["return_pdf", "key_card_pdf", "qr_payload", "humanise"]
 
@@ -157,7 +157,7 @@ def return_pdf(doc: dict[str, Any], return_hash: str) -> bytes:
 
     def footer(canv, page: int, total: int) -> None:
         canv.saveState()
-        canv.setFont("Helvetica", 8)
+        canv.setFont(SANS, 8)
         canv.setFillGray(0.3)
         canv.drawString(margin, page_h - 10 * mm, heading)
         canv.drawRightString(page_w - margin, page_h - 10 * mm, f"Page {page} of {total}")
@@ -166,16 +166,16 @@ def return_pdf(doc: dict[str, Any], return_hash: str) -> bytes:
         canv.setFillGray(0)
         qr = 24 * mm
         _draw_qr(canv, payload, page_w - margin - qr, 4 * mm, qr)
-        canv.setFont("Helvetica-Bold", 8)
+        canv.setFont(SANS_BOLD, 8)
         canv.drawString(margin, footer_h - 5 * mm, "Return hash (SHA-256 of return.json)")
-        canv.setFont("Courier", 8)
+        canv.setFont(MONO, 8)
         canv.drawString(margin, footer_h - 9 * mm, return_hash[:32])
         canv.drawString(margin, footer_h - 12.5 * mm, return_hash[32:])
-        canv.setFont("Helvetica-Bold", 8)
+        canv.setFont(SANS_BOLD, 8)
         canv.drawString(margin, footer_h - 18 * mm, "Signing key fingerprint")
-        canv.setFont("Courier", 8)
+        canv.setFont(MONO, 8)
         canv.drawString(margin, footer_h - 22 * mm, fp)
-        canv.setFont("Helvetica", 8)
+        canv.setFont(SANS, 8)
         canv.drawString(margin + 80 * mm, footer_h - 22 * mm, f"Page {page} of {total}")
         canv.restoreState()
 
@@ -300,7 +300,7 @@ def key_card_pdf(card_json: dict[str, Any]) -> bytes:
     def qr_on_page(canv, _doc) -> None:
         size = 45 * mm
         _draw_qr(canv, payload, (A4[0] - size) / 2, 40 * mm, size)
-        canv.setFont("Helvetica", 8)
+        canv.setFont(SANS, 8)
         canv.drawCentredString(A4[0] / 2, 35 * mm, "QR code: the council's code and public key")
 
     groups = fp.split()

@@ -15,6 +15,8 @@ CC BY 4.0.</li>
 <li>ProClass v17.1 procurement classification, as republished by North West Open
 Data, Open Government Licence v3.0.</li>
 <li>England &amp; Wales bank holidays: the <i>holidays</i> package (MIT).</li>
+<li>Printed pages use the DejaVu fonts (Bitstream Vera licence; DejaVu changes in the
+public domain).</li>
 </ul>
 <p>Built with Qt for Python (PySide6, LGPL), sqlite-utils, ReportLab, cryptography
 and openpyxl.</p>

@@ -69,8 +69,9 @@ STEPS: list[tuple[str, str]] = [
     ("signed-return", "lga_desktop.returns.selftest:sign_and_verify_return"),
     ("consolidate", "lga_desktop.consolidation.selftest:consolidate_signed_return"),
     ("text-encoding", "lga_desktop.selftest:detect_encoding"),
-    # the GUI step: Qt lives under lga_desktop/ui/, imported only here
+    # the GUI steps: Qt lives under lga_desktop/ui/, imported only here
     ("main-window", "lga_desktop.ui.selftest_gui:build_main_window"),
+    ("programme-window", "lga_desktop.ui.selftest_gui:build_programme_window"),
 ]
 
 SELF_TEST_COUNCIL = "E07000178"  # Oxford City Council, as in the demo

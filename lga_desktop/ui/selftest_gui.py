@@ -1,6 +1,7 @@
-"""The self-test's GUI step: Qt starts, and the main window and every page build.
+"""The self-test's GUI steps: Qt starts, and each window and every page build.
 
-Listed in :data:`lga_desktop.selftest.STEPS` as ``main-window``. It proves the
+Listed in :data:`lga_desktop.selftest.STEPS` as ``main-window`` and
+``programme-window``. It proves the
 bundle carries the Qt libraries and a platform plugin, and that each page can
 be built on a real workspace. The window is built and painted into a pixmap,
 never shown, so nothing flashes on an officer's screen; with no screen at all
@@ -56,6 +57,30 @@ def build_main_window(ctx: SelfTestContext) -> str:
         window.deleteLater()
         app.processEvents()
     return f"Qt {_qt_version()} on {app.platformName()}; {len(keys)} pages built"
+
+
+def build_programme_window(ctx: SelfTestContext) -> str:
+    """The consolidation window on the programme the ``consolidate`` step made."""
+    from lga_desktop.consolidation.store import Programme
+    from lga_desktop.ui.programme.window import PAGES, ProgrammeWindow
+    from lga_desktop.ui.qt import QSettings
+
+    path = ctx.folder / "self-test.lgaprog"
+    expect(path.exists(), "no programme to open (the consolidate step failed)")
+    app = _application()
+    settings = QSettings(str(ctx.folder / "settings.ini"), QSettings.Format.IniFormat)
+    window = ProgrammeWindow(Programme.open(path), settings)
+    try:
+        for row in range(len(PAGES)):
+            window.show_page(row)  # builds each page on the programme
+        expect(not window.grab().isNull(), "the consolidation window could not be painted")
+        status = window.counts_label.text()
+        expect("1 return counting" in status, f"the window says {status!r}")
+    finally:
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+    return f"{len(PAGES)} pages built; {status}"
 
 
 def _qt_version() -> str:

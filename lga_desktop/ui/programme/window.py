@@ -125,9 +125,13 @@ class ProgrammeWindow(QMainWindow):
 
     def refresh_status(self) -> None:
         c = self.programme.counts()
+
+        def n(count: int, word: str) -> str:
+            return f"{count} {word}{'' if count == 1 else 's'}"
+
         self.counts_label.setText(
-            f"{c['members']} pilot council{'s' if c['members'] != 1 else ''} · "
-            f"{c['returns_counted']} returns counting, {c['returns_superseded']} superseded · "
+            f"{n(c['members'], 'pilot council')} · "
+            f"{n(c['returns_counted'], 'return')} counting, {c['returns_superseded']} superseded · "
             f"{c['held_aside']} held aside · {c['waiting_for_key']} waiting for a key"
         )
         waiting = c["held_aside"] + c["waiting_for_key"]

@@ -21,7 +21,16 @@ from lga_desktop.ui.deferred_refresh import DeferredRefresh
 from lga_desktop.ui.list_model import Index, ListTableModel
 from lga_desktop.ui.programme.context import ProgrammeContext
 from lga_desktop.ui.programme.tables import FILTER_ROLE, SORT_ROLE, SortFilterProxy, table_view
-from lga_desktop.ui.qt import QColor, QHBoxLayout, QLabel, QPushButton, Qt, QVBoxLayout, QWidget
+from lga_desktop.ui.qt import (
+    QColor,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+)
 
 __all__ = ["HeldFile", "HeldModel", "HeldPage", "council_name"]
 
@@ -146,6 +155,10 @@ class HeldPage(QWidget):
         self.model = HeldModel(self)
         self.proxy = SortFilterProxy(self.model, self)
         self.table = table_view(self.proxy, name="heldTable", wrap=True, stretch=5)
+        # file names are long: wrap them in a narrower column, so the reason gets the room
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(0, 230)
         layout.addWidget(self.table, 1)
         self.empty = QLabel("Nothing is held aside: every file received so far was merged.")
         self.empty.setObjectName("heldEmpty")

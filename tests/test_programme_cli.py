@@ -84,6 +84,7 @@ def test_programme_period_shows_the_quarters_figures(demo_programme, capsys):
     assert code == 0
     assert f"Savings realised {format_money(fig.savings_total.realised_pence)}" in out
     assert "No return yet from: Suffolk County Council" in out
+    assert "Not counted: 2 return(s) waiting for a key, 1 file(s) held aside" in out
     code, out, _ = run(capsys, "programme", demo_programme.path, "--period", "2012Q2", "--json")
     data = json.loads(out)
     assert data["savings_total"]["realised_pence"] == fig.savings_total.realised_pence

@@ -172,6 +172,7 @@ def test_xlsx_totals_equal_the_returns_to_the_penny(figures, expected, tmp_path,
     assert book.sheetnames == [
         "Summary",
         "Savings by workstream",
+        "Savings by quarter",
         "Savings by council",
         "SME share by council",
         "Spend by category",
@@ -201,6 +202,14 @@ def test_xlsx_totals_equal_the_returns_to_the_penny(figures, expected, tmp_path,
     total = by_council["All pilot councils"]
     assert _pence(total["Realised in quarter"]) == exp.total_realised
     assert _pence(total["Target for quarter"]) == exp.total_target
+
+    # the year so far, quarter by quarter: each quarter's own returns
+    by_quarter = {r["Quarter"]: r for r in _rows(book["Savings by quarter"])}
+    assert list(by_quarter) == ([Q1] if quarter == Q1 else [Q1, Q2])
+    for q, row in by_quarter.items():
+        assert _pence(row["Realised in quarter"]) == expected[q].total_realised
+        assert _pence(row["Target for quarter"]) == expected[q].total_target
+    assert summary["Returns waiting for a key"] == 2 and summary["Files held aside"] == 1
 
     workstreams = _rows(book["Savings by workstream"])
     assert _pence(workstreams[-1]["Realised in quarter"]) == exp.total_realised

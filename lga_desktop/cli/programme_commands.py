@@ -224,6 +224,11 @@ def _show_figures(args: argparse.Namespace, fig) -> int:
         print("  No return yet from: " + ", ".join(name for _, name in fig.missing))
     else:
         print("  Every pilot council has sent a return for this quarter.")
+    if fig.waiting_for_key or fig.held_aside:
+        print(
+            f"  Not counted: {fig.waiting_for_key} return(s) waiting for a key, "
+            f"{fig.held_aside} file(s) held aside (see 'lga-desktop programme FILE')"
+        )
     return EXIT_OK
 
 
@@ -251,4 +256,7 @@ def _figures_json(fig) -> dict:
         "cap_outputs": [o.__dict__ for o in fig.outputs],
         "experts_by_council": [e.__dict__ for e in fig.experts],
         "experts_total": fig.experts_total.__dict__ if fig.experts_total else None,
+        "savings_by_quarter": money_lines(fig.savings_by_quarter),
+        "waiting_for_key": fig.waiting_for_key,
+        "held_aside": fig.held_aside,
     }

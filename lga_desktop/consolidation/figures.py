@@ -136,6 +136,11 @@ class ProgrammeFigures:
     outputs_by_council: dict[str, list[OutputLine]] = field(default_factory=dict)
     experts: list[ExpertLine] = field(default_factory=list)
     experts_total: ExpertLine | None = None
+    # programme totals for each quarter of the financial year up to this one (key: "2012Q1")
+    savings_by_quarter: list[SavingsLine] = field(default_factory=list)
+    # files not (yet) counted: held aside, and returns waiting for their key to be trusted
+    held_aside: int = 0
+    waiting_for_key: int = 0
 
 
 def quarters_with_returns(prog: Programme) -> list[Quarter]:
@@ -225,6 +230,22 @@ def _savings(prog: Programme, quarter: Quarter) -> tuple[list[SavingsLine], list
     return workstreams, councils
 
 
+def _savings_by_quarter(prog: Programme, quarter: Quarter) -> list[SavingsLine]:
+    """The programme's savings in each quarter of the year so far (zero where none counted)."""
+    quarters = [q for q in quarter.year.quarters if q <= quarter]
+    sums = {
+        row[0]: row[1:]
+        for row in prog.db.execute(
+            "SELECT r.period_key, SUM(s.realised_pence), SUM(s.target_pence), "
+            "SUM(s.realised_to_date_pence), SUM(s.target_to_date_pence) FROM council_return r "
+            "JOIN fact_savings s ON s.return_id = r.id WHERE r.counts = 1 "
+            f"AND r.period_key IN ({', '.join('?' * len(quarters))}) GROUP BY r.period_key",
+            [q.key for q in quarters],
+        )
+    }
+    return [SavingsLine(q.key, str(q), *map(int, sums.get(q.key, (0, 0, 0, 0)))) for q in quarters]
+
+
 def _total(lines: list[SavingsLine]) -> SavingsLine:
     return SavingsLine(
         "",
@@ -310,7 +331,11 @@ def figures_for(prog: Programme, quarter: Quarter | str) -> ProgrammeFigures:
             [quarter.key],
         )
     ]
+    counts = prog.counts()
     return ProgrammeFigures(
+        savings_by_quarter=_savings_by_quarter(prog, quarter),
+        held_aside=counts["held_aside"],
+        waiting_for_key=counts["waiting_for_key"],
         programme=prog.name,
         quarter=quarter,
         returns=returns,

@@ -241,7 +241,17 @@ def _savings_tables(f: ProgrammeFigures) -> list[ReportTable]:
         total = _savings_cells(f.savings_total)
         by_workstream.rows.append(Row("", ALL_COUNCILS, f.savings_total.label, total, True))
         by_council.rows.append(Row("", ALL_COUNCILS, "", total, True))
-    return [by_workstream, by_council]
+    by_quarter = ReportTable(
+        "savings_by_quarter",
+        "Savings by quarter",
+        "The programme's realised savings against target in each quarter of the year so far, "
+        "from the returns that count for that quarter.",
+        "",
+        "Quarter",
+        SAVINGS_COLUMNS,
+        [Row("", ALL_COUNCILS, s.label, _savings_cells(s)) for s in f.savings_by_quarter],
+    )
+    return [by_workstream, by_quarter, by_council]
 
 
 def _share_row(line: ShareLine, total: bool = False) -> Row:
@@ -490,6 +500,8 @@ def _headlines(f: ProgrammeFigures, generated_on: date) -> list[Headline]:
             "Not yet returned",
             _text(", ".join(name for _gss, name in f.missing) or "none"),
         ),
+        Headline("waiting_for_key", "Returns waiting for a key", _count(f.waiting_for_key)),
+        Headline("held_aside", "Files held aside", _count(f.held_aside)),
         Headline("savings_realised", "Savings realised in quarter", _money(s.realised_pence)),
         Headline("savings_target", "Savings target for quarter", _money(s.target_pence)),
         Headline(

@@ -77,7 +77,8 @@ class Card(QFrame):
         self.note.setText(note)
 
 
-def _chart_box(title: str, chart: QWidget) -> QGroupBox:
+def chart_box(title: str, chart: QWidget) -> QGroupBox:
+    """A chart in a titled frame (the council dashboard and the programme overview)."""
     box = QGroupBox(title)
     layout = QVBoxLayout(box)
     layout.addWidget(chart)
@@ -132,10 +133,10 @@ class DashboardPage(QWidget):
         self.outputs_chart.setObjectName("outputsChart")
         self.days_chart = ProgressBars(over_is_warning=True)
         self.days_chart.setObjectName("daysChart")
-        self.workstream_box = _chart_box("Savings by workstream", self.workstream_chart)
-        self.quarter_box_group = _chart_box("Savings by quarter", self.quarter_chart)
-        self.outputs_box = _chart_box("CAP outputs against plan", self.outputs_chart)
-        self.days_box = _chart_box("Expert days by engagement", self.days_chart)
+        self.workstream_box = chart_box("Savings by workstream", self.workstream_chart)
+        self.quarter_box_group = chart_box("Savings by quarter", self.quarter_chart)
+        self.outputs_box = chart_box("CAP outputs against plan", self.outputs_chart)
+        self.days_box = chart_box("Expert days by engagement", self.days_chart)
         grid.addWidget(self.workstream_box, 0, 0)
         grid.addWidget(self.quarter_box_group, 0, 1)
         grid.addWidget(self.outputs_box, 1, 0)

@@ -27,13 +27,12 @@ from lga_desktop.procurement.derived import SME_ASPIRATION, percent
 from lga_desktop.registers.cap import OUTPUTS
 from lga_desktop.ui.charts import Bar, BulletChart, Column, ColumnChart, ProgressBars
 from lga_desktop.ui.deferred_refresh import DeferredRefresh
-from lga_desktop.ui.pages.dashboard import Card
+from lga_desktop.ui.pages.dashboard import Card, chart_box
 from lga_desktop.ui.programme.context import ProgrammeContext
 from lga_desktop.ui.qt import (
     QComboBox,
     QFrame,
     QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -80,12 +79,6 @@ def _output_text(name: str, unit: str, value: Decimal) -> str:
             return _money(int(value))
         return output.display(value)
     return f"{value} {unit}"
-
-
-def _box(title: str, chart: QWidget) -> QGroupBox:
-    box = QGroupBox(title)
-    QVBoxLayout(box).addWidget(chart)
-    return box
 
 
 class OverviewPage(QWidget):
@@ -175,12 +168,14 @@ class OverviewPage(QWidget):
         self.outputs_chart.setObjectName("outputsChart")
         self.days_chart = ProgressBars(over_is_warning=True)
         self.days_chart.setObjectName("daysChart")
-        self.workstream_box = _box("Savings by workstream", self.workstream_chart)
-        self.quarter_chart_box = _box("Savings by quarter, whole programme", self.quarter_chart)
-        self.council_box = _box("Savings by council", self.council_chart)
-        self.sme_box = _box("SME share by council", self.sme_chart)
-        self.outputs_box = _box("CAP outputs against plan", self.outputs_chart)
-        self.days_box = _box("Expert days by council", self.days_chart)
+        self.workstream_box = chart_box("Savings by workstream", self.workstream_chart)
+        self.quarter_chart_box = chart_box(
+            "Savings by quarter, whole programme", self.quarter_chart
+        )
+        self.council_box = chart_box("Savings by council", self.council_chart)
+        self.sme_box = chart_box("SME share by council", self.sme_chart)
+        self.outputs_box = chart_box("CAP outputs against plan", self.outputs_chart)
+        self.days_box = chart_box("Expert days by council", self.days_chart)
         for i, box in enumerate(
             (
                 self.workstream_box,

@@ -80,23 +80,20 @@ class _Chart(QWidget):
         p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.empty_text)
 
 
-class ProgressBars(_Chart):
-    """One row per measure: label, a bar filled to value/target, the figures.
-
-    Going past the target is good news for outputs and savings; for days used
-    against days agreed it is a warning, so ``over_is_warning`` draws it amber.
-    """
+class _BarRows(_Chart):
+    """A chart of one row per :class:`Bar`: label, bar, figures; ``FOOT`` px below (a legend)."""
 
     ROW = 30
+    FOOT = 6
+    WIDTH = 480
 
-    def __init__(self, parent: QWidget | None = None, *, over_is_warning: bool = False) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bars: list[Bar] = []
-        self.over_colour = COLOURS["over_warning" if over_is_warning else "over"]
 
     def set_bars(self, bars: list[Bar]) -> None:
         self.bars = list(bars)
-        self.setMinimumHeight(max(40, self.ROW * len(self.bars) + 6))
+        self.setMinimumHeight(max(40, self.ROW * len(self.bars) + self.FOOT))
         self.updateGeometry()
         self.update()
 
@@ -104,7 +101,19 @@ class ProgressBars(_Chart):
         return "\n".join(f"{b.label}: {b.text}" for b in self.bars)
 
     def sizeHint(self) -> QSize:
-        return QSize(480, max(40, self.ROW * len(self.bars) + 6))
+        return QSize(self.WIDTH, max(40, self.ROW * len(self.bars) + self.FOOT))
+
+
+class ProgressBars(_BarRows):
+    """One row per measure: label, a bar filled to value/target, the figures.
+
+    Going past the target is good news for outputs and savings; for days used
+    against days agreed it is a warning, so ``over_is_warning`` draws it amber.
+    """
+
+    def __init__(self, parent: QWidget | None = None, *, over_is_warning: bool = False) -> None:
+        super().__init__(parent)
+        self.over_colour = COLOURS["over_warning" if over_is_warning else "over"]
 
     def paintEvent(self, _event: object) -> None:
         p = self._painter()
@@ -144,26 +153,11 @@ class ProgressBars(_Chart):
             )
 
 
-class BulletChart(_Chart):
+class BulletChart(_BarRows):
     """Categories on one scale: pale target bar, solid realised bar inside it."""
 
-    ROW = 30
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.bars: list[Bar] = []
-
-    def set_bars(self, bars: list[Bar]) -> None:
-        self.bars = list(bars)
-        self.setMinimumHeight(max(40, self.ROW * len(self.bars) + 30))
-        self.updateGeometry()
-        self.update()
-
-    def describe(self) -> str:
-        return "\n".join(f"{b.label}: {b.text}" for b in self.bars)
-
-    def sizeHint(self) -> QSize:
-        return QSize(520, max(40, self.ROW * len(self.bars) + 30))
+    FOOT = 30  # the legend
+    WIDTH = 520
 
     def paintEvent(self, _event: object) -> None:
         p = self._painter()

@@ -8,6 +8,7 @@ from pathlib import Path
 from lga_desktop import APP_NAME
 from lga_desktop.ui.about import show_about
 from lga_desktop.ui.context import AppContext
+from lga_desktop.ui.lazy_pages import show_lazily
 from lga_desktop.ui.pages import pages
 from lga_desktop.ui.qt import (
     QAction,
@@ -202,18 +203,8 @@ class MainWindow(QMainWindow):
     def show_page(self, row: int) -> None:
         if row < 0:
             return
-        if row not in self._built:
-            key, _title, factory = self._page_factories[row]
-            page = factory(self.context)
-            page.setProperty("pageKey", key)
-            old = self.stack.widget(row)
-            self.stack.removeWidget(old)
-            old.deleteLater()
-            self.stack.insertWidget(row, page)
-            self._built[row] = page
-        self.stack.setCurrentIndex(row)
-        if self.nav.currentRow() != row:
-            self.nav.setCurrentRow(row)
+        key, _title, factory = self._page_factories[row]
+        show_lazily(self.stack, self.nav, self._built, row, key, lambda: factory(self.context))
 
     def page(self, key: str) -> QWidget:
         """The page with that key, built if needed (tests and menu actions use this)."""

@@ -10,6 +10,7 @@ from lga_desktop.consolidation.figures import quarters_with_returns
 from lga_desktop.consolidation.store import DEFAULT_NAME, PROGRAMME_SUFFIX, Programme
 from lga_desktop.returns.trust import KEY_CARD_SUFFIX
 from lga_desktop.ui.about import show_about
+from lga_desktop.ui.lazy_pages import show_lazily
 from lga_desktop.ui.programme.actions import ProgrammeActions
 from lga_desktop.ui.programme.context import ProgrammeContext
 from lga_desktop.ui.qt import (
@@ -168,18 +169,8 @@ class ProgrammeWindow(QMainWindow):
     def show_page(self, row: int) -> None:
         if row < 0:
             return
-        if row not in self._built:
-            key = PAGES[row][0]
-            page = self._make_page(key)
-            page.setProperty("pageKey", key)
-            old = self.stack.widget(row)
-            self.stack.removeWidget(old)
-            old.deleteLater()
-            self.stack.insertWidget(row, page)
-            self._built[row] = page
-        self.stack.setCurrentIndex(row)
-        if self.nav.currentRow() != row:
-            self.nav.setCurrentRow(row)
+        key = PAGES[row][0]
+        show_lazily(self.stack, self.nav, self._built, row, key, lambda: self._make_page(key))
 
     def page(self, key: str) -> QWidget:
         """The page with that key, shown (and built if need be)."""

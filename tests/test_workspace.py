@@ -15,7 +15,13 @@ from lga_desktop.db import (
     migrate,
 )
 from lga_desktop.errors import UsageError
-from lga_desktop.workspace import Officer, Workspace, WorkspaceError, describe
+from lga_desktop.workspace import (
+    Officer,
+    Workspace,
+    WorkspaceDamagedError,
+    WorkspaceError,
+    describe,
+)
 
 OXFORD = "E07000178"
 
@@ -90,7 +96,7 @@ def test_refuses_a_file_that_is_not_a_database(tmp_path):
         Workspace.open(path)
     empty = tmp_path / "empty.lgaws"
     empty.touch()
-    with pytest.raises(WorkspaceError, match="not a database"):
+    with pytest.raises(WorkspaceDamagedError, match="empty, 0 bytes.*restore"):
         Workspace.open(empty)
 
 

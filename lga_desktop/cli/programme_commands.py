@@ -136,7 +136,7 @@ def cmd_programme(args: argparse.Namespace) -> int:
 
     if args.out and not args.period:
         raise UsageError("--out writes one quarter's report: name it with --period")
-    with Programme.open(args.programme) as prog:
+    with Programme.open(args.programme, read_only=True) as prog:
         if args.period:
             figures = figures_for(prog, args.period)
             if args.out:

@@ -238,7 +238,7 @@ def cmd_export_key(args: argparse.Namespace) -> int:
     from lga_desktop.returns import keys
     from lga_desktop.returns.trust import key_card_for, write_key_card
 
-    with Workspace.open(args.workspace) as ws:
+    with Workspace.open(args.workspace, read_only=True) as ws:
         key = keys.current_key(ws)
         if key is None:
             raise keys.NoKey()
@@ -462,7 +462,7 @@ def _print_check(draft, notes: dict[str, str], args: argparse.Namespace) -> int:
 def cmd_returns(args: argparse.Namespace) -> int:
     from lga_desktop.returns.history import history, superseded_hashes
 
-    with Workspace.open(args.workspace) as ws:
+    with Workspace.open(args.workspace, read_only=True) as ws:
         records = history(ws)
         superseded = superseded_hashes(ws)
     if args.json:

@@ -111,16 +111,17 @@ def cmd_import_spend(args: argparse.Namespace) -> int:
             except NotValidError as exc:
                 code = max(code, EXIT_INVALID)
                 results.append({"file": path.name, "error": str(exc)})
-                if not args.json:
-                    fail(str(exc))
+                fail(str(exc))
                 continue
             except LgaError as exc:
                 code = EXIT_USAGE
                 results.append({"file": path.name, "error": str(exc)})
-                if not args.json:
-                    fail(str(exc))
+                fail(str(exc))
                 continue
             results.append(report.as_dict())
+            if report.imported == 0 and report.duplicates == 0:
+                code = max(code, EXIT_INVALID)
+                fail(_nothing_imported(report))
             if not args.json:
                 print(report.summary())
                 for warning in report.warnings:
@@ -134,10 +135,20 @@ def cmd_import_spend(args: argparse.Namespace) -> int:
     return code
 
 
+def _nothing_imported(report) -> str:
+    if report.refused:
+        line, reason = report.refused[0]
+        return (
+            f"nothing in {report.file} could be imported: all {len(report.refused):,} rows "
+            f"were refused (line {line}: {reason}); check the file and its columns"
+        )
+    return f"nothing in {report.file} could be imported: it has no spending lines"
+
+
 def cmd_export_suppliers(args: argparse.Namespace) -> int:
     from lga_desktop.procurement.suppliers import export_suppliers
 
-    with Workspace.open(args.workspace) as ws:
+    with Workspace.open(args.workspace, read_only=True) as ws:
         n = export_suppliers(ws, args.file)
     if args.json:
         print_json({"file": str(args.file), "suppliers": n})
@@ -164,7 +175,7 @@ def cmd_import_suppliers(args: argparse.Namespace) -> int:
 def cmd_spend_summary(args: argparse.Namespace) -> int:
     from lga_desktop.procurement import derived
 
-    with Workspace.open(args.workspace) as ws:
+    with Workspace.open(args.workspace, read_only=True) as ws:
         by_category = derived.spend_by_category(ws)
         quarters = derived.shares_by_quarter(ws)
         years = derived.shares_by_year(ws)

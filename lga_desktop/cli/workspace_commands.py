@@ -6,13 +6,13 @@ import argparse
 from pathlib import Path
 
 from lga_desktop.cli import print_json
-from lga_desktop.errors import UsageError
+from lga_desktop.errors import DamagedFileError, UsageError
 from lga_desktop.workspace import (
     Officer,
     Workspace,
-    WorkspaceError,
     describe,
     list_backups_of,
+    newest_sound_backup,
     restore_damaged,
 )
 
@@ -63,7 +63,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    with Workspace.open(args.workspace) as ws:
+    with Workspace.open(args.workspace, read_only=True) as ws:
         info = describe(ws)
     if args.json:
         print_json(info)
@@ -114,7 +114,7 @@ def register_backups(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    with Workspace.open(args.workspace) as ws:
+    with Workspace.open(args.workspace, read_only=True) as ws:
         backup = ws.backup()
     print(f"Backed up to {backup.path}")
     return 0
@@ -124,7 +124,12 @@ def cmd_restore(args: argparse.Namespace) -> int:
     backups = list_backups_of(args.workspace)
     if args.list:
         rows = [
-            {"file": str(b.path), "taken_at": b.taken_at.isoformat(), "bytes": b.size}
+            {
+                "file": str(b.path),
+                "taken_at": b.taken_at.isoformat(),
+                "bytes": b.size,
+                "name": b.name,
+            }
             for b in backups
         ]
         if args.json:
@@ -136,16 +141,19 @@ def cmd_restore(args: argparse.Namespace) -> int:
                 print(f"{i:>3}  {b.label}  {b.path.name}")
         return 0
     if args.newest:
-        if not backups:
-            raise UsageError(f"{args.workspace.name} has no backups to restore")
-        chosen: Path = backups[0].path
+        newest = newest_sound_backup(args.workspace)
+        if newest is None:
+            raise UsageError(
+                f"{args.workspace.name} has no backups to restore (none that is whole and opens)"
+            )
+        chosen: Path = newest.path
     else:
         chosen = args.backup
         if not chosen.exists():
             raise UsageError(f"there is no backup file at {chosen}")
     try:
         ws = Workspace.open(args.workspace)
-    except WorkspaceError:
+    except DamagedFileError:  # only damage: busy, read-only or out of reach never move a file
         moved = restore_damaged(args.workspace, chosen)
         result = {"restored": str(chosen), "damaged_file_kept_as": str(moved)}
     else:

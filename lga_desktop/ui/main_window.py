@@ -6,6 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from lga_desktop import APP_NAME
+from lga_desktop.errors import DamagedFileError
+from lga_desktop.ui import file_dialogs
 from lga_desktop.ui.about import show_about
 from lga_desktop.ui.context import AppContext
 from lga_desktop.ui.lazy_pages import show_lazily
@@ -15,7 +17,6 @@ from lga_desktop.ui.qt import (
     QCloseEvent,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QKeySequence,
     QLabel,
@@ -33,8 +34,7 @@ from lga_desktop.workspace import (
     WORKSPACE_SUFFIX,
     Backup,
     Workspace,
-    WorkspaceError,
-    list_backups_of,
+    newest_sound_backup,
     restore_damaged,
 )
 
@@ -55,24 +55,28 @@ def remember_workspace(settings: QSettings, path: Path) -> None:
 
 
 def open_or_offer_restore(parent: QWidget | None, path: Path) -> Workspace | None:
-    """Open a workspace; if it is damaged and has backups, offer to put the newest back."""
+    """Open a workspace; if it is damaged and has a sound backup, offer to put it back.
+
+    Only damage leads to the offer: a workspace that is busy (open elsewhere),
+    read-only or out of reach is never moved, only explained.
+    """
     try:
         return Workspace.open(path)
-    except WorkspaceError as exc:
-        backups = list_backups_of(path)
-        if not backups or not path.exists():
+    except DamagedFileError as exc:
+        newest = newest_sound_backup(path)
+        if newest is None or not path.exists():
             show_error(parent, "Open workspace", exc)
             return None
         answer = QMessageBox.question(
             parent,
             "Open workspace",
-            f"{exc}\n\nPut back the newest backup, from {backups[0].taken_at:%d %b %Y %H:%M}? "
+            f"{exc}\n\nPut back the newest backup, from {newest.taken_at:%d %b %Y %H:%M}? "
             "The damaged file is kept beside it, renamed, so nothing is thrown away.",
         )
         if answer != QMessageBox.StandardButton.Yes:
             return None
         try:
-            restore_damaged(path, backups[0])
+            restore_damaged(path, newest)
             return Workspace.open(path)
         except Exception as again:
             show_error(parent, "Restore from backup", again)
@@ -279,7 +283,7 @@ class MainWindow(QMainWindow):
 
     def open_dialog(self) -> None:
         start = str(self.workspace.path.parent)
-        chosen, _ = QFileDialog.getOpenFileName(
+        chosen, _ = file_dialogs.get_open_file_name(
             self, "Open workspace", start, f"Workspaces (*{WORKSPACE_SUFFIX});;All files (*)"
         )
         if chosen:

@@ -54,6 +54,7 @@ _NAMES: dict[str, tuple[str, ...]] = {
         "qVersion",
     ),
     "QtGui": (
+        "QAbstractFileIconProvider",
         "QAction",
         "QBrush",
         "QCloseEvent",
@@ -89,6 +90,7 @@ _NAMES: dict[str, tuple[str, ...]] = {
         "QDialogButtonBox",
         "QDoubleSpinBox",
         "QFileDialog",
+        "QFileIconProvider",
         "QFormLayout",
         "QFrame",
         "QGridLayout",
@@ -177,6 +179,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the names as plain imports
         qVersion,
     )
     from PySide6.QtGui import (  # noqa: F401
+        QAbstractFileIconProvider,
         QAction,
         QBrush,
         QCloseEvent,
@@ -212,6 +215,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the names as plain imports
         QDialogButtonBox,
         QDoubleSpinBox,
         QFileDialog,
+        QFileIconProvider,
         QFormLayout,
         QFrame,
         QGridLayout,

@@ -23,13 +23,13 @@ from lga_desktop.procurement.spend_import import (
 )
 from lga_desktop.procurement.spend_lines import import_session
 from lga_desktop.progress import Cancelled, Progress
+from lga_desktop.ui import file_dialogs
 from lga_desktop.ui.context import AppContext
 from lga_desktop.ui.qt import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -115,7 +115,7 @@ class FilesPage(QWizardPage):
         layout.addWidget(self.strict)
 
     def browse(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
+        paths, _ = file_dialogs.get_open_file_names(
             self, "Spend files", "", "Spend files (*.csv *.xlsx *.txt);;All files (*)"
         )
         self.add_paths([Path(p) for p in paths])

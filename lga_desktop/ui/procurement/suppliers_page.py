@@ -17,12 +17,12 @@ from lga_desktop.procurement.suppliers import (
     restore_flags,
     set_flags,
 )
+from lga_desktop.ui import file_dialogs
 from lga_desktop.ui.context import AppContext
 from lga_desktop.ui.deferred_refresh import DeferredRefresh
 from lga_desktop.ui.list_model import Index, ListTableModel
 from lga_desktop.ui.qt import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -180,7 +180,7 @@ class SuppliersTab(QWidget):
             self.context.undo_stack.push(SetFlagsCommand(self, ids, {flag: on}))
 
     def export_list(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = file_dialogs.get_save_file_name(
             self, "Export supplier list", "suppliers.csv", "CSV (*.csv)"
         )
         if path:
@@ -190,7 +190,7 @@ class SuppliersTab(QWidget):
             )
 
     def import_list(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path, _ = file_dialogs.get_open_file_name(
             self, "Import supplier list", "", "Supplier lists (*.csv *.xlsx)"
         )
         if path:

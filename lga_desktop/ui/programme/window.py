@@ -9,6 +9,7 @@ from lga_desktop import APP_NAME
 from lga_desktop.consolidation.figures import quarters_with_returns
 from lga_desktop.consolidation.store import DEFAULT_NAME, PROGRAMME_SUFFIX, Programme
 from lga_desktop.returns.trust import KEY_CARD_SUFFIX
+from lga_desktop.ui import file_dialogs
 from lga_desktop.ui.about import show_about
 from lga_desktop.ui.lazy_pages import show_lazily
 from lga_desktop.ui.programme.actions import ProgrammeActions
@@ -18,7 +19,6 @@ from lga_desktop.ui.qt import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QKeySequence,
@@ -241,7 +241,7 @@ class ProgrammeWindow(QMainWindow):
     # ---- file choosers (tests replace these) -------------------------------------------
 
     def ask_programme_path(self) -> str:
-        chosen, _ = QFileDialog.getOpenFileName(
+        chosen, _ = file_dialogs.get_open_file_name(
             self,
             "Open programme",
             str(self.programme.path.parent),
@@ -250,7 +250,7 @@ class ProgrammeWindow(QMainWindow):
         return chosen
 
     def ask_new_programme(self) -> tuple[Path, str] | None:
-        chosen, _ = QFileDialog.getSaveFileName(
+        chosen, _ = file_dialogs.get_save_file_name(
             self,
             "New programme",
             str(self.programme.path.parent / f"{DEFAULT_NAME}{PROGRAMME_SUFFIX}"),

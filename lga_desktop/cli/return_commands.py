@@ -371,7 +371,8 @@ def _findings_json(draft, notes: dict[str, str]) -> list[dict]:
 def cmd_export_return(args: argparse.Namespace) -> int:
     from lga_desktop.periods import PeriodError, parse_quarter
     from lga_desktop.returns.build import assemble
-    from lga_desktop.returns.sign import sign_return
+    from lga_desktop.returns.fileformat import SUFFIX
+    from lga_desktop.returns.sign import save_pending_return, sign_return
 
     try:
         quarter = parse_quarter(args.period)
@@ -379,6 +380,14 @@ def cmd_export_return(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     with Workspace.open(args.workspace) as ws:
         council_name = ws.council.official_name
+        wanted = args.out and args.out.with_name(args.out.name.removesuffix(SUFFIX) + SUFFIX)
+        saved = None if args.check else save_pending_return(ws, wanted)
+        if saved is not None:
+            if args.json:
+                print_json({"signed": True, "path": str(saved), "saved_again": True})
+            else:
+                print(f"Saved the return signed earlier, unchanged: {saved}")
+            return 0
         draft = assemble(ws, quarter)
         notes = _notes(draft, args.note)
         if args.check:

@@ -104,6 +104,9 @@ def fail(message: str) -> None:
     """One sentence on stderr (also under ``--json``, where the JSON says it too)."""
     with contextlib.suppress(OSError):
         print(f"{APP_NAME}: {message}", file=sys.stderr)
+    # what a failed write leaves to be cleaned up later (an open zip of a half-saved
+    # workbook on a full disk) fails again in its __del__; the one sentence said it all
+    sys.unraisablehook = lambda _unraisable: None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

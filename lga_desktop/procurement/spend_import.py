@@ -68,6 +68,10 @@ class ColumnMappingNeeded(UsageError):
         )
 
 
+#: how many refused rows an import's stored report keeps (the rest are counted)
+STORED_REFUSALS = 500
+
+
 @dataclass
 class ImportReport:
     """What happened to every row of one file."""
@@ -97,6 +101,14 @@ class ImportReport:
         data = asdict(self)
         data["refused"] = [{"line": n, "reason": r} for n, r in self.refused]
         data["total"] = format_money(self.total_pence)
+        return data
+
+    def stored_dict(self) -> dict[str, Any]:
+        """What the workspace keeps of the report: the first refusals, not every one."""
+        data = self.as_dict()
+        if len(self.refused) > STORED_REFUSALS:
+            data["refused"] = data["refused"][:STORED_REFUSALS]
+            data["refused_not_kept"] = len(self.refused) - STORED_REFUSALS
         return data
 
     def summary(self) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sqlite3
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -35,7 +34,7 @@ from lga_desktop.db import (
     migrate,
     schema_version,
 )
-from lga_desktop.db.file import DatabaseFile, os_failure
+from lga_desktop.db.file import DatabaseFile, copy_database, os_failure
 from lga_desktop.db.migrations import MIGRATIONS
 from lga_desktop.db.owner import take_ownership
 from lga_desktop.db.programme_schema import PROGRAMME_APPLICATION_ID
@@ -49,6 +48,7 @@ __all__ = [
     "Backup",
     "WORKSPACE_SUFFIX",
     "default_workspace_dir",
+    "what_restoring_drops",
 ]
 
 WORKSPACE_SUFFIX = ".lgaws"
@@ -252,12 +252,7 @@ class Workspace(DatabaseFile):
             / f"{self.path.stem}-{taken:%Y%m%d-%H%M%S-%f}{suffix}{WORKSPACE_SUFFIX}"
         )
         with replacing(target, "The backup", private=True) as tmp:
-            dest = sqlite3.connect(str(tmp))
-            try:
-                self.db.conn.backup(dest)
-                dest.execute("PRAGMA journal_mode = DELETE")
-            finally:
-                dest.close()
+            copy_database(self.db.conn, tmp)
         self._prune_backups()
         return Backup(target, taken, target.stat().st_size)
 
@@ -266,8 +261,15 @@ class Workspace(DatabaseFile):
         return list_backups_of(self.path)
 
     def _prune_backups(self) -> None:
-        for old in self.list_backups()[BACKUPS_KEPT:]:
-            old.path.unlink(missing_ok=True)
+        """Keep the newest ten routine backups and, apart, the newest ten named ones.
+
+        A day of bulk work (each import named, "before import of …") must not
+        push out the routine daily backups.
+        """
+        backups = self.list_backups()
+        for named in (True, False):
+            for old in [b for b in backups if bool(b.name) == named][BACKUPS_KEPT:]:
+                old.path.unlink(missing_ok=True)
 
     def restore(self, backup: Path | Backup) -> Backup:
         """Replace the workspace's contents with a backup's.
@@ -374,6 +376,42 @@ def newest_sound_backup(path: Path | str) -> Backup | None:
     return None
 
 
+def what_restoring_drops(current: Workspace, backup: Path) -> list[str]:
+    """What putting ``backup`` back would lose that cannot be made again: keys and signed returns.
+
+    Both stay in the safety backup a restore takes first; the sentences say so.
+    """
+    def facts(ws: Workspace) -> tuple[set[str], set[str]]:
+        tables = set(ws.db.table_names())
+        keys = (
+            {r[0] for r in ws.db.execute("SELECT fingerprint FROM signing_keys")}
+            if "signing_keys" in tables
+            else set()
+        )
+        returns = (
+            {r[0] for r in ws.db.execute("SELECT return_hash FROM signed_returns")}
+            if "signed_returns" in tables
+            else set()
+        )
+        return keys, returns
+
+    now_keys, now_returns = facts(current)
+    with Workspace.open(backup, read_only=True) as old:
+        old_keys, old_returns = facts(old)
+    lost = []
+    if now_keys - old_keys:
+        lost.append(
+            f"it has no copy of {len(now_keys - old_keys)} signing key(s) made since; the "
+            "LGA would not recognise returns signed after restoring"
+        )
+    if now_returns - old_returns:
+        lost.append(
+            f"{len(now_returns - old_returns)} signed return(s) recorded since would be dropped "
+            "from the workspace (their files and the safety backup keep them)"
+        )
+    return lost
+
+
 def _aside_name(path: Path) -> Path:
     stamp = f"{_now():%Y%m%d-%H%M%S}"
     moved = path.with_name(f"{path.name}.damaged-{stamp}")
@@ -404,13 +442,10 @@ def restore_damaged(path: Path | str, backup: Path | Backup) -> Path:
     tmp = temp_name_for(path)
     try:
         src = connect(source, wal=False, read_only=True)
-        dest = sqlite3.connect(str(tmp))
         try:
-            src.conn.backup(dest)
-            dest.execute("PRAGMA journal_mode = DELETE")
+            copy_database(src.conn, tmp)
         finally:
             src.close()
-            dest.close()
         owner_only(tmp)
         fsync_file(tmp)
         moved = _aside_name(path)

@@ -21,6 +21,7 @@ import textwrap
 import time
 
 import pytest
+from returns_support import fast_keys  # noqa: F401  (fixture)
 
 from lga_desktop.consolidation.merge import consolidate
 from lga_desktop.consolidation.store import Programme
@@ -160,3 +161,34 @@ def test_a_copy_of_an_open_programme_is_accepted(tmp_path, demo_programme):
             assert copied.name == "Board"
             n = copied.db.execute("SELECT count(*) FROM received_file").fetchone()[0]
         assert n == prog.db.execute("SELECT count(*) FROM received_file").fetchone()[0]
+
+
+def test_a_second_window_on_the_same_workspace_is_refused_in_words(
+    qtbot, tmp_path, settings, message_boxes
+):
+    from lga_desktop.ui.main_window import MainWindow, open_or_offer_restore
+
+    path = tmp_path / "ws.lgaws"
+    window = MainWindow(Workspace.create(path, OXFORD), settings)
+    qtbot.addWidget(window)
+    assert open_or_offer_restore(window, path) is None
+    title, text = message_boxes[-1]
+    assert "already open in another window of this program" in text
+    assert "Put back" not in text
+
+
+@pytest.mark.usefixtures("fast_keys")
+def test_the_windows_restore_warns_before_dropping_a_signing_key(
+    qtbot, tmp_path, settings, message_boxes
+):
+    from lga_desktop.returns import keys
+    from lga_desktop.ui.main_window import MainWindow
+
+    ws = Workspace.create(tmp_path / "ws.lgaws", OXFORD)
+    backup = ws.backup(reason="at the start")
+    keys.create_key(ws, "a passphrase")
+    window = MainWindow(ws, settings)
+    qtbot.addWidget(window)
+    assert window.restore(backup)  # the recorder answers Yes
+    asked = [text for title, text in message_boxes if "would lose" in text]
+    assert asked and "signing key" in asked[0]

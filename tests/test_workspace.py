@@ -192,6 +192,17 @@ def test_backups_roll(workspace):
     assert backups == sorted(backups, key=lambda b: b.path.name, reverse=True)
 
 
+def test_named_backups_do_not_push_out_the_routine_ones(workspace):
+    for _ in range(3):
+        workspace.backup()
+    for n in range(12):
+        workspace.backup(reason=f"before import of file {n}.csv")
+    backups = workspace.list_backups()
+    assert len([b for b in backups if not b.name]) == 3
+    assert [b.name for b in backups if b.name][0] == "before import of file 11.csv"
+    assert len([b for b in backups if b.name]) == 10
+
+
 def test_auto_backup_once_a_day(workspace):
     assert workspace.auto_backup() is not None
     assert workspace.auto_backup() is None

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from lga_desktop.cli import print_json
-from lga_desktop.errors import DamagedFileError, UsageError
+from lga_desktop.errors import DamagedFileError, LgaError, UsageError
 from lga_desktop.workspace import (
     Officer,
     Workspace,
@@ -14,6 +14,7 @@ from lga_desktop.workspace import (
     list_backups_of,
     newest_sound_backup,
     restore_damaged,
+    what_restoring_drops,
 )
 
 
@@ -43,6 +44,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print as JSON")
     p.set_defaults(handler=cmd_info)
     register_backups(sub)
+
+    p = sub.add_parser(
+        "copy",
+        help="save a copy of a workspace or programme file, even while it is open",
+        description=(
+            "Save a consistent copy of a workspace (.lgaws) or programme file (.lgaprog) to OUT, "
+            "for sending or keeping; works while the file is open in a window."
+        ),
+    )
+    p.add_argument("file", type=Path, metavar="FILE", help="the workspace or programme file")
+    p.add_argument("out", type=Path, metavar="OUT", help="where to save the copy")
+    p.set_defaults(handler=cmd_copy)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -123,12 +136,14 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     backups = list_backups_of(args.workspace)
     if args.list:
+        drops = _drops(args.workspace, backups)
         rows = [
             {
                 "file": str(b.path),
                 "taken_at": b.taken_at.isoformat(),
                 "bytes": b.size,
                 "name": b.name,
+                "restoring_drops": drops.get(b.path, []),
             }
             for b in backups
         ]
@@ -139,6 +154,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
         else:
             for i, b in enumerate(backups, 1):
                 print(f"{i:>3}  {b.label}  {b.path.name}")
+                for warning in drops.get(b.path, []):
+                    print(f"       warning: {warning}")
         return 0
     if args.newest:
         newest = newest_sound_backup(args.workspace)
@@ -166,4 +183,30 @@ def cmd_restore(args: argparse.Namespace) -> int:
         print(f"Restored {chosen.name}.")
         kept = result.get("damaged_file_kept_as") or result.get("previous_state_backed_up_to")
         print(f"What was there before is kept as {kept}")
+    return 0
+
+
+def _drops(path: Path, backups: list) -> dict[Path, list[str]]:
+    """For each backup, what restoring it would drop (nothing when the workspace will not open)."""
+    try:
+        current = Workspace.open(path, read_only=True)
+    except LgaError:
+        return {}
+    with current:
+        out = {}
+        for b in backups:
+            try:
+                out[b.path] = what_restoring_drops(current, b.path)
+            except LgaError:
+                continue
+        return out
+
+
+def cmd_copy(args: argparse.Namespace) -> int:
+    from lga_desktop.consolidation.store import PROGRAMME_SUFFIX, Programme
+
+    kind = Programme if args.file.suffix.lower() == PROGRAMME_SUFFIX else Workspace
+    with kind.open(args.file, read_only=True) as opened:
+        out = opened.save_copy(args.out)
+    print(f"Saved a copy of {args.file.name} as {out}")
     return 0

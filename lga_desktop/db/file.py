@@ -24,7 +24,7 @@ from typing import Any, Self
 
 import sqlite_utils
 
-from lga_desktop.atomic_write import owner_only, publish_new, temp_name_for
+from lga_desktop.atomic_write import owner_only, publish_new, replacing, temp_name_for
 from lga_desktop.db.connection import SQLITE_HEADER, connect
 from lga_desktop.db.owner import OwnerLock, take_ownership
 from lga_desktop.errors import (
@@ -35,7 +35,17 @@ from lga_desktop.errors import (
     UsageError,
 )
 
-__all__ = ["DatabaseFile", "sqlite_failure", "os_failure"]
+__all__ = ["DatabaseFile", "sqlite_failure", "os_failure", "copy_database"]
+
+
+def copy_database(source: sqlite3.Connection, target: Path) -> None:
+    """Copy an open database, as one consistent snapshot, into a new file (no journal left)."""
+    dest = sqlite3.connect(str(target))
+    try:
+        source.backup(dest)
+        dest.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        dest.close()
 
 
 def os_failure(exc: OSError, name: str) -> LgaError:
@@ -184,15 +194,28 @@ class DatabaseFile:
             )
         if len(header) == 100:  # the other kind of file says so before any lock is asked for
             cls._check_header_id(path, int.from_bytes(header[68:72], "big"))
-        owner = None if read_only else take_ownership(path, cls.KIND)
+        owner = cls._owner_for(path, read_only)
         try:
-            db = connect(path, wal=False, read_only=read_only)
+            # a reader that could take the lock (nobody is writing) reads through an
+            # ordinary connection, so closing it tidies the journal away; otherwise
+            # mode=ro, which never touches the writer's journal
+            db = connect(path, wal=False, read_only=read_only and owner is None)
             db.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except (sqlite3.Error, UnicodeDecodeError) as exc:
             if owner is not None:
                 owner.release()
             raise cls.failure(exc, path) from exc
         return db, owner
+
+    @classmethod
+    def _owner_for(cls, path: Path, read_only: bool) -> OwnerLock | None:
+        """The owner lock: required to write; taken by a reader only when free."""
+        if not read_only:
+            return take_ownership(path, cls.KIND)
+        try:
+            return take_ownership(path, cls.KIND, wait=0, note=False)
+        except (FileBusyError, FileAccessError):
+            return None
 
     @classmethod
     def _check_header_id(cls, path: Path, application_id: int) -> None:
@@ -254,6 +277,20 @@ class DatabaseFile:
             for leftover in (tmp, Path(f"{tmp}-journal")):
                 with suppress(OSError):
                     leftover.unlink(missing_ok=True)
+
+    def save_copy(self, out: Path | str) -> Path:
+        """A consistent copy of the open file at ``out`` (for sending), whole or not at all.
+
+        SQLite's backup API reads the file as one snapshot, so the copy is
+        sound even while this or another window is writing; the copy is
+        owner-only and a file of its own (its own lock, no journal).
+        """
+        out = Path(out)
+        if out.resolve() == self.path.resolve():
+            raise UsageError(f"choose another name: {out.name} is the file being copied")
+        with replacing(out, "The copy", private=True) as tmp:
+            copy_database(self.db.conn, tmp)
+        return out
 
     def _check_tables(self, *tables: str) -> None:
         """Our id but missing tables: a file cut short or scribbled over."""

@@ -87,17 +87,25 @@ def busy_message(path: Path, what: str) -> str:
 class OwnerLock:
     """The held lock; :meth:`release` when the file is closed."""
 
-    def __init__(self, path: Path, lock: filelock.BaseFileLock) -> None:
+    def __init__(self, path: Path, lock: filelock.BaseFileLock, noted: bool = True) -> None:
         self.path = path
         self._lock = lock
+        self._noted = noted
 
     def release(self) -> None:
         if self._lock.is_locked:
-            owner_path_of(self.path).unlink(missing_ok=True)
+            if self._noted:
+                owner_path_of(self.path).unlink(missing_ok=True)
             self._lock.release()
 
 
-def take_ownership(path: Path, what: str = "file") -> OwnerLock:
+#: how long opening waits for another owner to finish (a command that is about to end)
+OWNER_WAIT_SECONDS = 1.0
+
+
+def take_ownership(
+    path: Path, what: str = "file", *, wait: float | None = None, note: bool = True
+) -> OwnerLock:
     """Lock ``path`` for this process's writing, or raise saying who has it.
 
     :class:`FileBusyError` when another window or process owns it;
@@ -105,7 +113,10 @@ def take_ownership(path: Path, what: str = "file") -> OwnerLock:
     place: the file can only be read there).
     """
     path = Path(path)
-    lock = filelock.FileLock(str(lock_path_of(path)), timeout=0, mode=0o600, thread_local=False)
+    timeout = OWNER_WAIT_SECONDS if wait is None else wait
+    lock = filelock.FileLock(
+        str(lock_path_of(path)), timeout=timeout, mode=0o600, thread_local=False
+    )
     try:
         lock.acquire()
     except filelock.Timeout:
@@ -115,7 +126,9 @@ def take_ownership(path: Path, what: str = "file") -> OwnerLock:
             f"{path.name} cannot be changed where it is ({exc.strerror or exc}); copy it to "
             f"a folder you can write to and open the copy"
         ) from None
-    owner = OwnerLock(path, lock)
+    owner = OwnerLock(path, lock, note)
+    if not note:  # a reader holding it for a moment: the owner note would mislead
+        return owner
     try:
         from lga_desktop.atomic_write import write_bytes
 

@@ -47,6 +47,7 @@ __all__ = [
     "import_spend",
     "read_header",
     "remove_import",
+    "remove_import_with_backup",
     "remember_mapping",
 ]
 
@@ -299,6 +300,15 @@ def remove_import(ws: Workspace, import_id: int) -> int:
             ).rowcount
         ws.db.execute("DELETE FROM spend_import WHERE id = ?", [import_id])
     return removed
+
+
+def remove_import_with_backup(ws: Workspace, import_id: int):
+    """Undo an import (the CLI's ``remove-import``, the window's Remove import): backup, then remove."""
+    row = ws.db.execute("SELECT file_name FROM spend_import WHERE id = ?", [import_id]).fetchone()
+    if row is None:
+        raise UsageError(f"there is no import number {import_id}; see the list of imports")
+    backup = ws.backup(reason=f"before removing import {import_id} of {row[0]}")
+    return remove_import(ws, import_id), backup
 
 
 def list_imports(ws: Workspace) -> list[dict[str, Any]]:

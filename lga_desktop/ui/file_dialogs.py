@@ -41,6 +41,7 @@ __all__ = [
     "remember_folder",
     "kind_of",
     "returns_folder_of",
+    "save_copy_dialog",
     "LAST_FOLDER_KEY",
 ]
 
@@ -154,65 +155,83 @@ def make_dialog(parent: QWidget | None, title: str, start: str, filter_: str = "
     return dialog
 
 
-def _run(dialog: QFileDialog) -> list[str]:
-    return dialog.selectedFiles() if dialog.exec() == QFileDialog.DialogCode.Accepted else []
-
-
-def get_open_file_name(
+def _ask(
     parent: QWidget | None,
     title: str,
-    start: str = "",
-    filter_: str = "",
+    start: str,
+    filter_: str,
+    kind: str,
+    mode: QFileDialog.FileMode,
     *,
-    kind: str | None = None,
-) -> tuple[str, str]:
-    kind = kind_of(filter_, kind)
-    dialog = make_dialog(parent, title, start_folder(parent, start, kind, saving=False), filter_)
-    dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-    chosen = _run(dialog)
+    saving: bool = False,
+) -> tuple[list[str], str]:
+    """Run one dialog from the right folder; remember where the user went."""
+    dialog = make_dialog(parent, title, start_folder(parent, start, kind, saving=saving), filter_)
+    dialog.setFileMode(mode)
+    if saving:
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    if mode == QFileDialog.FileMode.Directory:
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+    chosen = dialog.selectedFiles() if dialog.exec() == QFileDialog.DialogCode.Accepted else []
     remember_folder(parent, kind, chosen[0] if chosen else "")
-    return (chosen[0] if chosen else "", dialog.selectedNameFilter())
+    return chosen, dialog.selectedNameFilter()
+
+
+def get_open_file_name(parent, title: str, start="", filter_="", *, kind=None) -> tuple[str, str]:
+    chosen, used = _ask(
+        parent, title, start, filter_, kind_of(filter_, kind), QFileDialog.FileMode.ExistingFile
+    )
+    return (chosen[0] if chosen else "", used)
 
 
 def get_open_file_names(
-    parent: QWidget | None,
-    title: str,
-    start: str = "",
-    filter_: str = "",
-    *,
-    kind: str | None = None,
+    parent, title: str, start="", filter_="", *, kind=None
 ) -> tuple[list[str], str]:
-    kind = kind_of(filter_, kind)
-    dialog = make_dialog(parent, title, start_folder(parent, start, kind, saving=False), filter_)
-    dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
-    chosen = _run(dialog)
-    remember_folder(parent, kind, chosen[0] if chosen else "")
-    return (chosen, dialog.selectedNameFilter())
+    return _ask(
+        parent, title, start, filter_, kind_of(filter_, kind), QFileDialog.FileMode.ExistingFiles
+    )
 
 
-def get_save_file_name(
-    parent: QWidget | None,
-    title: str,
-    start: str = "",
-    filter_: str = "",
-    *,
-    kind: str | None = None,
-) -> tuple[str, str]:
-    kind = kind_of(filter_, kind)
-    dialog = make_dialog(parent, title, start_folder(parent, start, kind, saving=True), filter_)
-    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-    dialog.setFileMode(QFileDialog.FileMode.AnyFile)
-    chosen = _run(dialog)
-    remember_folder(parent, kind, chosen[0] if chosen else "")
-    return (chosen[0] if chosen else "", dialog.selectedNameFilter())
+def get_save_file_name(parent, title: str, start="", filter_="", *, kind=None) -> tuple[str, str]:
+    chosen, used = _ask(
+        parent,
+        title,
+        start,
+        filter_,
+        kind_of(filter_, kind),
+        QFileDialog.FileMode.AnyFile,
+        saving=True,
+    )
+    return (chosen[0] if chosen else "", used)
 
 
 def get_existing_directory(
     parent: QWidget | None, title: str, start: str = "", *, kind: str = "folder"
 ) -> str:
-    dialog = make_dialog(parent, title, start_folder(parent, start, kind, saving=False))
-    dialog.setFileMode(QFileDialog.FileMode.Directory)
-    dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
-    chosen = _run(dialog)
-    remember_folder(parent, kind, chosen[0] if chosen else "")
+    chosen, _ = _ask(parent, title, start, "", kind, QFileDialog.FileMode.Directory)
     return chosen[0] if chosen else ""
+
+
+def save_copy_dialog(parent: QWidget, opened) -> Path | None:
+    """File > Save a copy…: a sound copy of the open workspace or programme, to send or keep."""
+    from lga_desktop.ui.tasks import show_error
+
+    path = Path(opened.path)
+    suffix = path.suffix
+    chosen, _ = get_save_file_name(
+        parent,
+        "Save a copy",
+        str(path.with_name(f"{path.stem} copy{suffix}")),
+        f"{opened.KIND.capitalize()} (*{suffix})",
+        kind=f"copy{suffix}",
+    )
+    if not chosen:
+        return None
+    out = Path(chosen)
+    if out.suffix.lower() != suffix:
+        out = out.with_name(out.name + suffix)
+    try:
+        return opened.save_copy(out)
+    except Exception as exc:
+        show_error(parent, "Save a copy", exc)
+        return None

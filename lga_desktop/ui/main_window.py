@@ -36,6 +36,7 @@ from lga_desktop.workspace import (
     Workspace,
     newest_sound_backup,
     restore_damaged,
+    what_restoring_drops,
 )
 
 RECENT_KEY = "recentWorkspaces"
@@ -249,6 +250,7 @@ class MainWindow(QMainWindow):
             "actionOpenProgramme",
         )
         file.addSeparator()
+        self._action(file, "Save a &copy…", self.save_copy, None, "actionSaveCopy")
         self._action(file, "&Back up now", self.backup_now, "Ctrl+Shift+B", "actionBackup")
         self._action(file, "Restore from &backup…", self.restore_dialog, None, "actionRestore")
         file.addSeparator()
@@ -267,6 +269,11 @@ class MainWindow(QMainWindow):
             help_menu, "&Getting started", self.show_help, QKeySequence.StandardKey.HelpContents
         )
         self._action(help_menu, f"&About {APP_NAME}", self.show_about, None, "actionAbout")
+
+    def save_copy(self) -> None:
+        saved = file_dialogs.save_copy_dialog(self, self.workspace)
+        if saved is not None:
+            self.statusBar().showMessage(f"Saved a copy as {saved}", 10000)
 
     def _rebuild_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -337,6 +344,19 @@ class MainWindow(QMainWindow):
             self.restore(dialog.chosen)
 
     def restore(self, backup: Backup) -> bool:
+        try:
+            drops = what_restoring_drops(self.workspace, backup.path)
+        except Exception as exc:
+            show_error(self, "Restore from backup", exc)
+            return False
+        if drops:
+            answer = QMessageBox.question(
+                self,
+                "Restore from backup",
+                "Restoring this backup would lose: " + "; ".join(drops) + ". Restore it anyway?",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
         try:
             safety = self.workspace.restore(backup)
         except Exception as exc:

@@ -31,6 +31,7 @@ from lga_desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from lga_desktop.ui.tasks import show_error
 
 KEY = "procurement"
 HEADINGS = ("Expenditure category", "Code", "Lines", "Spend", "Big-spend category", "Mapped by")
@@ -157,4 +158,9 @@ class CategoriesTab(QWidget):
         ids = self.selected_ids()
         if ids:
             match_on = "code" if self.by_code.isChecked() else "name"
+            try:
+                self.context.workspace.backup(reason="before category mapping")
+            except Exception as exc:
+                show_error(self, "Map categories", exc)
+                return
             self.context.undo_stack.push(MapCommand(self, ids, self.target.currentData(), match_on))

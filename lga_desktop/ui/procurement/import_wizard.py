@@ -69,6 +69,8 @@ def import_files(
     ws = workspace.reopen()
     results: list[ImportReport | tuple[str, str]] = []
     try:
+        progress.update(0, 1, "Backing up the workspace first…")
+        ws.backup(reason=f"before import of {', '.join(p.name for p, _ in choices)}")
         with import_session(ws), ws.atomic():
             for n, (path, columns) in enumerate(choices, 1):
                 label = f"File {n} of {len(choices)}: {path.name}"

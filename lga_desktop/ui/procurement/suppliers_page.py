@@ -198,6 +198,7 @@ class SuppliersTab(QWidget):
 
     def apply_list(self, path: Path) -> None:
         try:
+            self.context.workspace.backup(reason=f"before supplier list {path.name}")
             report = import_suppliers(self.context.workspace, path)
         except Exception as exc:  # shown in words; nothing was changed
             show_error(self, "Supplier list", exc)

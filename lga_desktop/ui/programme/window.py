@@ -222,6 +222,7 @@ class ProgrammeWindow(QMainWindow):
             file, "&Trust a council's key…", self.ops.choose_key_card, None, "actionTrustKey"
         )
         file.addSeparator()
+        self._action(file, "Save a &copy…", self.save_copy, None, "actionSaveCopy")
         self.export_action = self._action(
             file, "&Export report…", self.export_report, "Ctrl+E", "actionExportReport"
         )
@@ -267,6 +268,11 @@ class ProgrammeWindow(QMainWindow):
         return (Path(chosen), name) if ok else None
 
     # ---- File actions ------------------------------------------------------------------
+
+    def save_copy(self) -> None:
+        saved = file_dialogs.save_copy_dialog(self, self.programme)
+        if saved is not None:
+            self.statusBar().showMessage(f"Saved a copy as {saved}", 10000)
 
     def open_dialog(self) -> None:
         chosen = self.ask_programme_path()

@@ -42,7 +42,7 @@ dist-check: dist
 # kill -9 at random moments and at every file-system step of each file operation
 # (>= 200 runs per operation; ~1 hour on two shared cores): docs/reliability.md
 reliability: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/reliability.py --runs 200 --out reliability.json
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/reliability.py --runs 200 --out docs/reliability.json
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/startup.py

@@ -60,9 +60,8 @@ def check_workbook_size(path, error: type[Exception]) -> None:
             f"({MAX_UNPACKED_BYTES // 1_000_000:,} MB); split it, or save it as CSV"
         )
     for part in parts:
-        if (
-            part.file_size > RATIO_CHECKED_FROM
-            and part.file_size > MAX_RATIO * max(part.compress_size, 1)
+        if part.file_size > RATIO_CHECKED_FROM and part.file_size > MAX_RATIO * max(
+            part.compress_size, 1
         ):
             raise error(
                 f"{path.name} is not an ordinary workbook (its part {part.filename} unpacks "
@@ -94,8 +93,7 @@ def sheet_rows(sheet, error: type[Exception], name: str):
         else:
             blank_run = 0
         yield tuple(
-            v[:MAX_CELL_CHARS] if isinstance(v, str) and len(v) > MAX_CELL_CHARS else v
-            for v in row
+            v[:MAX_CELL_CHARS] if isinstance(v, str) and len(v) > MAX_CELL_CHARS else v for v in row
         )
 
 

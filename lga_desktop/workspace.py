@@ -9,7 +9,6 @@ or that are damaged, each with a message that says what to do. Rolling backups
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import sys
 from dataclasses import dataclass
@@ -22,18 +21,18 @@ from lga_desktop.atomic_write import (
     fsync_file,
     fsync_folder,
     owner_only,
-    replacing,
     temp_name_for,
 )
 from lga_desktop.councils import Council, council_by_gss
 from lga_desktop.db import (
-    SQLITE_HEADER,
     WORKSPACE_APPLICATION_ID,
+    backups,
     connect,
     known_migration_names,
     migrate,
     schema_version,
 )
+from lga_desktop.db.backups import Backup
 from lga_desktop.db.file import DatabaseFile, copy_database, os_failure
 from lga_desktop.db.migrations import MIGRATIONS
 from lga_desktop.db.owner import take_ownership
@@ -52,7 +51,6 @@ __all__ = [
 ]
 
 WORKSPACE_SUFFIX = ".lgaws"
-BACKUPS_KEPT = 10
 
 
 class WorkspaceError(LgaError):
@@ -70,19 +68,6 @@ class Officer:
     email: str
 
 
-@dataclass(frozen=True, slots=True)
-class Backup:
-    path: Path
-    taken_at: datetime
-    size: int
-    name: str = ""  # what it was taken for ("before import of spend.csv"), or ""
-
-    @property
-    def label(self) -> str:
-        named = f"  {self.name}" if self.name else ""
-        return f"{self.taken_at:%d %b %Y %H:%M:%S}  ({self.size // 1024:,} KB){named}"
-
-
 def default_workspace_dir() -> Path:
     """A sensible per-user folder for workspaces: Documents/LGA returns."""
     home = Path.home()
@@ -98,6 +83,8 @@ class Workspace(DatabaseFile):
     """An open workspace file. Use as a context manager or call :meth:`close`."""
 
     KIND = "workspace"
+    SUFFIX = WORKSPACE_SUFFIX
+    APPLICATION_ID = WORKSPACE_APPLICATION_ID
     DAMAGED_ADVICE = (
         "put back its newest backup with File > Restore from backup, or "
         "'lga-desktop restore WORKSPACE --newest'"
@@ -227,49 +214,7 @@ class Workspace(DatabaseFile):
             if table in existing
         }
 
-    # ---- backups -----------------------------------------------------------
-
-    @property
-    def backups_dir(self) -> Path:
-        return backups_dir_of(self.path)
-
-    def backup(self, *, reason: str = "") -> Backup:
-        """Copy the workspace, consistently, into the backups folder; keep the newest ten.
-
-        ``reason`` names it ("before import of spend.csv"). The copy is made
-        under a temporary name, synced to disk, then renamed (owner-only), so a
-        kill or a full disk never leaves half a backup for a restore to pick.
-        """
-        try:
-            self.backups_dir.mkdir(exist_ok=True)
-        except OSError as exc:
-            raise os_failure(exc, self.backups_dir.name) from None
-        taken = _now()
-        slug = _slug(reason)
-        suffix = f"-{slug}" if slug else ""
-        target = (
-            self.backups_dir
-            / f"{self.path.stem}-{taken:%Y%m%d-%H%M%S-%f}{suffix}{WORKSPACE_SUFFIX}"
-        )
-        with replacing(target, "The backup", private=True) as tmp:
-            copy_database(self.db.conn, tmp)
-        self._prune_backups()
-        return Backup(target, taken, target.stat().st_size)
-
-    def list_backups(self) -> list[Backup]:
-        """Backups of this workspace, newest first."""
-        return list_backups_of(self.path)
-
-    def _prune_backups(self) -> None:
-        """Keep the newest ten routine backups and, apart, the newest ten named ones.
-
-        A day of bulk work (each import named, "before import of …") must not
-        push out the routine daily backups.
-        """
-        backups = self.list_backups()
-        for named in (True, False):
-            for old in [b for b in backups if bool(b.name) == named][BACKUPS_KEPT:]:
-                old.path.unlink(missing_ok=True)
+    # ---- backups (DatabaseFile.backup, list_backups) --------------------------
 
     def restore(self, backup: Path | Backup) -> Backup:
         """Replace the workspace's contents with a backup's.
@@ -299,70 +244,9 @@ class Workspace(DatabaseFile):
         return self.backup()
 
 
-def backups_dir_of(path: Path) -> Path:
-    """The folder beside a workspace where its backups are kept."""
-    return path.with_name(f"{path.stem} backups")
-
-
-def _slug(reason: str) -> str:
-    """A backup's name as it can stand in a file name on every system."""
-    return re.sub(r"[^A-Za-z0-9.]+", "-", reason).strip("-.")[:60]
-
-
-def _backup_name(path: Path, stem: str) -> str:
-    """What a backup was taken for, from its file name ('' for a routine one)."""
-    rest = path.name[len(stem) + 1 : -len(WORKSPACE_SUFFIX)]
-    parts = rest.split("-", 3)  # date, time, microseconds, name
-    return parts[3].replace("-", " ") if len(parts) == 4 else ""
-
-
-def looks_whole(path: Path, application_id: int = WORKSPACE_APPLICATION_ID) -> bool:
-    """A cheap check that a SQLite file of ours is complete: its header's page count fits its size.
-
-    A backup cut short by a kill or a full disk (from before backups were
-    written under a temporary name) fails it.
-    """
-    try:
-        with open(path, "rb") as f:
-            head = f.read(100)
-        size = path.stat().st_size
-    except OSError:
-        return False
-    if len(head) < 100 or head[:16] != SQLITE_HEADER:
-        return False
-    page_size = int.from_bytes(head[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    pages = int.from_bytes(head[28:32], "big")
-    counter_ok = head[24:28] == head[92:96]
-    return (
-        int.from_bytes(head[68:72], "big") == application_id
-        and counter_ok
-        and pages > 0
-        and pages * page_size == size
-    )
-
-
 def list_backups_of(path: Path | str) -> list[Backup]:
     """Whole backups of the workspace at ``path``, newest first (it need not open)."""
-    path = Path(path)
-    folder = backups_dir_of(path)
-    if not folder.is_dir():
-        return []
-    found = []
-    for p in folder.glob(f"{path.stem}-*{WORKSPACE_SUFFIX}"):
-        if not looks_whole(p):
-            continue
-        stat = p.stat()
-        found.append(
-            Backup(
-                p,
-                datetime.fromtimestamp(stat.st_mtime).astimezone(),
-                stat.st_size,
-                _backup_name(p, path.stem),
-            )
-        )
-    found.sort(key=lambda b: b.path.name, reverse=True)
-    return found
+    return backups.list_backups_of(Path(path), WORKSPACE_SUFFIX, WORKSPACE_APPLICATION_ID)
 
 
 def newest_sound_backup(path: Path | str) -> Backup | None:
@@ -381,6 +265,7 @@ def what_restoring_drops(current: Workspace, backup: Path) -> list[str]:
 
     Both stay in the safety backup a restore takes first; the sentences say so.
     """
+
     def facts(ws: Workspace) -> tuple[set[str], set[str]]:
         tables = set(ws.db.table_names())
         keys = (

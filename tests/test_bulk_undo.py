@@ -132,3 +132,19 @@ def test_save_a_copy_in_the_window(qtbot, workspace, settings, tmp_path, monkeyp
     window.findChild(type(window.menuBar().actions()[0]), "actionSaveCopy").trigger()
     with Workspace.open(out, read_only=True) as copy:
         assert copy.council.gss == OXFORD
+
+
+def test_trusting_a_key_backs_the_programme_up_first(tmp_path, capsys, demo_programme):
+    from lga_desktop.consolidation.store import Programme
+
+    card = tmp_path / "oxford.lgakey"
+    oxford = demo_programme.path.parent / "E07000178.lgaws"
+    assert main(["export-key", str(oxford), "--out", str(card)]) == 0
+    prog = tmp_path / "board.lgaprog"
+    Programme.create(prog, "Board").close()
+    assert main(["trust-key", str(card), "--programme", str(prog)]) == 0
+    with Programme.open(prog, read_only=True) as opened:
+        [backup] = opened.list_backups()
+        assert backup.name == "before trusting E07000178"
+    with Programme.open(backup.path, read_only=True) as before:
+        assert before.trusted_keys().councils == {}

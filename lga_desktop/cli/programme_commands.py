@@ -89,6 +89,7 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
     trusted = load_trusted_keys(args.trusted_keys) if args.trusted_keys else None
     with _open_or_create(args.programme, args.name) as prog:
         if trusted is not None:
+            prog.backup(reason=f"before trusting keys from {args.trusted_keys.name}")
             added = prog.trust_all(trusted)
             if not args.json:
                 print(f"Trusted {added} new key(s) from {args.trusted_keys.name}")
@@ -112,6 +113,7 @@ def trust_in_programme(args: argparse.Namespace, cards: list) -> int:
     from lga_desktop.consolidation.merge import retry_waiting
 
     with _open_or_create(args.programme, None) as prog:
+        prog.backup(reason="before trusting " + ", ".join(c.council_gss for _, c in cards))
         added = trust_cards(cards, prog.trust_key, args.note)
         report = retry_waiting(prog)
     if args.json:

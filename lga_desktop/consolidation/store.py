@@ -60,6 +60,8 @@ class Programme(DatabaseFile):
     Damaged = ProgrammeDamagedError
 
     KIND = "programme file"
+    SUFFIX = PROGRAMME_SUFFIX
+    APPLICATION_ID = PROGRAMME_APPLICATION_ID
     DAMAGED_ADVICE = "open your latest copy of it, or ask for help before you go on"
 
     @classmethod

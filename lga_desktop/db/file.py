@@ -278,6 +278,33 @@ class DatabaseFile:
                 with suppress(OSError):
                     leftover.unlink(missing_ok=True)
 
+    # ---- backups ---------------------------------------------------------------
+
+    #: the file's suffix and application id, for its backups
+    SUFFIX = ""
+    APPLICATION_ID = 0
+
+    @property
+    def backups_dir(self) -> Path:
+        from lga_desktop.db.backups import backups_dir_of
+
+        return backups_dir_of(self.path)
+
+    def backup(self, *, reason: str = ""):
+        """Copy the file, consistently, into the backups folder beside it (see ``db.backups``).
+
+        ``reason`` names it ("before import of spend.csv").
+        """
+        from lga_desktop.db.backups import take_backup
+
+        return take_backup(self.db.conn, self.path, self.SUFFIX, self.APPLICATION_ID, reason)
+
+    def list_backups(self) -> list:
+        """This file's whole backups, newest first."""
+        from lga_desktop.db.backups import list_backups_of
+
+        return list_backups_of(self.path, self.SUFFIX, self.APPLICATION_ID)
+
     def save_copy(self, out: Path | str) -> Path:
         """A consistent copy of the open file at ``out`` (for sending), whole or not at all.
 

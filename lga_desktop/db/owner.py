@@ -132,9 +132,7 @@ def take_ownership(
     try:
         from lga_desktop.atomic_write import write_bytes
 
-        write_bytes(
-            owner_path_of(path), json.dumps(_me()).encode(), "The owner note", private=True
-        )
+        write_bytes(owner_path_of(path), json.dumps(_me()).encode(), "The owner note", private=True)
     except Exception:  # the note is a courtesy: the lock is what protects the file
         pass
     return owner

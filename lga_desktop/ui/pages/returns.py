@@ -210,7 +210,9 @@ class ReturnsPage(QWidget):
         return chosen
 
     def ask_save_path(self, title: str, suggested: str, filter_: str) -> str:
-        chosen, _ = file_dialogs.get_save_file_name(self, title, str(Path.home() / suggested), filter_)
+        chosen, _ = file_dialogs.get_save_file_name(
+            self, title, str(Path.home() / suggested), filter_
+        )
         return chosen
 
     def ask_passphrases(

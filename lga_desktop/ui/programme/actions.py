@@ -203,6 +203,7 @@ class ProgrammeActions:
         def work(progress: Progress) -> tuple[bool, MergeReport]:
             own = prog.reopen()
             try:
+                own.backup(reason=f"before trusting {card.council_gss}'s key")
                 with own.atomic():  # trusted and merged together, or neither
                     added = own.trust_key(card.council_gss, card.fingerprint, note)
                     return added, retry_waiting_files(own, progress=progress)
@@ -263,6 +264,7 @@ class ProgrammeActions:
         def work(progress: Progress) -> tuple[int, MergeReport]:
             own = prog.reopen()
             try:
+                own.backup(reason="before trusting keys from a trusted-keys file")
                 with own.atomic():
                     added = own.trust_all(trusted)
                     return added, retry_waiting_files(own, progress=progress)

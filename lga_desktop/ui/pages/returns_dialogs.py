@@ -12,17 +12,16 @@ from pathlib import Path
 from typing import Any
 
 from lga_desktop.errors import LgaError
-from lga_desktop.periods import Quarter, quarter_of
+from lga_desktop.periods import PeriodError, Quarter, quarter_of
 from lga_desktop.returns.build import Declaration, Draft, Person, assemble, save_note
 from lga_desktop.returns.keys import WrongPassphrase, current_key
 from lga_desktop.returns.pdf import when
 from lga_desktop.returns.sign import Signed, default_file_name, sign_return
 from lga_desktop.returns.verify import Verification
 from lga_desktop.ui.context import AppContext
+from lga_desktop.ui.date_input import DateInput
 from lga_desktop.ui.qt import (
     QComboBox,
-    QDate,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -307,28 +306,31 @@ class PersonBox(QGroupBox):
         super().__init__(title)
         form = QFormLayout(self)
         self.name, self.role, self.email = QLineEdit(), QLineEdit(), QLineEdit()
-        self.date = QDateEdit()
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("dd/MM/yyyy")
+        self.date = DateInput(self, optional=False)
         for label, widget in (("Name:", self.name), ("Role:", self.role), ("E-mail:", self.email)):
             form.addRow(label, widget)
+            widget.setAccessibleName(f"{title}: {label.rstrip(':').lower()}")
             widget.textChanged.connect(changed)
         form.addRow("Date:", self.date)
-        self.date.dateChanged.connect(changed)
+        self.date.line.setAccessibleName(f"{title}: date")
+        self.date.line.textChanged.connect(changed)
 
     def set(self, person: Person | None, today: date) -> None:
         self.name.setText(person.name if person else "")
         self.role.setText(person.role if person else "")
         self.email.setText(person.email if person else "")
-        self.date.setDate(QDate(today.year, today.month, today.day))
+        self.date.set_date(today)
 
     def person(self) -> Person:
-        d = self.date.date()
+        try:
+            day = self.date.date()
+        except PeriodError:
+            day = None
         return Person(
             self.name.text().strip(),
             self.role.text().strip(),
             self.email.text().strip(),
-            date(d.year(), d.month(), d.day()).isoformat(),
+            day.isoformat() if day else self.date.line.text(),  # the problem names bad text
         )
 
 

@@ -12,8 +12,10 @@ note).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 
+from lga_desktop.periods import FinancialYear, Quarter
 from lga_desktop.registers.declaration import Field, Register
 from lga_desktop.registers.fields import FieldError, Link, LongText, Reference
 from lga_desktop.registers.store import RecordError, draft
@@ -30,7 +32,7 @@ from lga_desktop.ui.qt import (
     QWidget,
     Signal,
 )
-from lga_desktop.ui.registers.editors import LinkChoices, make_editor
+from lga_desktop.ui.registers.editors import DateEditor, LinkChoices, make_editor
 from lga_desktop.validation import Finding, Severity
 
 __all__ = ["RecordForm", "RecordDialog", "NOTE_STYLES"]
@@ -74,10 +76,13 @@ class RecordForm(QWidget):
             editor = make_editor(f, link_choices=choices, parent=self)
             editor.setObjectName(f"editor_{f.name}")
             editor.setToolTip(f.help)
-            editor.edited.connect(self._edited)
+            editor.setAccessibleName(f.label)
+            editor.edited.connect(lambda name=f.name: self._edited(name))
             note = QLabel(self)
             note.setObjectName(f"note_{f.name}")
             note.setWordWrap(True)
+            # the note's line is kept even when empty, so a message never moves the fields
+            note.setMinimumHeight(note.fontMetrics().lineSpacing())
             note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             box = QWidget(self)
             box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
@@ -93,6 +98,12 @@ class RecordForm(QWidget):
             layout.addRow(label, box)
             self.editors[f.name] = editor
             self.notes[f.name] = note
+        for name, editor in self.editors.items():
+            if isinstance(editor, DateEditor):
+                editor.set_hint(lambda name=name: self._date_hint(name))
+        # a field's message shows once it was touched, or for all of them once Save is pressed
+        self.touched: set[str] = set()
+        self.reveal_all = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(120)
@@ -104,6 +115,8 @@ class RecordForm(QWidget):
     ) -> None:
         self.ref = ref
         self.record_id = record_id
+        self.touched.clear()
+        self.reveal_all = False
         for name, editor in self.editors.items():
             editor.set_value(values.get(name))  # type: ignore[attr-defined]
         self.check()
@@ -125,12 +138,33 @@ class RecordForm(QWidget):
         return values, problems
 
     # ---- showing what is wrong ---------------------------------------------------------
-    def _edited(self) -> None:
+    def _edited(self, name: str) -> None:
+        self.touched.add(name)
         self._timer.start()
         self.changed.emit()
 
-    def check(self) -> dict[str, str]:
-        """Read, run the register's checks on what was read, and show the results."""
+    def _date_hint(self, name: str) -> date | None:
+        """Where an empty date's calendar opens: another date of the record, or its period."""
+        for other, editor in self.editors.items():
+            if other == name:
+                continue
+            try:
+                value = editor.value()  # type: ignore[attr-defined]
+            except FieldError:
+                continue
+            if isinstance(value, date):
+                return value
+            if isinstance(value, Quarter | FinancialYear):
+                return value.start
+        return None
+
+    def check(self, *, reveal: bool = False) -> dict[str, str]:
+        """Read, run the register's checks on what was read, and show the results.
+
+        Messages show for the fields touched (all of them with ``reveal``, as on Save);
+        the findings of a saved record show from the start.
+        """
+        self.reveal_all = self.reveal_all or reveal
         values, problems = self.read()
         findings = self.reg.findings(
             draft(self.reg, values, ref=self.ref, record_id=self.record_id)
@@ -146,9 +180,10 @@ class RecordForm(QWidget):
                 by_field.setdefault(finding.field, []).append(finding)
         for name, note in self.notes.items():
             f = self.reg.field(name)
-            if name in problems:
+            shown = self.reveal_all or name in self.touched
+            if name in problems and shown:
                 self._note(note, f"{problems[name][0].upper()}{problems[name][1:]}.", "problem")
-            elif name in by_field:
+            elif name in by_field and (shown or self.record_id is not None):
                 worst = min(by_field[name], key=lambda x: x.severity is not Severity.ERROR)
                 text = "; ".join(_strip_ref(x.message, self.ref) for x in by_field[name])
                 prefix = "Error" if worst.severity is Severity.ERROR else "Warning"
@@ -156,7 +191,7 @@ class RecordForm(QWidget):
             elif f.help:
                 self._note(note, f.help, "help")
             else:
-                note.hide()
+                self._note(note, "", "help")
 
     @staticmethod
     def _note(label: QLabel, text: str, kind: Any) -> None:
@@ -166,8 +201,7 @@ class RecordForm(QWidget):
         label.show()
 
     def note_text(self, name: str) -> str:
-        note = self.notes[name]
-        return note.text() if not note.isHidden() else ""
+        return self.notes[name].text()
 
 
 def _strip_ref(message: str, ref: str) -> str:
@@ -214,7 +248,7 @@ class RecordDialog(QDialog):
         self.resize(width, min(140 + self.form.sizeHint().height(), 780))
 
     def save(self) -> None:
-        problems = self.form.check()
+        problems = self.form.check(reveal=True)
         if problems:
             first = next(iter(problems))
             self.form.editors[first].setFocus()

@@ -1,0 +1,121 @@
+"""The app behaves like a desktop app: dates, forms, shortcuts, layout, keyboard (issue 16)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from lga_desktop.registers import cap, experts
+from lga_desktop.registers.fields import FieldError
+from lga_desktop.ui.date_input import DateInput, read_typed_date
+from lga_desktop.ui.qt import QAbstractItemView, Qt
+from lga_desktop.ui.registers.editors import make_editor
+from lga_desktop.ui.registers.form import RecordForm
+
+# ---- dates ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["01/04/2012", "1/4/12", "2012-04-01", "1.4.2012", " 1/4/2012 "])
+def test_a_date_is_read_as_officers_type_it(typed):
+    assert read_typed_date(typed) == date(2012, 4, 1)
+
+
+def test_a_date_that_is_not_one_says_why():
+    with pytest.raises(ValueError, match="not a real date"):
+        read_typed_date("31/02/2012")
+    with pytest.raises(ValueError, match="dd/mm/yyyy"):
+        read_typed_date("4th April")
+    assert read_typed_date("  ") is None
+
+
+def test_an_empty_date_field_takes_typing_and_tidies_it(qtbot):
+    editor = make_editor(experts.ENGAGEMENTS.field("end_date"))
+    qtbot.addWidget(editor)
+    editor.set_value(None)
+    editor.show()
+    line = editor.edit.line
+    line.setFocus()
+    qtbot.keyClicks(line, "1/4/12")
+    assert editor.value() == date(2012, 4, 1)
+    line.editingFinished.emit()
+    assert line.text() == "01/04/2012"
+    line.clear()
+    qtbot.keyClicks(line, "31/13/2012")
+    with pytest.raises(FieldError, match="not a real date"):
+        editor.value()
+
+
+def test_up_and_down_step_days_and_an_empty_date_starts_at_today_or_the_hint(qtbot):
+    box = DateInput()
+    qtbot.addWidget(box)
+    qtbot.keyClick(box.line, Qt.Key.Key_Up)
+    assert box.date() == date.today()
+    box.hint = lambda: date(2012, 9, 30)
+    box.clear()
+    assert box.date() is None
+    qtbot.keyClick(box.line, Qt.Key.Key_Up)
+    assert box.date() == date(2012, 9, 30)
+    for _ in range(20):
+        qtbot.keyClick(box.line, Qt.Key.Key_Up)
+    assert box.date() == date(2012, 10, 20)
+    qtbot.keyClick(box.line, Qt.Key.Key_Down)
+    qtbot.keyClick(box.line, Qt.Key.Key_PageDown)
+    assert box.date() == date(2012, 9, 19)
+    qtbot.keyClick(box.line, Qt.Key.Key_Backspace, Qt.KeyboardModifier.ControlModifier)
+    assert box.date() is None
+
+
+def test_the_calendar_opens_at_the_date_or_inside_the_record_and_picks_by_keyboard(qtbot):
+    form = RecordForm(experts.ENGAGEMENTS)
+    qtbot.addWidget(form)
+    form.show()
+    form.editors["start_date"].set_value(date(2012, 6, 4))
+    end = form.editors["end_date"]
+    end.edit.line.setFocus()
+    qtbot.keyClick(end.edit.line, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    calendar = end.edit.popup.calendar
+    assert end.edit.popup.isVisible()
+    assert (calendar.yearShown(), calendar.monthShown()) == (2012, 6)  # not December 1999
+    assert calendar.selectedDate().toPython() == date(2012, 6, 4)
+    days = calendar.findChild(QAbstractItemView)  # the grid that has the focus
+    qtbot.keyClick(days, Qt.Key.Key_Right)
+    qtbot.keyClick(days, Qt.Key.Key_Return)
+    assert not end.edit.popup.isVisible()
+    assert end.value() == date(2012, 6, 5)
+
+
+def test_no_date_field_uses_a_sentinel_date(qtbot):
+    editor = make_editor(cap.PLAN.field("start_date"))
+    qtbot.addWidget(editor)
+    editor.set_value(None)
+    assert editor.edit.line.text() == ""
+    assert editor.clear_button is None  # a required date is never cleared to "no date"
+    assert editor.value() is None
+
+
+# ---- forms ---------------------------------------------------------------------------------
+
+
+def test_a_message_waits_for_the_field_to_be_touched_or_save(qtbot):
+    form = RecordForm(cap.PLAN)
+    qtbot.addWidget(form)
+    form.show()
+    form.set_values({})
+    assert form.note_text("title") != "Is needed."
+    assert form.note_text("start_date") == ""
+    heights = {name: note.height() for name, note in form.notes.items()}
+    form.editors["title"].setText("x")
+    form.editors["title"].textEdited.emit("x")
+    form.editors["title"].setText("")
+    form.editors["title"].textEdited.emit("")
+    qtbot.waitUntil(lambda: form.note_text("title") == "Is needed.")
+    assert form.note_text("start_date") == ""  # untouched: still quiet
+    form.check(reveal=True)  # Save
+    assert form.note_text("start_date") == "Is needed."
+    form.editors["start_date"].set_value(date(2012, 4, 1))
+    form.check()
+    assert form.note_text("start_date") != "Is needed."
+    assert not form.notes["start_date"].isHidden()  # the line keeps its place
+    for name, note in form.notes.items():
+        assert note.height() >= heights[name] > 0, name

@@ -9,7 +9,15 @@ import pytest
 from lga_desktop.registers import cap, experts
 from lga_desktop.registers.fields import FieldError
 from lga_desktop.ui.date_input import DateInput, read_typed_date
-from lga_desktop.ui.qt import QAbstractItemView, Qt
+from lga_desktop.ui.qt import (
+    QAbstractItemView,
+    QAction,
+    QApplication,
+    QMenu,
+    QShortcut,
+    Qt,
+    QWidget,
+)
 from lga_desktop.ui.registers.editors import make_editor
 from lga_desktop.ui.registers.form import RecordForm
 
@@ -119,3 +127,95 @@ def test_a_message_waits_for_the_field_to_be_touched_or_save(qtbot):
     assert not form.notes["start_date"].isHidden()  # the line keeps its place
     for name, note in form.notes.items():
         assert note.height() >= heights[name] > 0, name
+
+
+# ---- shortcuts -----------------------------------------------------------------------------
+
+
+def _main_window(qtbot, workspace, settings):
+    from lga_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(workspace, settings)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def _programme_window(qtbot, demo_programme, settings):
+    from lga_desktop.consolidation.store import Programme
+    from lga_desktop.ui.programme.window import ProgrammeWindow
+
+    window = ProgrammeWindow(Programme.open(demo_programme.path), settings)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def _visit_every_page(window):
+    for row in range(window.nav.count()):
+        window.show_page(row)
+        QApplication.processEvents()
+
+
+def _shortcuts(window):
+    """(key, scope, what) for every action and shortcut in the window; scope None: window-wide."""
+    found = []
+    for action in window.findChildren(QAction):
+        context = action.shortcutContext()
+        wide = context in (
+            Qt.ShortcutContext.WindowShortcut,
+            Qt.ShortcutContext.ApplicationShortcut,
+        )
+        scopes = set()
+        for widget in action.associatedObjects() or [action.parent()]:
+            if not isinstance(widget, QWidget) or isinstance(widget, QMenu):
+                widget = window
+            scopes.add(None if wide or widget is window else widget)
+        for scope in scopes:
+            for seq in action.shortcuts():
+                found.append((seq.toString(), scope, action.text() or action.objectName()))
+    for shortcut in window.findChildren(QShortcut):
+        wide = shortcut.context() in (
+            Qt.ShortcutContext.WindowShortcut,
+            Qt.ShortcutContext.ApplicationShortcut,
+        )
+        scope = None if wide else shortcut.parent()
+        for seq in shortcut.keys():  # noqa: SIM118 - a QShortcut, not a dict
+            found.append((seq.toString(), scope, f"shortcut on {shortcut.parent().objectName()}"))
+    return found
+
+
+def _clashes(found):
+    clashes = []
+    for i, (key, scope, what) in enumerate(found):
+        for key2, scope2, what2 in found[i + 1 :]:
+            if key != key2 or not key:
+                continue
+            overlap = (
+                scope is None
+                or scope2 is None
+                or scope is scope2
+                or scope.isAncestorOf(scope2)
+                or scope2.isAncestorOf(scope)
+            )
+            if overlap:
+                clashes.append(f"{key}: {what} / {what2}")
+    return clashes
+
+
+def test_no_shortcut_is_ambiguous_in_the_council_window(qtbot, demo_workspace, settings):
+    window = _main_window(qtbot, demo_workspace, settings)
+    _visit_every_page(window)
+    found = _shortcuts(window)
+    assert len(found) > 20
+    assert _clashes(found) == []
+    redo = window.findChild(QAction, "actionRedo")
+    assert {"Ctrl+Shift+Z", "Ctrl+Y"} <= {s.toString() for s in redo.shortcuts()}
+
+
+def test_no_shortcut_is_ambiguous_in_the_programme_window(qtbot, demo_programme, settings):
+    window = _programme_window(qtbot, demo_programme, settings)
+    _visit_every_page(window)
+    found = _shortcuts(window)
+    assert len(found) > 8
+    assert _clashes(found) == []

@@ -374,6 +374,23 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
+def redo_keys() -> list[QKeySequence]:
+    """Ctrl+Shift+Z and Ctrl+Y, then the platform's own Redo keys, each once.
+
+    A key listed twice on one action is two shortcuts for one key, and Qt then
+    fires neither ("Ambiguous shortcut overload").
+    """
+    keys: list[QKeySequence] = []
+    for seq in [
+        QKeySequence("Ctrl+Shift+Z"),
+        QKeySequence("Ctrl+Y"),
+        *QKeySequence.keyBindings(QKeySequence.StandardKey.Redo),
+    ]:
+        if seq.toString() not in {k.toString() for k in keys}:
+            keys.append(seq)
+    return keys
+
+
 class _UndoActions:
     """Edit > Undo / Redo that follow whichever workspace's undo stack is current."""
 
@@ -392,9 +409,7 @@ class _UndoActions:
         self.undo.setShortcut(QKeySequence.StandardKey.Undo)
         self.undo.setObjectName("actionUndo")
         self.redo = stack.createRedoAction(self.window, "&Redo")
-        self.redo.setShortcuts(
-            [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y"), QKeySequence.StandardKey.Redo]
-        )
+        self.redo.setShortcuts(redo_keys())
         self.redo.setObjectName("actionRedo")
         self.menu.addAction(self.undo)
         self.menu.addAction(self.redo)

@@ -16,6 +16,7 @@ from lga_desktop.ui.qt import (
     QMenu,
     QShortcut,
     Qt,
+    QToolButton,
     QWidget,
 )
 from lga_desktop.ui.registers.editors import make_editor
@@ -219,3 +220,43 @@ def test_no_shortcut_is_ambiguous_in_the_programme_window(qtbot, demo_programme,
     found = _shortcuts(window)
     assert len(found) > 8
     assert _clashes(found) == []
+
+
+# ---- undo, page by page --------------------------------------------------------------------
+
+
+def test_undo_belongs_to_the_page_and_its_buttons_keep_their_width(
+    qtbot, demo_workspace, settings, monkeypatch
+):
+    from lga_desktop.registers import store
+    from lga_desktop.ui.registers import dialogs
+
+    monkeypatch.setattr(dialogs, "confirm", lambda *a, **k: True)
+    window = _main_window(qtbot, demo_workspace, settings)
+    window.resize(1024, 700)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    page = window.page("experts")
+    undo_button = next(b for b in page.findChildren(QToolButton) if b.text() == "Undo")
+    width = undo_button.sizeHint().width()
+    before = store.count(demo_workspace, experts.ENGAGEMENTS)
+    page.main.select_id(page.main.model.records[0].id)
+    page.main.delete()
+    edit_undo = window.findChild(QAction, "actionUndo")
+    assert edit_undo.isEnabled() and "Delete" in edit_undo.text()
+    assert undo_button.text() == "Undo" and undo_button.sizeHint().width() == width
+    assert "Delete" in undo_button.toolTip()
+    window.page("savings")
+    assert not edit_undo.isEnabled()  # nothing was done on Savings
+    window.page("experts")
+    assert edit_undo.isEnabled()
+    page.main.view.setFocus()
+    qtbot.keyClick(page.main.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert store.count(demo_workspace, experts.ENGAGEMENTS) == before
+    shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(page.main.view, Qt.Key.Key_Z, shift)
+    assert store.count(demo_workspace, experts.ENGAGEMENTS) == before - 1
+    qtbot.keyClick(page.main.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(page.main.view, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert store.count(demo_workspace, experts.ENGAGEMENTS) == before - 1
+    assert window.width() == 1024

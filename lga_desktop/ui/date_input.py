@@ -100,9 +100,7 @@ class _CalendarPopup(QWidget):
         self.calendar.setObjectName("dateCalendar")
         self.calendar.setGridVisible(True)
         self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
-        self.calendar.setVerticalHeaderFormat(
-            QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader
-        )
+        self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         self.calendar.activated.connect(self._picked)
         self.calendar.clicked.connect(self._picked)
         layout.addWidget(self.calendar)

@@ -171,7 +171,7 @@ class MainWindow(QMainWindow):
             self.context.deleteLater()
         self.context = AppContext(workspace, self)
         self.context.window_owns_undo_keys = True
-        self.undo_action_host.setStack(self.context.undo_stack)
+        self.undo_action_host.setStack(self.context.undo_group)
         council = workspace.council
         demo = " (demo)" if workspace.get_meta("demo") else ""
         self.setWindowTitle(f"{council.official_name}{demo} — {APP_NAME}")
@@ -204,6 +204,8 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         key, _title, factory = self._page_factories[row]
+        assert self.context is not None
+        self.context.show_page(key)  # before building: the page takes its own undo stack
         show_lazily(self.stack, self.nav, self._built, row, key, lambda: factory(self.context))
 
     def page(self, key: str) -> QWidget:
@@ -339,7 +341,7 @@ class MainWindow(QMainWindow):
             show_error(self, "Restore from backup", exc)
             return False
         assert self.context is not None
-        self.context.undo_stack.clear()
+        self.context.clear_undo()
         self.context.notify()
         self.statusBar().showMessage(
             f"Restored the backup of {backup.taken_at:%d %b %Y %H:%M}. "
@@ -392,7 +394,7 @@ def redo_keys() -> list[QKeySequence]:
 
 
 class _UndoActions:
-    """Edit > Undo / Redo that follow whichever workspace's undo stack is current."""
+    """Edit > Undo / Redo that follow the undo stack of the workspace and page shown."""
 
     def __init__(self, window: QMainWindow, menu) -> None:
         self.window = window
@@ -401,6 +403,7 @@ class _UndoActions:
         self.redo: QAction | None = None
 
     def setStack(self, stack) -> None:
+        """``stack`` is a QUndoStack or a QUndoGroup (one stack per page)."""
         for action in (self.undo, self.redo):
             if action is not None:
                 self.menu.removeAction(action)

@@ -93,6 +93,7 @@ class CategoriesTab(QWidget):
         super().__init__()
         self.setObjectName("categoriesTab")
         self.context = context
+        self.undo_stack = context.undo_stack  # its page's
         layout = QVBoxLayout(self)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -157,4 +158,4 @@ class CategoriesTab(QWidget):
         ids = self.selected_ids()
         if ids:
             match_on = "code" if self.by_code.isChecked() else "name"
-            self.context.undo_stack.push(MapCommand(self, ids, self.target.currentData(), match_on))
+            self.undo_stack.push(MapCommand(self, ids, self.target.currentData(), match_on))

@@ -96,6 +96,7 @@ class SuppliersTab(QWidget):
         super().__init__()
         self.setObjectName("suppliersTab")
         self.context = context
+        self.undo_stack = context.undo_stack  # its page's
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         self.search = QLineEdit()
@@ -177,7 +178,7 @@ class SuppliersTab(QWidget):
     def flag_selected(self, flag: str, on: bool) -> None:
         ids = self.selected_ids()
         if ids:
-            self.context.undo_stack.push(SetFlagsCommand(self, ids, {flag: on}))
+            self.undo_stack.push(SetFlagsCommand(self, ids, {flag: on}))
 
     def export_list(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
@@ -202,7 +203,7 @@ class SuppliersTab(QWidget):
         except Exception as exc:  # shown in words; nothing was changed
             show_error(self, "Supplier list", exc)
             return
-        self.context.undo_stack.clear()  # flags changed outside the undo history
+        self.undo_stack.clear()  # flags changed outside the undo history
         self.context.notify(KEY)
         QMessageBox.information(
             self,

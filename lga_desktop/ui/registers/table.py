@@ -140,6 +140,7 @@ class RegisterTable(QWidget):
         self.setObjectName(f"table_{reg.key}")
         self.context = context
         self.reg = reg
+        self.undo_stack = context.undo_stack  # its page's
         self.detail = detail
         self.parent_record: Record | None = None
         self.dialog: RecordDialog | None = None
@@ -387,7 +388,7 @@ class RegisterTable(QWidget):
             ws = self.context.workspace
             if rec is None:
                 created = store.create(ws, self.reg, new_values)
-                self.context.undo_stack.push(CreateCommand(self.context, self.reg, created, verb))
+                self.undo_stack.push(CreateCommand(self.context, self.reg, created, verb))
                 self._after_write(created.id)
             else:
                 changed = {
@@ -397,7 +398,7 @@ class RegisterTable(QWidget):
                     return
                 store.update(ws, self.reg, rec.id, changed)  # type: ignore[arg-type]
                 old = {k: rec.values.get(k) for k in changed}
-                self.context.undo_stack.push(
+                self.undo_stack.push(
                     UpdateCommand(self.context, self.reg, rec.id, old, changed, rec.label)  # type: ignore[arg-type]
                 )
                 self._after_write(rec.id)
@@ -433,7 +434,7 @@ class RegisterTable(QWidget):
         except LgaError as exc:
             self.say(str(exc))
             return
-        self.context.undo_stack.push(
+        self.undo_stack.push(
             UpdateCommand(
                 self.context,
                 self.reg,
@@ -468,7 +469,7 @@ class RegisterTable(QWidget):
         with ws.atomic():
             change = audit.next_change(ws)
             gone = [store.delete(ws, self.reg, r.id, change=change) for r in chosen]  # type: ignore[arg-type]
-        self.context.undo_stack.push(DeleteCommand(self.context, self.reg, gone))
+        self.undo_stack.push(DeleteCommand(self.context, self.reg, gone))
         self._notify()
 
     def history(self) -> None:

@@ -14,8 +14,10 @@ from lga_desktop.ui.qt import (
     QAction,
     QApplication,
     QMenu,
+    QScrollArea,
     QShortcut,
     Qt,
+    QTabWidget,
     QToolButton,
     QWidget,
 )
@@ -260,3 +262,77 @@ def test_undo_belongs_to_the_page_and_its_buttons_keep_their_width(
     qtbot.keyClick(page.main.view, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
     assert store.count(demo_workspace, experts.ENGAGEMENTS) == before - 1
     assert window.width() == 1024
+
+
+# ---- layout at 1024×700 and 1366×768 ---------------------------------------------------------
+
+
+def _every_page_fits(app_window, size):
+    """Visit every page (and each tab of it); none may ask for more room than the window has."""
+    width, height = size
+    app_window.resize(width, height)
+    QApplication.processEvents()
+    too_big = []
+    for row in range(app_window.nav.count()):
+        app_window.show_page(row)
+        page = app_window.stack.currentWidget()
+        tab_widgets = page.findChildren(QTabWidget) or [None]
+        for tabs in tab_widgets:
+            for i in range(tabs.count() if tabs else 1):
+                if tabs:
+                    tabs.setCurrentIndex(i)
+                QApplication.processEvents()
+                room = app_window.stack.size()
+                need = page.minimumSizeHint()
+                where = f"{app_window.nav.item(row).text()}" + (
+                    f" > {tabs.tabText(i)}" if tabs else ""
+                )
+                if need.width() > room.width() or need.height() > room.height():
+                    too_big.append(f"{where}: needs {need.toTuple()}, has {room.toTuple()}")
+                for scroll in page.findChildren(QScrollArea):
+                    if scroll.isVisible() and scroll.horizontalScrollBar().maximum() > 0:
+                        too_big.append(f"{where}: scrolls sideways")
+                if app_window.size().toTuple() != (width, height):
+                    too_big.append(f"{where}: the window grew to {app_window.size().toTuple()}")
+    return too_big
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1366, 768)])
+def test_every_page_of_the_council_window_fits(qtbot, demo_workspace, settings, size):
+    window = _main_window(qtbot, demo_workspace, settings)
+    assert _every_page_fits(window, size) == []
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1366, 768)])
+def test_every_page_of_the_programme_window_fits(qtbot, demo_programme, settings, size):
+    window = _programme_window(qtbot, demo_programme, settings)
+    assert _every_page_fits(window, size) == []
+    window.show_page(0)
+    button = window.stack.currentWidget().export_button
+    QApplication.processEvents()
+    corner = button.mapTo(window, button.rect().bottomRight())
+    assert button.isVisible() and window.rect().contains(corner)
+    assert not button.visibleRegion().isEmpty()
+
+
+def test_the_main_column_takes_the_spare_width(qtbot, demo_workspace, settings):
+    window = _main_window(qtbot, demo_workspace, settings)
+    window.resize(1024, 700)
+    spend = window.page("procurement").spend.table
+    QApplication.processEvents()
+    assert spend.columnWidth(1) >= spend.fontMetrics().averageCharWidth() * 24  # not "S…"
+    assert spend.horizontalScrollBar().maximum() == 0  # and the amount is in view
+    savings = window.page("savings").main.view
+    QApplication.processEvents()
+    title = [f.name for f in savings.model().sourceModel().fields].index("title") + 1
+    least = savings.fontMetrics().averageCharWidth() * 26
+
+    def spare():
+        count = savings.model().columnCount()
+        others = sum(savings.columnWidth(c) for c in range(count) if c != title)
+        return savings.viewport().width() - others
+
+    assert savings.columnWidth(title) == max(least, spare())  # what is left, or a title's room
+    window.resize(1900, 1000)
+    QApplication.processEvents()
+    assert savings.columnWidth(title) == spare() > least  # the spare width goes to the title

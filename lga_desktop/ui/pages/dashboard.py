@@ -24,6 +24,8 @@ from lga_desktop.ui.qt import (
     QHBoxLayout,
     QLabel,
     QScrollArea,
+    QSize,
+    Qt,
     QVBoxLayout,
     QWidget,
 )
@@ -53,6 +55,7 @@ class Card(QFrame):
         )
         layout = QVBoxLayout(self)
         self.title = QLabel(f"<span style='color:{MUTED}'>{title}</span>")
+        self.title.setWordWrap(True)
         self.figure = QLabel()
         self.figure.setObjectName("figure")
         font = self.figure.font()
@@ -77,9 +80,40 @@ class Card(QFrame):
         self.note.setText(note)
 
 
+class ChartBox(QGroupBox):
+    """A titled frame whose title elides (the whole of it in the tooltip) rather than widen the page."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self._full = ""
+        self.setTitle(title)
+
+    def title(self) -> str:
+        return self._full
+
+    def setTitle(self, title: str) -> None:  # noqa: N802 - Qt's name
+        self._full = title
+        self.setToolTip(title)
+        self._elide()
+
+    def _elide(self) -> None:
+        room = max(40, self.width() - 3 * self.fontMetrics().averageCharWidth())
+        super().setTitle(
+            self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, room)
+        )
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._elide()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        inner = self.layout().minimumSize().width() if self.layout() else 0
+        return QSize(max(inner + 16, 160), super().minimumSizeHint().height())
+
+
 def chart_box(title: str, chart: QWidget) -> QGroupBox:
     """A chart in a titled frame (the council dashboard and the programme overview)."""
-    box = QGroupBox(title)
+    box = ChartBox(title)
     layout = QVBoxLayout(box)
     layout.addWidget(chart)
     return box

@@ -10,6 +10,7 @@ from lga_desktop.periods import parse_period
 from lga_desktop.procurement.category_mapping import big_categories
 from lga_desktop.procurement.spend_query import SpendFilter
 from lga_desktop.ui.context import AppContext
+from lga_desktop.ui.main_column import MainColumn
 from lga_desktop.ui.procurement.spend_model import SpendTableModel
 from lga_desktop.ui.qt import (
     QAbstractItemView,
@@ -66,11 +67,10 @@ class SpendTab(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate((90, 220, 150, 220, 150, 110, 70, 120)):
+        for col, width in enumerate((80, 220, 100, 130, 100, 80, 45, 100)):
             self.table.setColumnWidth(col, width)
-        # the supplier takes what room there is; the amount is always in view
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setStretchLastSection(False)
+        # the supplier takes what room the others leave, never less than a name's width
+        self.main_column = MainColumn(self.table, 1, minimum_chars=24)
         header.sectionClicked.connect(self._sort_hint)
         layout.addWidget(self.table, 1)
         self.status = QLabel()

@@ -122,6 +122,7 @@ class SuppliersTab(QWidget):
         layout.addWidget(self.table, 1)
         flags_row = QHBoxLayout()
         self.selected_label = QLabel("Select suppliers to flag them.")
+        self.selected_label.setWordWrap(True)
         flags_row.addWidget(self.selected_label, 1)
         self.flag_buttons: dict[tuple[str, bool], QPushButton] = {}
         for flag, label in FLAG_LABELS.items():

@@ -17,6 +17,7 @@ from lga_desktop.registers.declaration import Record
 from lga_desktop.registers.excel import ImportReport, export_family, import_family
 from lga_desktop.registers.family import family_findings
 from lga_desktop.ui.charts import Bar, ProgressBars
+from lga_desktop.ui.elided import ElidedLabel
 from lga_desktop.ui.qt import (
     QAction,
     QFileDialog,
@@ -108,7 +109,7 @@ class RegisterPage(QWidget):
         titles = QVBoxLayout()
         title = QLabel(f"<h2 style='margin:0'>{self.title()}</h2>")
         titles.addWidget(title)
-        about = QLabel(self.top.description)
+        about = ElidedLabel(self.top.description, self)
         about.setStyleSheet(f"color: {MUTED};")
         titles.addWidget(about)
         head.addLayout(titles, 1)

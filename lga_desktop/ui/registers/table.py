@@ -14,7 +14,8 @@ from lga_desktop.periods import FinancialYear, Quarter
 from lga_desktop.registers import audit, store
 from lga_desktop.registers.catalog import children
 from lga_desktop.registers.declaration import Field, Record, Register
-from lga_desktop.registers.fields import Choice, FieldError, Reference
+from lga_desktop.registers.fields import Choice, FieldError, Reference, Text
+from lga_desktop.ui.main_column import MainColumn
 from lga_desktop.ui.qt import (
     QAbstractItemView,
     QComboBox,
@@ -205,9 +206,16 @@ class RegisterTable(QWidget):
         self.view.setWordWrap(False)
         self.view.verticalHeader().hide()
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        # a last column of text takes the spare width; money stays beside its neighbours
-        last = reg.table_fields[-1] if reg.table_fields else None
-        self.view.horizontalHeader().setStretchLastSection(bool(last and not last.type.numeric))
+        # the record's name (Title, Expert) takes the spare width; money stays beside it
+        named = [
+            col
+            for col, f in enumerate(reg.table_fields, start=1)
+            if f.name in reg.label_fields and isinstance(f.type, Text) and not f.type.numeric
+        ]
+        self.main_column = MainColumn(self.view, named[0]) if named else None
+        if self.main_column is None:  # else a last column of text takes it
+            last = reg.table_fields[-1] if reg.table_fields else None
+            self.view.horizontalHeader().setStretchLastSection(bool(last and not last.type.numeric))
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.setEditTriggers(
             QAbstractItemView.EditTrigger.EditKeyPressed
@@ -287,6 +295,8 @@ class RegisterTable(QWidget):
                 chars = max(chars, max(len(label) for _k, label in f.type.options) + 3)
             cap = char * min(chars, 60)
             self.view.setColumnWidth(col, min(max(self.view.columnWidth(col), 60), cap))
+        if self.main_column is not None:
+            self.main_column.fit()
         self.totals_bar.sync()
 
     # ---- selection --------------------------------------------------------------------

@@ -336,3 +336,41 @@ def test_the_main_column_takes_the_spare_width(qtbot, demo_workspace, settings):
     window.resize(1900, 1000)
     QApplication.processEvents()
     assert savings.columnWidth(title) == spare() > least  # the spare width goes to the title
+
+
+# ---- dialogs -------------------------------------------------------------------------------
+
+
+def test_passphrase_fields_are_wide_and_the_error_never_covers_them(qtbot):
+    from lga_desktop.ui.pages.returns_dialogs import PassphraseDialog
+
+    dialog = PassphraseDialog(None, "Rotate signing key", current=True, new=True, intro="Why.")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    edits = [dialog.current_edit, dialog.new_edit, dialog.again_edit]
+    for edit in edits:
+        assert edit.width() >= edit.fontMetrics().averageCharWidth() * 36
+        assert edit.accessibleName()
+    dialog.new_edit.setText("short")
+    dialog.again_edit.setText("short")
+    dialog.buttons.accepted.emit()
+    QApplication.processEvents()
+    assert dialog.error.text()
+    error = dialog.error.geometry()
+    for widget in [*edits, dialog.buttons]:
+        box = widget.geometry()
+        box.moveTo(widget.mapTo(dialog, widget.rect().topLeft()))
+        assert not error.intersects(box), widget
+    assert dialog.error.height() >= dialog.error.sizeHint().height()  # the reason is whole
+
+
+def test_down_in_the_council_filter_picks_the_first_match(qtbot, tmp_path):
+    from lga_desktop.ui.wizard import SetupWizard
+
+    wizard = SetupWizard(default_dir=tmp_path)
+    qtbot.addWidget(wizard)
+    page = wizard.council_page
+    qtbot.keyClicks(page.search, "Oxford")
+    qtbot.keyClick(page.search, Qt.Key.Key_Down)
+    assert page.council.official_name == "Oxford City Council"  # not Oxfordshire
+    assert page.isComplete()

@@ -162,6 +162,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1180, 760)
+        self.nav.setFocus()  # keys work from the start: Up/Down pick a page, Tab enters it
 
     # ---- workspace ---------------------------------------------------------
 

@@ -191,8 +191,12 @@ class ReturnsPage(QWidget):
         self.create_key_button.setVisible(not has_key)
         for b in (self.export_key_button, self.change_button, self.rotate_button):
             b.setVisible(has_key)
-        self.new_button.setEnabled(has_key)
-        self.new_button.setToolTip("" if has_key else "Create a signing key first")
+        # a preparer runs the checks and writes the notes without the key; signing needs it
+        self.new_button.setToolTip(
+            "Check a quarter and sign its return"
+            if has_key
+            else "Check a quarter and write its notes; signing needs the key (Create signing key…)"
+        )
         records = history(self.ws)
         self.model.load(records, superseded_hashes(self.ws))
         self.empty.setVisible(not records)

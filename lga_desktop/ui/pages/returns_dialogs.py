@@ -93,6 +93,9 @@ class PassphraseDialog(QDialog):
             self.new_edit = self._field(form, "New passphrase:")
             self.again_edit = self._field(form, "Type it again:")
         self.error = _label(style=ERROR_STYLE)
+        self.error.setObjectName("passphraseError")
+        # two lines kept for the reason, so it never sits over the fields or the buttons
+        self.error.setMinimumHeight(self.error.fontMetrics().lineSpacing() * 2 + 4)
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -104,6 +107,8 @@ class PassphraseDialog(QDialog):
     def _field(self, form: QFormLayout, label: str) -> QLineEdit:
         edit = QLineEdit()
         edit.setEchoMode(QLineEdit.EchoMode.Password)
+        edit.setAccessibleName(label.rstrip(":"))
+        edit.setMinimumWidth(edit.fontMetrics().averageCharWidth() * 36)  # a passphrase is long
         form.addRow(label, edit)
         return edit
 
@@ -200,6 +205,7 @@ class QuarterPage(QWizardPage):
         )
         layout = QFormLayout(self)
         self.combo = QComboBox()
+        self.combo.setAccessibleName("Quarter")
         for q in quarter_choices(wizard.today):
             self.combo.addItem(str(q), q)
         last_over = quarter_of(wizard.today).previous()
@@ -277,12 +283,16 @@ class FindingsPage(QWizardPage):
             inner.addWidget(_label(finding.message, WARN_STYLE))
             edit = QPlainTextEdit(draft.notes.get(finding.key, ""))
             edit.setPlaceholderText("Explain this warning (required)")
+            edit.setAccessibleName(f"Note explaining: {finding.message}")
+            edit.setTabChangesFocus(True)  # Tab goes on to the next note, as in a form
             edit.setFixedHeight(60)
             edit.textChanged.connect(lambda *_: self.completeChanged.emit())
             inner.addWidget(edit)
             self.note_edits[finding.key] = edit
             self.body_layout.addWidget(box)
         self.body_layout.addStretch(1)
+        if self.note_edits:
+            QTimer.singleShot(0, next(iter(self.note_edits.values())).setFocus)
 
     def notes(self) -> dict[str, str]:
         return {key: edit.toPlainText() for key, edit in self.note_edits.items()}
@@ -350,6 +360,8 @@ class DeclarationPage(QWizardPage):
         self.reason_box = QGroupBox("What does this correction correct?")
         reason_layout = QVBoxLayout(self.reason_box)
         self.reason = QPlainTextEdit()
+        self.reason.setAccessibleName("What this correction corrects")
+        self.reason.setTabChangesFocus(True)
         self.reason.setFixedHeight(60)
         self.reason.textChanged.connect(self._changed)
         reason_layout.addWidget(self.reason)
@@ -400,18 +412,22 @@ class SignPage(QWizardPage):
         self.summary = _label()
         layout.addWidget(self.summary)
         form = QFormLayout()
+        # the passphrase comes first and has the cursor: typing never lands in the file name
+        self.passphrase = QLineEdit()
+        self.passphrase.setObjectName("signPassphrase")
+        self.passphrase.setAccessibleName("Key passphrase")
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.textChanged.connect(lambda *_: self.completeChanged.emit())
+        form.addRow("Key passphrase:", self.passphrase)
         row = QHBoxLayout()
         self.path = QLineEdit()
+        self.path.setAccessibleName("Save the signed return as")
         choose = QPushButton("Choose…")
         choose.clicked.connect(self._choose)
         row.addWidget(self.path, 1)
         row.addWidget(choose)
         form.addRow("Save as:", row)
-        self.passphrase = QLineEdit()
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.textChanged.connect(lambda *_: self.completeChanged.emit())
         self.path.textChanged.connect(lambda *_: self.completeChanged.emit())
-        form.addRow("Key passphrase:", self.passphrase)
         layout.addLayout(form)
         self.error = _label(style=ERROR_STYLE)
         layout.addWidget(self.error)
@@ -431,6 +447,12 @@ class SignPage(QWizardPage):
                 str(folder / default_file_name(draft.council, draft.quarter, draft.version))
             )
         self.error.setText("")
+        if key is None:
+            self.error.setText(
+                "This workspace has no signing key yet. Cancel, press Create signing key… on "
+                "the Returns page, then sign: the checks and notes you wrote are kept."
+            )
+        QTimer.singleShot(0, self.passphrase.setFocus)
 
     def _choose(self) -> None:
         chosen, _ = QFileDialog.getSaveFileName(
@@ -481,7 +503,7 @@ class NewReturnWizard(QWizard):
         self.sign_page = SignPage(self)
         for page in (self.quarter_page, self.findings_page, self.declaration_page, self.sign_page):
             self.addPage(page)
-        self.setButtonText(QWizard.WizardButton.FinishButton, "Sign and save")
+        self.setButtonText(QWizard.WizardButton.FinishButton, "&Sign and save")
         self.resize(760, 560)
 
     def register_title(self, key: str) -> str:

@@ -244,8 +244,14 @@ class RecordDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        if self.form.editors:  # the cursor starts in the first field, ready to type
+            next(iter(self.form.editors.values())).setFocus()
         width = max(600, self.form.minimumSizeHint().width() + 40)
-        self.resize(width, min(140 + self.form.sizeHint().height(), 780))
+        screen = (parent.screen() if parent is not None else self.screen()).availableGeometry()
+        self.resize(
+            min(width, screen.width() - 40),
+            min(140 + self.form.sizeHint().height(), 780, screen.height() - 60),
+        )
 
     def save(self) -> None:
         problems = self.form.check(reveal=True)

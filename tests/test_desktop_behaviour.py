@@ -374,3 +374,31 @@ def test_down_in_the_council_filter_picks_the_first_match(qtbot, tmp_path):
     qtbot.keyClick(page.search, Qt.Key.Key_Down)
     assert page.council.official_name == "Oxford City Council"  # not Oxfordshire
     assert page.isComplete()
+
+
+def test_a_rule_across_records_shows_in_the_form_as_the_officer_types(qtbot, demo_workspace):
+    from lga_desktop.periods import Quarter
+    from lga_desktop.registers import savings, store
+    from lga_desktop.ui.context import AppContext
+    from lga_desktop.ui.pages.savings import SavingsPage
+
+    context = AppContext(demo_workspace)
+    page = SavingsPage(context)
+    qtbot.addWidget(page)
+    line = store.find_by_ref(demo_workspace, savings.LINES, "SAV-001")
+    realised = store.list_records(demo_workspace, savings.REALISED, parent_id=line.id)
+    first = min(r["quarter"] for r in realised)
+    page.select_ref("SAV-001")
+    page.main.edit()
+    form = page.main.dialog.form
+    assert "before SAV-001 starts" not in form.rules_note.text()
+    form.editors["start"].set_value(first.next())  # now it starts after a saving was realised
+    form._edited("start")
+    qtbot.waitUntil(lambda: "before SAV-001 starts" in form.rules_note.text())
+    assert form.rules_note.text().startswith("Error: RLS-")
+    before = demo_workspace.db.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0]
+    assert store.get_record(demo_workspace, savings.LINES, line.id)["start"] == line["start"]
+    assert demo_workspace.db.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0] == before
+    form.editors["start"].set_value(Quarter(first.start_year, first.q))
+    form.check()
+    assert form.rules_note.text() == ""

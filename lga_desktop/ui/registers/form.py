@@ -98,6 +98,14 @@ class RecordForm(QWidget):
             layout.addRow(label, box)
             self.editors[f.name] = editor
             self.notes[f.name] = note
+        # what rules across records say about this one (set by the table: it knows the workspace)
+        self.rule_findings: Callable[[dict[str, Any]], list[Finding]] | None = None
+        self.rules_note = QLabel(self)
+        self.rules_note.setObjectName("rulesNote")
+        self.rules_note.setWordWrap(True)
+        self.rules_note.setStyleSheet(NOTE_STYLES[Severity.ERROR])
+        self.rules_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addRow(self.rules_note)  # under the fields: a message here moves none of them
         for name, editor in self.editors.items():
             if isinstance(editor, DateEditor):
                 editor.set_hint(lambda name=name: self._date_hint(name))
@@ -169,9 +177,26 @@ class RecordForm(QWidget):
         findings = self.reg.findings(
             draft(self.reg, values, ref=self.ref, record_id=self.record_id)
         )
-        findings += [f for f in self.extra_findings if f.code not in {x.code for x in findings}]
-        self.show_notes(problems, findings)
+        if self.rule_findings is not None and not problems:
+            findings += self.rule_findings(values)  # as if saved now, live
+        else:
+            findings += [f for f in self.extra_findings if f.code not in {x.code for x in findings}]
+        own = [f for f in findings if f.field in self.editors and f.record in (None, "", self.ref)]
+        self.show_notes(problems, own)
+        self._show_rules([f for f in findings if f not in own])
         return problems
+
+    def _show_rules(self, others: list[Finding]) -> None:
+        """Findings about other records that name this one (a realised saving before it starts)."""
+        shown = self.reveal_all or bool(self.touched) or self.record_id is not None
+        self.rules_note.setText(
+            "\n".join(
+                f"{'Error' if f.severity is Severity.ERROR else 'Warning'}: {f.message}."
+                for f in others
+            )
+            if shown
+            else ""
+        )
 
     def show_notes(self, problems: Mapping[str, str], findings: list[Finding] = ()) -> None:  # type: ignore[assignment]
         by_field: dict[str, list[Finding]] = {}

@@ -14,6 +14,7 @@ from lga_desktop.periods import FinancialYear, Quarter
 from lga_desktop.registers import audit, store
 from lga_desktop.registers.catalog import children
 from lga_desktop.registers.declaration import Field, Record, Register
+from lga_desktop.registers.family import draft_rule_findings
 from lga_desktop.registers.fields import Choice, FieldError, Reference, Text
 from lga_desktop.ui.main_column import MainColumn
 from lga_desktop.ui.qt import (
@@ -424,6 +425,10 @@ class RegisterTable(QWidget):
         )
         found = self.model.findings.get(rec.ref, []) if rec else []
         self.dialog.form.extra_findings = found
+        ws, record_id = self.context.workspace, rec.id if rec else None
+        self.dialog.form.rule_findings = lambda values: draft_rule_findings(
+            ws, self.reg, values, record_id=record_id
+        )
         self.dialog.form.set_values(
             values, ref=rec.ref if rec else "", record_id=rec.id if rec else None
         )

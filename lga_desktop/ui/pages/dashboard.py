@@ -29,6 +29,7 @@ from lga_desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from lga_desktop.words import plural
 from lga_desktop.workspace import describe
 
 __all__ = ["DashboardPage", "Card"]
@@ -288,7 +289,7 @@ class DashboardPage(QWidget):
         per = d.realised_per_day
         self.days_card.set(
             f"{d.days_used_to_date} of {d.days_agreed}",
-            f"days used on {d.engagements} engagement{'s' if d.engagements != 1 else ''}"
+            f"days used on {plural(d.engagements, 'engagement')}"
             f"{_percent(d.percent_used)}; {d.days_used_period} in {label}",
             Bar(
                 "Days used",

@@ -40,6 +40,7 @@ from lga_desktop.ui.qt import (
     QWidget,
 )
 from lga_desktop.ui.tasks import run_task
+from lga_desktop.words import format_date
 
 __all__ = ["ReturnsPage", "ReturnsHistoryModel"]
 
@@ -184,7 +185,7 @@ class ReturnsPage(QWidget):
             extra = f" It replaced {older} earlier key(s)." if older else ""
             self.key_label.setText(
                 f"Fingerprint: <b><tt style='font-size:14pt'>{key.fingerprint}</tt></b><br>"
-                f"Created {key.created_at[:10]}{' by ' + key.created_by if key.created_by else ''}."
+                f"Created {format_date(key.created_at)}{' by ' + key.created_by if key.created_by else ''}."
                 f"{extra} Read the fingerprint to the LGA when they ring to confirm your key."
             )
         has_key = key is not None

@@ -31,6 +31,7 @@ from lga_desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from lga_desktop.words import count_noun, plural
 
 KEY = "procurement"
 HEADINGS = ("Expenditure category", "Code", "Lines", "Spend", "Big-spend category", "Mapped by")
@@ -73,7 +74,7 @@ class MapCommand(QUndoCommand):
         self, page: CategoriesTab, ids: list[int], code: str | None, match_on: str
     ) -> None:
         target = page.model.names.get(code or "", "unmapped")
-        super().__init__(f"Map {len(ids):,} expenditure categories to {target}")
+        super().__init__(f"Map {plural(len(ids), 'expenditure category')} to {target}")
         self.page, self.ids, self.code, self.match_on = page, ids, code, match_on
         self.before: dict = {}
 
@@ -141,7 +142,8 @@ class CategoriesTab(QWidget):
         unmapped = [r for r in rows if r.category_code is None and r.lines]
         pence = sum(r.pence for r in unmapped)
         self.summary.setText(
-            f"{len(unmapped):,} expenditure categories ({format_money(pence)}) are unmapped."
+            f"{plural(len(unmapped), 'expenditure category')} ({format_money(pence)}) "
+            f"{count_noun(len(unmapped), 'is')} unmapped."
             if unmapped
             else "Every expenditure category with spend is mapped to a big-spend category."
         )

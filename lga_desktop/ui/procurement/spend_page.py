@@ -26,6 +26,7 @@ from lga_desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from lga_desktop.words import plural
 
 KEY = "procurement"
 
@@ -131,9 +132,8 @@ class SpendTab(QWidget):
 
     def _update_status(self) -> None:
         n = self.model.rowCount()
-        what = "line" if n == 1 else "lines"
-        scope = "" if self.model.spend_filter.is_empty else " matching"
-        self.status.setText(f"{n:,}{scope} {what} · {format_money(self.model.total_pence())}")
+        what = plural(n, "line") if self.model.spend_filter.is_empty else plural(n, "matching line")
+        self.status.setText(f"{what} · {format_money(self.model.total_pence())}")
 
     def _changed(self, what: frozenset) -> None:
         if KEY in what or "*" in what:

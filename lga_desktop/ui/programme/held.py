@@ -31,6 +31,7 @@ from lga_desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from lga_desktop.words import format_date
 
 __all__ = ["HeldFile", "HeldModel", "HeldPage", "council_name"]
 
@@ -89,7 +90,7 @@ class HeldModel(ListTableModel[HeldFile]):
             quarter = f.period + (f", version {f.version}" if f.version is not None else "")
             return (
                 f.file_name,
-                f.received_at[:10],
+                format_date(f.received_at),
                 "Waiting for its key" if f.waiting else "Held aside",
                 f.council or "not known",
                 quarter or "not known",

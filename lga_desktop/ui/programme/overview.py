@@ -41,6 +41,7 @@ from lga_desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from lga_desktop.words import plural
 
 __all__ = ["OverviewPage"]
 
@@ -51,12 +52,6 @@ _OUTPUTS = {o.name: o for o in OUTPUTS}
 
 def _pct(value: Decimal | None) -> str:
     return "" if value is None else f" ({value:.0f}%)"
-
-
-def _money(pence: int) -> str:
-    """Exact, without the pence when there are none: ``£266,300``, ``£1,234.50``."""
-    text = format_money(pence)
-    return text.removesuffix(".00")
 
 
 def _council(gss: str, label: str) -> str:
@@ -76,7 +71,7 @@ def _output_text(name: str, unit: str, value: Decimal) -> str:
     output = _OUTPUTS.get(name)
     if output is not None:
         if isinstance(output.zero(), int):  # money, in pence
-            return _money(int(value))
+            return format_money(int(value))
         return output.display(value)
     return f"{value} {unit}"
 
@@ -236,14 +231,14 @@ class OverviewPage(QWidget):
             self.figures = None
             self.heading.setText(
                 f"<h2>{escape(prog.name)}</h2><p style='color:{MUTED}'>"
-                f"{members} pilot council{'s' if members != 1 else ''}; no returns merged yet</p>"
+                f"{plural(members, 'pilot council')}; no returns merged yet</p>"
             )
             return
         f = self.figures = figures_for(prog, quarter)
         sent = len(f.returns)
         self.heading.setText(
             f"<h2>{escape(prog.name)}</h2><p style='color:{MUTED}'>{quarter}: returns from "
-            f"{sent} of {members} pilot council{'s' if members != 1 else ''}</p>"
+            f"{sent} of {plural(members, 'pilot council')}</p>"
         )
         self._missing(f, members)
         self._cards(f)
@@ -318,7 +313,7 @@ class OverviewPage(QWidget):
             used = percent(e.days_used_to_date_tenths, e.days_agreed_tenths)
             self.days_card.set(
                 f"{e.days_used_to_date} of {e.days_agreed}",
-                f"days used to the end of {q} on {e.engagements} engagements{_pct(used)}; "
+                f"days used to the end of {q} on {plural(e.engagements, 'engagement')}{_pct(used)}; "
                 f"{e.days_used_period} in the quarter",
                 Bar("Days used", e.days_used_to_date, e.days_agreed, _pct(used).strip(" ()")),
                 f"{format_money(e.realised_saving_pence)} realised on the savings they unlocked",
@@ -333,7 +328,7 @@ class OverviewPage(QWidget):
                     s.label,
                     s.realised_pence,
                     s.target_pence,
-                    f"{_money(s.realised_pence)} of {_money(s.target_pence)}"
+                    f"{format_money(s.realised_pence)} of {format_money(s.target_pence)}"
                     f"{_pct(s.percent_of_target)}"
                     if s.target_pence or s.realised_pence
                     else "nothing due in the quarter",
@@ -358,7 +353,7 @@ class OverviewPage(QWidget):
                     _council(s.key, s.label),
                     s.realised_pence,
                     s.target_pence,
-                    f"{_money(s.realised_pence)} of {_money(s.target_pence)}"
+                    f"{format_money(s.realised_pence)} of {format_money(s.target_pence)}"
                     f"{_pct(s.percent_of_target)}",
                 )
                 for s in f.savings_by_council
@@ -371,7 +366,7 @@ class OverviewPage(QWidget):
                     _council(c.key, c.label),
                     c.sme_percent or Decimal(0),
                     SME_ASPIRATION,
-                    f"{c.sme_percent}% of {_money(c.total_pence)}"
+                    f"{c.sme_percent}% of {format_money(c.total_pence)}"
                     if c.sme_percent is not None
                     else "no spend reported",
                 )

@@ -32,6 +32,7 @@ from lga_desktop.ui.qt import (
     QWidget,
 )
 from lga_desktop.ui.tasks import show_error
+from lga_desktop.words import plural
 from lga_desktop.workspace import WORKSPACE_SUFFIX
 
 __all__ = ["ProgrammeWindow", "open_programme", "GEOMETRY_KEY"]
@@ -127,12 +128,9 @@ class ProgrammeWindow(QMainWindow):
     def refresh_status(self) -> None:
         c = self.programme.counts()
 
-        def n(count: int, word: str) -> str:
-            return f"{count} {word}{'' if count == 1 else 's'}"
-
         self.counts_label.setText(
-            f"{n(c['members'], 'pilot council')} · "
-            f"{n(c['returns_counted'], 'return')} counting, {c['returns_superseded']} superseded · "
+            f"{plural(c['members'], 'pilot council')} · "
+            f"{plural(c['returns_counted'], 'return')} counting, {c['returns_superseded']} superseded · "
             f"{c['held_aside']} held aside · {c['waiting_for_key']} waiting for a key"
         )
         waiting = c["held_aside"] + c["waiting_for_key"]

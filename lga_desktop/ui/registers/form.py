@@ -34,6 +34,7 @@ from lga_desktop.ui.qt import (
 )
 from lga_desktop.ui.registers.editors import DateEditor, LinkChoices, make_editor
 from lga_desktop.validation import Finding, Severity
+from lga_desktop.words import sentence
 
 __all__ = ["RecordForm", "RecordDialog", "NOTE_STYLES"]
 
@@ -191,7 +192,7 @@ class RecordForm(QWidget):
         shown = self.reveal_all or bool(self.touched) or self.record_id is not None
         self.rules_note.setText(
             "\n".join(
-                f"{'Error' if f.severity is Severity.ERROR else 'Warning'}: {f.message}."
+                f"{'Error' if f.severity is Severity.ERROR else 'Warning'}: {sentence(f.message)}"
                 for f in others
             )
             if shown
@@ -207,12 +208,12 @@ class RecordForm(QWidget):
             f = self.reg.field(name)
             shown = self.reveal_all or name in self.touched
             if name in problems and shown:
-                self._note(note, f"{problems[name][0].upper()}{problems[name][1:]}.", "problem")
+                self._note(note, sentence(problems[name]), "problem")
             elif name in by_field and (shown or self.record_id is not None):
                 worst = min(by_field[name], key=lambda x: x.severity is not Severity.ERROR)
                 text = "; ".join(_strip_ref(x.message, self.ref) for x in by_field[name])
                 prefix = "Error" if worst.severity is Severity.ERROR else "Warning"
-                self._note(note, f"{prefix}: {text[0].upper()}{text[1:]}.", worst.severity)
+                self._note(note, f"{prefix}: {sentence(text)}", worst.severity)
             elif f.help:
                 self._note(note, f.help, "help")
             else:

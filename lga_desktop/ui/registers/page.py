@@ -40,6 +40,7 @@ from lga_desktop.ui.registers.dialogs import ImportReportDialog
 from lga_desktop.ui.registers.table import RegisterTable
 from lga_desktop.ui.tasks import run_task, show_error
 from lga_desktop.validation import Finding, Severity
+from lga_desktop.words import count_noun, plural
 
 if TYPE_CHECKING:
     from lga_desktop.ui.context import AppContext
@@ -207,7 +208,7 @@ class RegisterPage(QWidget):
             self.record_label.setText(
                 f"Select a {self.top.item} to see what is recorded under it."
                 if n
-                else f"No {self.top.item}s yet: press <b>Add…</b> or import a file."
+                else f"No {count_noun(0, self.top.item)} yet: press <b>Add…</b> or import a file."
             )
             self.record_chart.set_bars([])
             self.record_chart.hide()
@@ -235,8 +236,8 @@ class RegisterPage(QWidget):
             self.checks.addItem(item)
         errors = sum(f.severity is Severity.ERROR for f in every)
         warnings = len(every) - errors
-        parts = [f"{errors} error{'s' if errors != 1 else ''}"] if errors else []
-        parts += [f"{warnings} warning{'s' if warnings != 1 else ''}"] if warnings else []
+        parts = [plural(errors, "error")] if errors else []
+        parts += [plural(warnings, "warning")] if warnings else []
         index = self.tabs.indexOf(self.checks)
         self.tabs.setTabText(
             index, f"Checks ({', '.join(parts)})" if parts else "Checks (all clear)"

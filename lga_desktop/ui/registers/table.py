@@ -41,6 +41,7 @@ from lga_desktop.ui.registers.editors import make_editor
 from lga_desktop.ui.registers.form import RecordDialog
 from lga_desktop.ui.registers.model import RegisterModel, RegisterProxy, TotalsModel
 from lga_desktop.validation import Finding
+from lga_desktop.words import count_noun, lower_title, plural
 
 if TYPE_CHECKING:
     from lga_desktop.ui.context import AppContext
@@ -156,7 +157,7 @@ class RegisterTable(QWidget):
         bar = QHBoxLayout()
         self.filter_box = QLineEdit(self)
         self.filter_box.setObjectName("filterBox")
-        self.filter_box.setPlaceholderText(f"Filter {reg.title.lower()}…")
+        self.filter_box.setPlaceholderText(f"Filter {lower_title(reg.title)}…")
         self.filter_box.setClearButtonEnabled(True)
         self.filter_box.textChanged.connect(self.proxy.set_text)
         bar.addWidget(self.filter_box, 2)
@@ -184,7 +185,12 @@ class RegisterTable(QWidget):
                 self.duplicate,
             ),
             ("edit", "Edit…", f"Edit the selected {reg.item} (Enter)", self.edit),
-            ("delete", "Delete", f"Delete the selected {reg.item}s (Delete)", self.delete),
+            (
+                "delete",
+                "Delete",
+                f"Delete the selected {count_noun(2, reg.item)} (Delete)",
+                self.delete,
+            ),
             ("history", "History", f"Every change to the selected {reg.item}", self.history),
         ):
             button = QPushButton(text, self)
@@ -470,9 +476,11 @@ class RegisterTable(QWidget):
         below = sum(
             store.count(ws, child, parent_id=r.id) for r in chosen for child in children(self.reg)
         )
-        what = chosen[0].label if len(chosen) == 1 else f"these {len(chosen)} {self.reg.item}s"
+        what = (
+            chosen[0].label if len(chosen) == 1 else f"these {plural(len(chosen), self.reg.item)}"
+        )
         extra = (
-            f" and the {below} record{'s' if below != 1 else ''} under {'it' if len(chosen) == 1 else 'them'}"
+            f" and the {plural(below, 'record')} under {'it' if len(chosen) == 1 else 'them'}"
             if below
             else ""
         )

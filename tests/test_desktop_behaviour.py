@@ -402,3 +402,60 @@ def test_a_rule_across_records_shows_in_the_form_as_the_officer_types(qtbot, dem
     form.editors["start"].set_value(Quarter(first.start_year, first.q))
     form.check()
     assert form.rules_note.text() == ""
+
+
+# ---- help, about, the SME card ---------------------------------------------------------------
+
+
+def test_f1_opens_the_user_guide_offline_at_the_windows_own_part(
+    qtbot, demo_workspace, demo_programme, settings
+):
+    window = _main_window(qtbot, demo_workspace, settings)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.nav.setFocus()
+    qtbot.keyClick(window.nav, Qt.Key.Key_F1)
+    guide = window.user_guide
+    qtbot.waitUntil(guide.isVisible)
+    text = guide.browser.toPlainText()
+    for heading in (
+        "First steps",
+        "The registers",
+        "Importing spend and the SME basis",
+        "Signing and sending a return",
+        "The LGA side",
+    ):
+        assert heading in text
+    assert guide.browser.textCursor().selectedText() == "First steps"
+    programme = _programme_window(qtbot, demo_programme, settings)
+    programme.findChild(QAction, "actionGuide").trigger()
+    assert programme.user_guide.browser.textCursor().selectedText() == "The LGA side"
+
+
+def test_about_names_who_to_ask_for_help(qtbot, workspace, settings, message_boxes):
+    from lga_desktop.ui.help import support_contact
+
+    window = _main_window(qtbot, workspace, settings)
+    window.findChild(QAction, "actionAbout").trigger()
+    title, text = message_boxes[-1]
+    contact = support_contact()
+    assert contact["team"] == "LGA productivity team"
+    assert contact["team"] in text and f"mailto:{contact['email']}" in text
+
+
+def test_the_council_dashboard_has_an_sme_card(qtbot, demo_workspace):
+    from lga_desktop.periods import FinancialYear
+    from lga_desktop.procurement.derived import share_for
+    from lga_desktop.ui.context import AppContext
+    from lga_desktop.ui.pages.dashboard import DashboardPage
+
+    page = DashboardPage(AppContext(demo_workspace))
+    qtbot.addWidget(page)
+    period = page.period()
+    share = share_for(demo_workspace, period)
+    assert share.total_pence > 0
+    assert page.sme_card.figure.text() == f"{share.sme_percent}%"
+    assert "went to SMEs" in page.sme_card.against.text()
+    page.quarter_box.setCurrentIndex(0)  # the whole year
+    assert isinstance(page.period(), FinancialYear)
+    assert page.sme_card.figure.text().endswith("%")

@@ -8,6 +8,7 @@ from pathlib import Path
 from lga_desktop import APP_NAME
 from lga_desktop.ui.about import show_about
 from lga_desktop.ui.context import AppContext
+from lga_desktop.ui.help import add_help_menu
 from lga_desktop.ui.lazy_pages import show_lazily
 from lga_desktop.ui.pages import pages
 from lga_desktop.ui.qt import (
@@ -261,11 +262,7 @@ class MainWindow(QMainWindow):
         for i, (_key, title, _factory) in enumerate(pages()):
             self._action(view, title, lambda _=False, r=i: self.show_page(r), f"Ctrl+{i + 1}")
 
-        help_menu = bar.addMenu("&Help")
-        self._action(
-            help_menu, "&Getting started", self.show_help, QKeySequence.StandardKey.HelpContents
-        )
-        self._action(help_menu, f"&About {APP_NAME}", self.show_about, None, "actionAbout")
+        add_help_menu(self, section="First steps")
 
     def _rebuild_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -351,19 +348,7 @@ class MainWindow(QMainWindow):
         )
         return True
 
-    # ---- Help --------------------------------------------------------------
-
-    def show_help(self) -> None:
-        QMessageBox.information(
-            self,
-            "Getting started",
-            "Keep each register up to date through the quarter: the CAP plan, procurement "
-            "spend (import your published “spend over £500” files), expert support days and "
-            "realised savings. At the quarter's end, open Returns to check the figures, sign "
-            "the declaration and save the signed return to e-mail to the LGA.\n\n"
-            "Your workspace is backed up automatically once a day; File > Restore from backup "
-            "goes back to an earlier copy.",
-        )
+    # ---- Help ------------------------------------------------------------
 
     def show_about(self) -> None:
         show_about(self)

@@ -27,7 +27,7 @@ from lga_desktop.procurement.derived import SME_ASPIRATION, percent
 from lga_desktop.registers.cap import OUTPUTS
 from lga_desktop.ui.charts import Bar, BulletChart, Column, ColumnChart, ProgressBars
 from lga_desktop.ui.deferred_refresh import DeferredRefresh
-from lga_desktop.ui.pages.dashboard import Card, chart_box
+from lga_desktop.ui.pages.dashboard import Card, chart_box, show_sme_share
 from lga_desktop.ui.programme.context import ProgrammeContext
 from lga_desktop.ui.qt import (
     QComboBox,
@@ -288,20 +288,11 @@ class OverviewPage(QWidget):
             f"{format_money(s.target_to_date_pence)}{_pct(to_date)}",
         )
         sme = f.sme_total
-        share = sme.sme_percent
         meeting = sum(1 for c in f.sme if c.meets_aspiration)
-        self.sme_card.set(
-            "—" if share is None else f"{share}%",
-            f"of {format_money(sme.total_pence)} spent by the councils in {q} went to SMEs "
-            f"({format_money(sme.sme_pence)})",
-            None
-            if share is None
-            else Bar(
-                "Towards 25%",
-                share,
-                SME_ASPIRATION,
-                "aspiration met" if share >= SME_ASPIRATION else f"{SME_ASPIRATION}% aspiration",
-            ),
+        show_sme_share(
+            self.sme_card,
+            sme,
+            f"spent by the councils in {q}",
             f"{meeting} of {len(f.sme)} councils meet the aspiration. VCSE "
             f"{sme.vcse_percent if sme.vcse_percent is not None else '—'}%, local "
             f"{percent(sme.local_pence, sme.total_pence) or '—'}%.",

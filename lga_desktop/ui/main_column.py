@@ -9,9 +9,22 @@ minimum does not fit.
 
 from __future__ import annotations
 
-from lga_desktop.ui.qt import QEvent, QObject, QTableView
+from lga_desktop.ui.qt import QEvent, QObject, Qt, QTableView
 
-__all__ = ["MainColumn"]
+__all__ = ["MainColumn", "fit_headers"]
+
+
+def fit_headers(view: QTableView, samples: dict[int, str] | None = None) -> None:
+    """Every column as wide as its heading (no "g-spend catego"), or as ``samples[col]``'s text."""
+    model, header = view.model(), view.horizontalHeader()
+    metrics = header.fontMetrics()
+    pad = 2 * metrics.averageCharWidth() + 12
+    for col in range(model.columnCount()):
+        title = str(model.headerData(col, Qt.Orientation.Horizontal) or "")
+        sample = (samples or {}).get(col, "")
+        view.setColumnWidth(
+            col, max(metrics.horizontalAdvance(title), metrics.horizontalAdvance(sample)) + pad
+        )
 
 
 class MainColumn(QObject):

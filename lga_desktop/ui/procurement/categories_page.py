@@ -15,6 +15,7 @@ from lga_desktop.procurement.category_mapping import (
 from lga_desktop.ui.context import AppContext
 from lga_desktop.ui.deferred_refresh import DeferredRefresh
 from lga_desktop.ui.list_model import Index, ListTableModel
+from lga_desktop.ui.main_column import MainColumn, fit_headers
 from lga_desktop.ui.qt import (
     QAbstractItemView,
     QBrush,
@@ -22,7 +23,6 @@ from lga_desktop.ui.qt import (
     QColor,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     Qt,
@@ -105,7 +105,9 @@ class CategoriesTab(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # the name takes the room the others leave
+        fit_headers(self.table, {3: "£10,000,000.00", 4: "Professional services"})
+        self.main_column = MainColumn(self.table, 0)
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
         row.addWidget(QLabel("Map the selected to:"))

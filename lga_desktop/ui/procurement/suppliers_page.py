@@ -20,11 +20,11 @@ from lga_desktop.procurement.suppliers import (
 from lga_desktop.ui.context import AppContext
 from lga_desktop.ui.deferred_refresh import DeferredRefresh
 from lga_desktop.ui.list_model import Index, ListTableModel
+from lga_desktop.ui.main_column import MainColumn, fit_headers
 from lga_desktop.ui.qt import (
     QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -117,7 +117,8 @@ class SuppliersTab(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        fit_headers(self.table, {6: "£10,000,000.00"})  # the name takes the room left
+        self.main_column = MainColumn(self.table, 0)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         layout.addWidget(self.table, 1)
         flags_row = QHBoxLayout()

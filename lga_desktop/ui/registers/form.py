@@ -42,7 +42,7 @@ NOTE_STYLES = {
     "problem": "color: #b00020;",
     Severity.ERROR: "color: #b00020;",
     Severity.WARNING: "color: #8a5300;",
-    "help": "color: palette(mid);",
+    "help": "color: #5b6875;",  # muted, yet readable
 }
 
 

@@ -6,11 +6,11 @@ import configparser
 import os
 import shutil
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import run_window
 
 from lga_desktop.cli import route_file_argument
 
@@ -30,21 +30,9 @@ def test_a_file_on_the_command_line_opens_the_window_it_is_for():
 
 
 def test_double_clicking_a_workspace_opens_it(tmp_path, workspace):
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "XDG_CONFIG_HOME": str(tmp_path),
-        "TMPDIR": str(tmp_path),
-    }
     path = workspace.path
     workspace.close()
-    result = subprocess.run(
-        [sys.executable, "-m", "lga_desktop", str(path), "--quit-after-show"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
+    result = run_window(tmp_path, str(path))
     assert result.returncode == 0, result.stderr
     assert "window shown" in result.stdout
 

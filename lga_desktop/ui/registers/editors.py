@@ -248,6 +248,8 @@ class QuarterEditor(FieldEditor):
         self.quarter = QComboBox(self)
         for i, name in enumerate(self.QUARTER_NAMES, start=1):
             self.quarter.addItem(name, i)
+        self.year.setAccessibleName(f"{field.label}: financial year")
+        self.quarter.setAccessibleName(f"{field.label}: quarter")
         for combo in (self.year, self.quarter):
             combo.activated.connect(lambda _i: self.edited.emit())
             self.layout().addWidget(combo)

@@ -45,6 +45,9 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
             "with a .lgaws, .lgaprog or .lgareturn file, opens the window that file is for."
         ),
         epilog="Run 'lga-desktop COMMAND --help' for a command's options.",
+        # no abbreviations of the window's options: "export-return --check" is the
+        # command's own --check, never "--check-return"
+        allow_abbrev=False,
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     parser.add_argument(

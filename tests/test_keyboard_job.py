@@ -154,11 +154,15 @@ def test_the_main_job_by_keyboard_at_1024_by_700(
     qtbot.waitUntil(window.isActiveWindow)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.nav)
 
-    def add_record(page_key: str, go: Qt.Key, table, values: dict[str, str]) -> None:
+    def go_to(page_key: str, key: Qt.Key):
         back_to(window)
-        kb.press(go, CTRL)
+        kb.press(key, CTRL)  # Go > the page
         page = window.stack.currentWidget()
         assert page.property("pageKey") == page_key
+        return page
+
+    def add_record(page_key: str, go: Qt.Key, values: dict[str, str]) -> None:
+        table = go_to(page_key, go).main
         kb.tab_into(table.view)
         kb.press(Qt.Key.Key_Insert)
         dialog = table.dialog
@@ -168,12 +172,9 @@ def test_the_main_job_by_keyboard_at_1024_by_700(
         assert not dialog.isVisible(), [dialog.form.note_text(n) for n in dialog.form.notes]
 
     # cap: title, wave, status, money, dates
-    cap_page = window.page("cap")
-    window.show_page(0)
     add_record(
         "cap",
         Qt.Key.Key_2,
-        cap_page.main,
         {
             "title": "Estate review",
             "wave": "2",
@@ -184,12 +185,9 @@ def test_the_main_job_by_keyboard_at_1024_by_700(
             "end_date": "31/3/2017",
         },
     )
-    experts_page = window.page("experts")
-    window.show_page(0)
     add_record(
         "experts",
         Qt.Key.Key_4,
-        experts_page.main,
         {
             "expert": "Helen Carter",
             "specialism": "P",
@@ -198,12 +196,9 @@ def test_the_main_job_by_keyboard_at_1024_by_700(
             "start_date": "3/10/2016",
         },
     )
-    savings_page = window.page("savings")
-    window.show_page(0)
     add_record(
         "savings",
         Qt.Key.Key_5,
-        savings_page.main,
         {
             "workstream": "C",
             "title": "Shared HR service",
@@ -211,10 +206,7 @@ def test_the_main_job_by_keyboard_at_1024_by_700(
             "start": "2016",
         },
     )
-    procurement = window.page("procurement")
-    window.show_page(0)
-    back_to(window)
-    kb.press(Qt.Key.Key_3, CTRL)
+    procurement = go_to("procurement", Qt.Key.Key_3)
     kb.tab_into(procurement.tabs.tabBar())
     for _ in range(procurement.tabs.indexOf(procurement.pipeline)):
         kb.press(Qt.Key.Key_Right)
@@ -263,10 +255,7 @@ def test_the_main_job_by_keyboard_at_1024_by_700(
     assert lines > 100
 
     # ---- a signing key and a signed return ------------------------------------------------
-    returns = window.page("returns")
-    window.show_page(0)
-    back_to(window)
-    kb.press(Qt.Key.Key_6, CTRL)
+    returns = go_to("returns", Qt.Key.Key_6)
 
     def make_key(dialog) -> None:
         kb.type(PASSPHRASE)

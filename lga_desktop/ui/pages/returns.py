@@ -40,7 +40,7 @@ from lga_desktop.ui.qt import (
     QWidget,
 )
 from lga_desktop.ui.tasks import run_task
-from lga_desktop.words import format_date
+from lga_desktop.words import format_date, format_when
 
 __all__ = ["ReturnsPage", "ReturnsHistoryModel"]
 
@@ -83,7 +83,7 @@ class ReturnsHistoryModel(QAbstractTableModel):
             return (
                 r.period,
                 str(r.version),
-                r.signed_at.replace("T", " ")[:16],
+                format_when(r.signed_at),
                 f"{r.signer_name}, {r.signer_role}",
                 r.short_hash + "…",
                 "Superseded" if r.return_hash in self.superseded else "Current",

@@ -479,3 +479,35 @@ def test_every_input_of_every_form_has_an_accessible_name(qtbot, key):
                 continue
             spoken = widget.accessibleName() or getattr(widget, "text", lambda: "")()
             assert spoken, f"{key}.{name}: {type(widget).__name__} has no accessible name"
+
+
+def test_a_date_is_typed_into_a_table_cell_and_saved_with_enter(qtbot, demo_workspace):
+    from lga_desktop.registers import store
+    from lga_desktop.ui.context import AppContext
+    from lga_desktop.ui.pages.experts import ExpertsPage
+
+    page = ExpertsPage(AppContext(demo_workspace))
+    qtbot.addWidget(page)
+    page.resize(1000, 700)
+    page.show()
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    eng = store.find_by_ref(demo_workspace, experts.ENGAGEMENTS, "EXP-003")
+    model, view = page.main.model, page.main.view
+    row = model.row_of(eng.id)
+    index = page.main.proxy.mapFromSource(model.index(row, model.column_of("end_date")))
+    view.setCurrentIndex(index)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_F2)  # edit the cell
+    line = QApplication.focusWidget()
+    assert line.objectName() == "dateText"
+    line.selectAll()
+    qtbot.keyClicks(line, "31/3/13")
+    qtbot.keyClick(line, Qt.Key.Key_Up)  # a day later
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: (
+            store.find_by_ref(demo_workspace, experts.ENGAGEMENTS, "EXP-003")["end_date"]
+            == date(2013, 4, 1)
+        )
+    )

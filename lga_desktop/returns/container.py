@@ -137,16 +137,39 @@ def canonical_zip(entries: Iterable[tuple[str, bytes]]) -> bytes:
     return out.getvalue()
 
 
+def _check_cap(name: str, size: int, caps: dict[str, int], looks_like_ours: bool) -> None:
+    if name not in caps and not looks_like_ours:
+        raise ContainerError(
+            "not-a-return",
+            f"the file is a ZIP but not an lga-desktop return (it holds {name!r}, which a "
+            "return never has)",
+        )
+    if name not in caps:
+        raise ContainerError(
+            "tampered",
+            f"the file holds a part that was not signed ({name}): something was added after "
+            "signing",
+        )
+    if size > caps[name]:
+        raise ContainerError(
+            "too-large",
+            f"the part {name} declares {size:,} bytes, more than it may hold ({caps[name]:,}); "
+            "it was not read",
+        )
+
+
 def _mb(n: int) -> str:
     return f"{n / 1024 / 1024:.0f} MB"
 
 
-def read_entries(data: bytes) -> list[tuple[str, bytes]]:
+def read_entries(data: bytes, caps: dict[str, int] | None = None) -> list[tuple[str, bytes]]:
     """The entries of a return container, in file order, read defensively.
 
     Raises :class:`ContainerError` for a file that is empty, too large, not a
     ZIP, cut short, holding too many entries, unsafe or duplicate names,
     compressed or encrypted entries, or entries that would unpack too large.
+    With ``caps`` (entry name -> most bytes it may hold), an entry of another
+    name, or larger than its cap, is refused before anything is read.
     """
     if not data:
         raise ContainerError("damaged", "the file is empty")
@@ -191,6 +214,8 @@ def read_entries(data: bytes) -> list[tuple[str, bytes]]:
                     "unsafe", f"the file holds two entries named {info.filename!r}"
                 )
             seen.add(info.filename)
+            if caps is not None:
+                _check_cap(info.filename, info.file_size, caps, infos[0].filename in caps)
             if info.file_size > MAX_ENTRY_BYTES or total + info.file_size > MAX_FILE_BYTES:
                 raise ContainerError(
                     "unsafe",

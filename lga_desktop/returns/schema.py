@@ -213,7 +213,7 @@ def check_json_value(value: Any, path: str, depth: int = 0) -> None:
         return
     if isinstance(value, dict):
         for key, item in value.items():
-            check_json_value(item, f"{path}.{key}", depth + 1)
+            check_json_value(item, f"{path}.{key}" if path else key, depth + 1)
         return
     _fail(path, f"is {_kind(value)}, which JSON cannot hold")
 

@@ -150,9 +150,9 @@ def _load_json(data: bytes, what: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise _Refused("not-a-return", f"{what} is not a JSON object")
     try:
-        check_json_value(value, what)
+        check_json_value(value, "")
     except SchemaError as exc:
-        raise _Refused("out-of-spec", str(exc)) from None
+        raise _Refused("out-of-spec", f"{what} does not follow the format: {exc}") from None
     if not is_canonical(data, value):
         raise _Refused(
             "tampered",

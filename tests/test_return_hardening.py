@@ -445,3 +445,29 @@ def test_restoring_a_backup_keeps_the_current_signing_key(workspace):
 
 
 pytestmark = pytest.mark.usefixtures("fast_keys")
+
+
+def test_a_signature_whose_r_is_of_small_order_is_refused_though_openssl_accepts_it():
+    """The key holder can make one (R = the neutral point, S = k*a); libsodium refuses it, so do we."""
+    import hashlib
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from lga_desktop.returns.fileformat import signed_message
+
+    seed = bytes(range(32))
+    h = hashlib.sha512(seed).digest()
+    a = int.from_bytes(h[:32], "little") & ((1 << 254) - 8) | (1 << 254)
+    public = bytes.fromhex(keys.public_key_hex(fixed_key()))
+    good = signed()
+    entries = dict(read_entries(good))
+    message = signed_message(entries["manifest.json"])
+    r = SMALL_ORDER_KEY  # the neutral point's encoding
+    k = int.from_bytes(hashlib.sha512(r + public + message).digest(), "little") % L
+    signature = r + (k * a % L).to_bytes(32, "little")
+    Ed25519PublicKey.from_public_bytes(public).verify(signature, message)  # OpenSSL: fine
+    sig = json.loads(entries["signature.json"])
+    sig["signature"] = signature.hex()
+    entries["signature.json"] = canonical_bytes(sig)
+    result = verify_bytes(canonical_zip(list(entries.items())), trusted=trusting())
+    assert result.status == "bad-signature" and not result.valid

@@ -164,6 +164,19 @@ def _compressed() -> bytes:
     return buf.getvalue()
 
 
+def _r_of_small_order(entries: dict[str, bytes]) -> bytes:
+    """What the key holder can make and OpenSSL accepts: R the neutral point, S = k * a."""
+    import hashlib
+
+    h = hashlib.sha512(bytes(range(32))).digest()
+    a = int.from_bytes(h[:32], "little") & ((1 << 254) - 8) | (1 << 254)
+    public = bytes.fromhex(public_key_hex(example()[0]))
+    message = signed_message(entries["manifest.json"])
+    r = SMALL_ORDER
+    k = int.from_bytes(hashlib.sha512(r + public + message).digest(), "little") % L
+    return r + (k * a % L).to_bytes(32, "little")
+
+
 def negative_returns() -> list[Vector]:
     private, sealed, _ = example()
     good = sealed.file_bytes
@@ -363,6 +376,22 @@ def negative_returns() -> list[Vector]:
             ),
             "bad-signature",
             "the signature with L added to S",
+        ),
+        v(
+            "signature-r-small-order.lgareturn",
+            _zip(
+                {
+                    **e,
+                    "signature.json": _signature_json(
+                        None,
+                        e["manifest.json"],
+                        public_key=bytes.fromhex(sig["public_key"]),
+                        signature=_r_of_small_order(e),
+                    ),
+                }
+            ),
+            "bad-signature",
+            "R the neutral point, S = k*a: made with the private key, passes OpenSSL",
         ),
         v(
             "signature-flipped.lgareturn",

@@ -91,11 +91,19 @@ def check_public_key(raw: bytes) -> None:
 
 
 def check_signature_encoding(signature: bytes) -> None:
-    """Refuse a signature whose S half is not reduced (S >= L): RFC 8032 section 5.1.7."""
+    """Refuse a signature whose S half is not reduced (S >= L, RFC 8032 section 5.1.7)
+    or whose R half is a point of small order (as libsodium does)."""
     if len(signature) != 64:
         raise WeakKey("the signature is not 64 bytes")
     if int.from_bytes(signature[32:], "little") >= L:
         raise WeakKey("the signature is not in canonical form (its S half is L or more)")
+    if signature[:32] in _small_order_set():
+        raise WeakKey("the signature's R half is a point of small order")
+
+
+@lru_cache(maxsize=1)
+def _small_order_set() -> frozenset[bytes]:
+    return frozenset(small_order_encodings())
 
 
 def small_order_encodings() -> list[bytes]:

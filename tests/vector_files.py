@@ -233,7 +233,7 @@ def negative_returns() -> list[Vector]:
             "damaged",
             "the first half of the example",
         ),
-        v("trailing-byte.lgareturn", good + b"\x00", "tampered", "one byte after the end record"),
+        v("trailing-byte.lgareturn", good + b"\x00", "damaged", "one byte after the end record"),
         v(
             "return-json-changed.lgareturn",
             _zip({**e, "return.json": e["return.json"].replace(b"4000000", b"5000000")}),

@@ -105,7 +105,7 @@ def format_fingerprint(hex32: str) -> str:
     return " ".join(h[i : i + 4] for i in range(0, 32, 4))
 
 
-_FP_JUNK = re.compile(r"[\s:\-]")
+_FP_JUNK = re.compile(r"[\s:\-]", re.ASCII)
 
 
 def normalise_fingerprint(text: str) -> str:
@@ -333,9 +333,7 @@ def check_endorsement(endorsement: dict, new_raw_public_key: bytes) -> str:
         check_public_key(old)
         check_signature_encoding(sig)
         Ed25519PublicKey.from_public_bytes(old).verify(sig, endorsement_message(new_raw_public_key))
-        if endorsement.get("fingerprint") is not None and normalise_fingerprint(
-            endorsement["fingerprint"]
-        ) != fingerprint(old):
+        if normalise_fingerprint(endorsement["fingerprint"]) != fingerprint(old):
             raise ValueError("its fingerprint is not its key's")
     except (InvalidSignature, KeyError, TypeError, ValueError, AttributeError, LgaError):
         raise KeyError_("the previous key's endorsement of this key does not verify") from None

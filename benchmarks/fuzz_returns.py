@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import hashlib
 import io
 import json
 import random
@@ -289,6 +290,7 @@ class Figures:
     accepted: Counter = field(default_factory=Counter)
     outcomes: Counter = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
+    distinct: set[bytes] = field(default_factory=set)
     batches: int = 0
     verify_seconds: float = 0.0
     consolidate_seconds: float = 0.0
@@ -324,6 +326,7 @@ def check_verdicts(batch: list[Mutant], trusted: TrustedKeys, fig: Figures) -> l
     started = time.perf_counter()
     for m in batch:
         fig.mutants[m.family] += 1
+        fig.distinct.add(hashlib.sha256(m.data).digest())
         try:
             result = verify_bytes(m.data, trusted=trusted)
         except Exception as exc:  # noqa: BLE001 - what the fuzz is looking for
@@ -388,7 +391,8 @@ def run(count: int, batch_size: int, seed: int, progress: bool = False) -> Figur
 
 def report(fig: Figures) -> str:
     lines = [
-        f"mutants: {fig.total:,} ({', '.join(f'{k} {v:,}' for k, v in sorted(fig.mutants.items()))})",
+        f"mutants: {fig.total:,} ({', '.join(f'{k} {v:,}' for k, v in sorted(fig.mutants.items()))}"
+        f"), {len(fig.distinct):,} distinct files",
         f"verify: {fig.verify_seconds:.1f} s ({fig.verify_seconds / max(fig.total, 1) * 1000:.2f} ms each)",
         "verdicts: " + ", ".join(f"{k} {v:,}" for k, v in fig.statuses.most_common()),
         "accepted (valid): "

@@ -48,6 +48,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from lga_desktop.consolidation.merge import consolidate
 from lga_desktop.consolidation.store import Programme
+from lga_desktop.returns.canonical import serialise as canonical
 from lga_desktop.returns.container import canonical_zip, read_entries
 from lga_desktop.returns.fileformat import seal
 from lga_desktop.returns.keys import fingerprint, public_key_hex
@@ -59,10 +60,6 @@ EXAMPLE = ROOT / "docs" / "vectors" / "example.lgareturn"
 TRUSTED_KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))  # docs/return-format.md
 FORGER = Ed25519PrivateKey.from_private_bytes(bytes([0x66]) * 32)
 GSS = "E07000178"
-
-
-def canonical(value: Any) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 @dataclass

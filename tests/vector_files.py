@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from return_vectors import EXAMPLE, STAND_IN_PDF, example
 
 from lga_desktop.returns.canonical import canonical_bytes
+from lga_desktop.returns.canonical import serialise as _raw
 from lga_desktop.returns.container import canonical_zip, read_entries
 from lga_desktop.returns.ed25519 import L
 from lga_desktop.returns.fileformat import CONTEXT, build_manifest, signed_message
@@ -37,11 +38,6 @@ ANOTHER = Ed25519PrivateKey.from_private_bytes(bytes([0x42]) * 32)
 NEXT = Ed25519PrivateKey.from_private_bytes(bytes([0x07]) * 32)
 RECEIVED = "2012-10-16"  # the day the LGA received the example, for the revocation vectors
 SMALL_ORDER = bytes.fromhex("01" + "00" * 31)
-
-
-def _raw(value: Any) -> bytes:
-    # canonical form without the writer's checks, so out-of-format values can be written
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 @dataclass
@@ -98,6 +94,17 @@ def resealed(
             *parts[1:],
         ]
     )
+
+
+def naming(private: Ed25519PrivateKey) -> bytes:
+    """The example's return.json naming ``private``'s key (to be signed by it)."""
+    pub = public_key_hex(private)
+    key = {
+        "algorithm": "Ed25519",
+        "public_key": pub,
+        "fingerprint": fingerprint(bytes.fromhex(pub)),
+    }
+    return changed_doc(signing_key=key)
 
 
 def changed_doc(**changes: Any) -> bytes:
@@ -587,13 +594,7 @@ def vector_files() -> list[Vector]:
     }
     other = resealed(
         private=ANOTHER,
-        doc_bytes=changed_doc(
-            signing_key={
-                "algorithm": "Ed25519",
-                "public_key": public_key_hex(ANOTHER),
-                "fingerprint": fingerprint(bytes.fromhex(public_key_hex(ANOTHER))),
-            }
-        ),
+        doc_bytes=naming(ANOTHER),
     )
     trusted = "trusted-keys.json"
     v = Vector
@@ -635,13 +636,7 @@ def vector_files() -> list[Vector]:
             "untrusted-key.lgareturn",
             resealed(
                 private=NEXT,
-                doc_bytes=changed_doc(
-                    signing_key={
-                        "algorithm": "Ed25519",
-                        "public_key": public_key_hex(NEXT),
-                        "fingerprint": fingerprint(bytes.fromhex(public_key_hex(NEXT))),
-                    }
-                ),
+                doc_bytes=naming(NEXT),
             ),
             "untrusted-key",
             "signed by 'the next key', which the list does not hold for Oxford",

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/fuzz_returns.py [--mutants 100000] [--batch 2000] [--seed 1]
 
-Three families of mutants of docs/vectors/example.lgareturn (signed with the
+Three families of distinct mutants (no two the same file) of docs/vectors/example.lgareturn (signed with the
 documented seed, which a trusted-keys list trusts for Oxford):
 
 - **byte**: 1 to 3 random bit flips, byte changes, insertions, deletions,
@@ -183,10 +183,13 @@ def zip_mutant(rng: random.Random, base: bytes, entries: list[tuple[str, bytes]]
     elif kind == 8:
         out = rng.choice([b"\x00" * rng.randint(1, 30), b"PK\x03\x04"]) + base
     else:
-        i = rng.randrange(len(e))  # content changed, CRC and sizes made right
+        i = rng.randrange(len(e))  # a byte of a part changed, CRC and sizes made right
         name, content = e[i]
-        e[i] = (name, content + b" " if rng.random() < 0.5 else content[:-1])
+        at = rng.randrange(len(content) + 1)
+        e[i] = (name, content[:at] + bytes([rng.randrange(256)]) + content[at + 1 :])
         out = canonical_zip(e)
+    if rng.random() < 0.2:  # and sometimes a header field as well
+        out = _patch_field(rng, out)
     return Mutant("zip", out, may_be_valid=out == base)
 
 
@@ -224,7 +227,8 @@ def resigned_mutant(rng: random.Random, doc: dict[str, Any]) -> Mutant:
     kind = rng.randrange(6)
     may_be_valid = False
     if kind == 0:  # a value of another type (or out of range)
-        new = rng.choice([v for v in OTHER_VALUES if not _same_type(v, parent[last])] or [None])
+        others = [*OTHER_VALUES, rng.randrange(-(2**62), 2**62), f"t{rng.randrange(10**6)}"]
+        new = rng.choice([v for v in others if not _same_type(v, parent[last])] or [None])
         parent[last] = new
         may_be_valid = (in_data and isinstance(new, (bool, str, list, dict, type(None))) or (in_data and isinstance(new, int) and abs(new) < 2**53)) or (nullable and new is None)  # fmt: skip
     elif kind == 1 and isinstance(parent, dict):  # a key removed
@@ -308,14 +312,23 @@ def mutants(count: int, seed: int):
     base = EXAMPLE.read_bytes()
     entries = read_entries(base)
     doc = json.loads(dict(entries)["return.json"])
-    for i in range(count):
-        family = i % 3
+    seen: set[bytes] = set()
+    made = tries = 0
+    while made < count and tries < 5 * count:  # distinct files: a repeat tells nothing new
+        tries += 1
+        family = made % 3
         if family == 0:
-            yield byte_mutant(rng, base)
+            mutant = byte_mutant(rng, base)
         elif family == 1:
-            yield zip_mutant(rng, base, entries)
+            mutant = zip_mutant(rng, base, entries)
         else:
-            yield resigned_mutant(rng, doc)
+            mutant = resigned_mutant(rng, doc)
+        digest = hashlib.sha256(mutant.data).digest()
+        if digest in seen:
+            continue
+        seen.add(digest)
+        made += 1
+        yield mutant
 
 
 def check_verdicts(batch: list[Mutant], trusted: TrustedKeys, fig: Figures) -> list[bool]:

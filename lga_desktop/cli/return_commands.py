@@ -317,14 +317,14 @@ def cmd_revoke_key(args: argparse.Namespace) -> int:
         with Programme.open(args.programme) as prog:
             councils = prog.revoke_key(fp, revocation)
     else:
-        trusted = load_trusted_keys(args.trusted_keys)
-        councils = trusted.revoke(fp, revocation)
         if args.trusted_keys.suffix.lower() == ".csv":
             raise UsageError(
                 f"{args.trusted_keys.name} is CSV: add the columns revoked_after and "
                 "revoked_reason to its row, or keep the list as JSON (lga-desktop trust-key writes "
                 "JSON)"
             )
+        trusted = load_trusted_keys(args.trusted_keys)
+        councils = trusted.revoke(fp, revocation)
         trusted.save(args.trusted_keys)
     result = {"fingerprint": fp, "councils": councils, **revocation.to_json()}
     if args.json:

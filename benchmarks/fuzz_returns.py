@@ -167,10 +167,11 @@ def zip_mutant(rng: random.Random, base: bytes, entries: list[tuple[str, bytes]]
         out = canonical_zip(e)
     elif kind == 3:
         i = rng.randrange(len(e))
-        e[i] = (rng.choice(["Return.json", "return.json/", "x", "../x", "a\\b", ".x", "_x", e[i][0] + "x"]), e[i][1])  # fmt: skip
+        e[i] = (rng.choice(["Return.json", "return.json/", "x", "../x", "a\\b", ".x", "_x", e[i][0] + "x"]) + rng.choice(["", str(rng.randrange(10**4))]), e[i][1])  # fmt: skip
         out = canonical_zip(e)
     elif kind == 4:
-        e.insert(rng.randrange(len(e) + 1), (rng.choice(["extra.json", "a/b", "mimetype2"]), b"{}"))
+        extra = bytes(rng.randrange(256) for _ in range(rng.randint(0, 40)))
+        e.insert(rng.randrange(len(e) + 1), (rng.choice(["extra.json", "a/b", "mimetype2"]), extra))
         out = canonical_zip(e)
     elif kind == 5:
         out = base
@@ -181,7 +182,8 @@ def zip_mutant(rng: random.Random, base: bytes, entries: list[tuple[str, bytes]]
     elif kind == 7:
         out = _deflated(e, rng.randrange(len(e)))
     elif kind == 8:
-        out = rng.choice([b"\x00" * rng.randint(1, 30), b"PK\x03\x04"]) + base
+        junk = bytes(rng.randrange(256) for _ in range(rng.randint(1, 30)))
+        out = rng.choice([junk, b"PK\x03\x04" + junk]) + base if rng.random() < 0.5 else base + junk
     else:
         i = rng.randrange(len(e))  # a byte of a part changed, CRC and sizes made right
         name, content = e[i]
@@ -216,6 +218,9 @@ def _same_type(a: Any, b: Any) -> bool:
 
 def resigned_mutant(rng: random.Random, doc: dict[str, Any]) -> Mutant:
     d = copy.deepcopy(doc)
+    if rng.random() < 0.7:  # a figure changed too, as a signer may: keeps the files distinct
+        d["sections"][0]["data"]["realised_pence"] = rng.randrange(10**9)
+    unchanged = canonical(d)  # a valid return: a mutation that changes nothing stays valid
     paths = [p for p in _paths(d) if p]
     path = rng.choice(paths)
     parent = d
@@ -276,7 +281,7 @@ def resigned_mutant(rng: random.Random, doc: dict[str, Any]) -> Mutant:
             pass
     pdf = b"%PDF-1.4\n% stand-in printout for the fuzz run\n%%EOF\n"
     out = seal(body, pdf, key).file_bytes
-    if body == canonical(doc) and not forger:
+    if body == unchanged and not forger:
         may_be_valid = True
     return Mutant("re-signed", out, may_be_valid=may_be_valid is not False, forged=forger)
 

@@ -253,7 +253,7 @@ def _check(spec: Any, value: Any, path: str) -> None:
         for i, item in enumerate(value):
             _check(spec.item, item, f"{path}[{i}]")
     elif isinstance(spec, AnyJson):
-        check_json_value(value, path, depth=2)  # sections[i].data
+        check_json_value(value, path, depth=3)  # return > sections > [i] > data
     else:  # pragma: no cover - a mistake in the table
         raise TypeError(spec)
 

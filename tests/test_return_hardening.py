@@ -8,6 +8,7 @@ same code the CLI and the window use.
 from __future__ import annotations
 
 import json
+import re
 import time
 from datetime import date
 from typing import Any
@@ -451,3 +452,11 @@ def test_a_signature_whose_r_is_of_small_order_is_refused_though_openssl_accepts
     entries["signature.json"] = canonical_bytes(sig)
     result = verify_bytes(canonical_zip(list(entries.items())), trusted=trusting())
     assert result.status == "bad-signature" and not result.valid
+
+
+def test_the_spec_lists_the_small_order_encodings_the_code_refuses():
+    from pathlib import Path
+
+    spec = (Path(__file__).resolve().parent.parent / "docs" / "return-format.md").read_text()
+    listed = {bytes.fromhex(h) for h in re.findall(r"^    ([0-9a-f]{64})$", spec, re.M)}
+    assert listed == set(small_order_encodings())

@@ -1,6 +1,6 @@
 """A second verifier, written from docs/return-format.md alone, agrees on every vector.
 
-No lga_desktop code: the standard library, an Ed25519 primitive and the
+The verifier below uses no lga_desktop code: the standard library, an Ed25519 primitive and the
 shipped council list (resources/councils.csv), as another team would have.
 It gives each file of docs/vectors/vectors.json a status by following
 sections 2 to 9 of the spec; the test holds its verdicts to the listed ones.

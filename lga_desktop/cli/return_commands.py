@@ -174,9 +174,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "verify",
         help="check that return files are intact and signed by the council's key",
         description=(
-            "Check return files: intact, signed, which council and quarter, and (with "
-            "--trusted-keys) whether the key is the one trusted for that council. Exits 0 "
-            "only when every file is valid."
+            "Check return files: intact, signed, every field within the format, which council "
+            "and quarter, and (with --trusted-keys) whether the key is the one trusted for that "
+            "council and not revoked. Each file gets its own verdict. Exits 0 only when every "
+            "file is valid."
         ),
     )
     p.add_argument("files", type=Path, nargs="+", metavar="FILE", help="return files (.lgareturn)")

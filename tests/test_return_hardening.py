@@ -334,7 +334,7 @@ def test_a_huge_manifest_is_refused_unread_and_fast():
     result = verify_bytes(huge)
     took = time.perf_counter() - started
     assert result.status == "too-large" and "manifest.json" in result.reason
-    assert took < 0.6, f"{took:.2f} s"  # was 3.25 s and 1.34 GB
+    assert took < 2.0, f"{took:.2f} s"  # was 3.25 s and 1.34 GB; now ~0.1 s (its SHA-256)
 
 
 def test_an_unsigned_manifest_never_asks_for_a_newer_version():

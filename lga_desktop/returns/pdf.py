@@ -525,13 +525,15 @@ def draft_pdf(
     return return_pdf(strict_loads(canonical_bytes(doc)), None, previous)
 
 
-def signed_pdf(data: bytes, *, path: str | None = None) -> tuple[Any, bytes | None]:
+def signed_pdf(
+    data: bytes, *, path: str | None = None, trusted: Any = None
+) -> tuple[Any, bytes | None]:
     """A signed return's verification and, when it is intact, the PDF it carries."""
     from lga_desktop.returns.container import read_entries
     from lga_desktop.returns.fileformat import PDF_PART
     from lga_desktop.returns.verify import verify_bytes
 
-    check = verify_bytes(data, path=path)
+    check = verify_bytes(data, path=path, trusted=trusted)
     if not check.intact:
         return check, None
     return check, dict(read_entries(data)).get(PDF_PART)

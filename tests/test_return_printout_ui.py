@@ -192,3 +192,19 @@ def test_the_viewer_prints_a_chosen_range(qtbot, tmp_path, signed):
     viewer.ask_printer = lambda: printer
     assert viewer.print_document() == 2
     assert len(PdfReader(tmp_path / "two.pdf").pages) == 2
+
+
+def test_open_in_pdf_reader_hands_the_same_pdf_to_the_system(qtbot, signed, monkeypatch):
+    from lga_desktop.ui.qt import QDesktopServices
+
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    viewer = PdfViewer()
+    qtbot.addWidget(viewer)
+    viewer.set_pdf(inner_pdf(signed.path), "Oxford 2012/13 Q2 v1")
+    viewer.reader_button.click()
+    (url,) = opened
+    from pathlib import Path
+
+    path = Path(url.toLocalFile())
+    assert path.name == "Oxford 201213 Q2 v1.pdf" and path.read_bytes() == viewer.data

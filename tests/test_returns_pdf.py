@@ -154,3 +154,26 @@ def test_reportlab_loads_only_when_a_pdf_is_made():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_a_figure_no_label_was_written_for_prints_in_words_with_its_unit():
+    """A feature may add figures (another issue adds some): they print, never as keys."""
+    doc = small_document(
+        fixed_key(),
+        sections=[
+            {
+                "key": "procurement",
+                "title": "Procurement",
+                "data": {
+                    "classified_share_percent": "62.5",
+                    "savings_split": {"cashable_pence": 12345, "non_cashable_pence": 500},
+                    "plan_to_date": [{"output": "jobs", "quarter": "2012Q3", "days": "4.5"}],
+                },
+            }
+        ],
+    )
+    text = " ".join(" ".join(text_of(return_pdf(doc, HASH))).split())
+    assert "Classified share 62.5%" in text
+    assert "Savings split" in text and "Cashable £123.45" in text and "Non cashable £5.00" in text
+    assert "Jobs created (FTE)" in text and "2012/13 Q3" in text and "4.5" in text
+    assert not re.findall(r"\b[a-z]+_[a-z_]+\b", text)

@@ -123,18 +123,22 @@ def _declaration(doc: dict[str, Any], st: dict, width: float, draft: bool) -> li
 
     decl = doc["declaration"]
     prep, signer = decl["preparer"], decl["signer"]
-    rows = [[para(h, st["head"]) for h in ("", "Name", "Role", "E-mail", "Date")]]
-    for title, p in (("Prepared by", prep), ("Signed by", signer)):
-        rows.append(
-            [para(title, st["cell_b"])]
-            + [para(p.get(k) or "—", st["cell"]) for k in ("name", "role", "email")]
-            + [para(_long_date(p.get("date", "")), st["cell"])]
-        )
+    heads = ["", "Name", "Role", "E-mail", "Date"]
+    texts = [
+        [
+            title,
+            *(p.get(k) or "—" for k in ("name", "role", "email")),
+            _long_date(p.get("date", "")),
+        ]
+        for title, p in (("Prepared by", prep), ("Signed by", signer))
+    ]
+    rows = [[para(h, st["head"]) for h in heads]]
+    rows += [[para(t[0], st["cell_b"]), *(para(x, st["cell"]) for x in t[1:])] for t in texts]
     block = [
         para("Declaration", st["h1"]),
         para(decl["statement"], st["body"]),
         Spacer(1, 2 * mm),
-        table(rows, [width * 0.14, width * 0.22, width * 0.28, width * 0.22, width * 0.14]),
+        table(rows, fit_widths([[h, *(t[i] for t in texts)] for i, h in enumerate(heads)], width)),
     ]
     if decl.get("same_person"):
         block.append(para("Note: the same person prepared and signed this return.", st["body"]))
@@ -431,7 +435,7 @@ def key_card_pdf(card_json: dict[str, Any]) -> bytes:
     groups = fp.split()
     story = [
         para("Signing key card", st["title"]),
-        para(f"{council['name']} ({council['gss']})", st["h1"]),
+        para(f"{council['name']} ({council['gss']})", st["subtitle"]),
         para(
             "The council signs its quarterly returns with the key below. The LGA checks a "
             "return against this key only after confirming its fingerprint with the council.",
@@ -442,26 +446,21 @@ def key_card_pdf(card_json: dict[str, Any]) -> bytes:
         para(" ".join(groups[:4]), st["big"]),
         para(" ".join(groups[4:]), st["big"]),
         Spacer(1, 4 * mm),
-        table(
+        facts_table(
             [
-                [para(a, st["cell"]), para(b, st["cell"])]
-                for a, b in (
-                    ("Algorithm", "Ed25519"),
-                    ("Public key (hex)", card_json["public_key"]),
-                    (
-                        "Created",
-                        f"{when(card_json['created_at'])} by {card_json['created_by'] or '—'}",
-                    ),
-                    (
-                        "Replaces",
-                        f"key {card_json['endorsement']['fingerprint']}, which vouched for this one"
-                        if card_json.get("endorsement")
-                        else "— (the council's first key)",
-                    ),
-                )
+                ("Algorithm", "Ed25519"),
+                ("Public key (hex)", card_json["public_key"]),
+                ("Created", f"{when(card_json['created_at'])} by {card_json['created_by'] or '—'}"),
+                (
+                    "Replaces",
+                    f"key {card_json['endorsement']['fingerprint']}, which vouched for this one"
+                    if card_json.get("endorsement")
+                    else "— (the council's first key)",
+                ),
             ],
-            [width * 0.25, width * 0.75],
-            header=False,
+            st,
+            width,
+            0.25,
         ),
         Spacer(1, 6 * mm),
         para("To confirm (LGA staff)", st["h2"]),

@@ -17,7 +17,6 @@ a correction with the version it supersedes.
 from __future__ import annotations
 
 import re
-from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -121,6 +120,8 @@ LABELS: dict[str, str] = {
     "to_date.": "To date",
     "ref": "Ref",
 }
+# What names a row of figures (printed first)
+NAMING = ("ref", "key", "output", "category", "name")
 # Units of figures whose key does not say it
 DAYS = {"days_agreed", "days_used_period", "days_used_to_date", "days_used"}
 WORKING_DAYS = {"mean_working_days_to_award", "timeline_days"}
@@ -333,7 +334,9 @@ def _records_block(title: str, records: list[dict[str, Any]]) -> Block:
 def _flat(row: dict[str, Any], parent: str = "") -> list[tuple[str, str, Any]]:
     """A row's cells: (key, label, value), nested dicts flattened as "This quarter: target"."""
     out = []
-    for k, v in ordered(row, parent):
+    items = ordered(row, parent)  # what names the row first, then its figures, then their parts
+    items.sort(key=lambda kv: 0 if kv[0] in NAMING else (2 if isinstance(kv[1], dict) else 1))
+    for k, v in items:
         if isinstance(v, dict):
             head = LABELS.get(f"{k}.") or label(k, parent)
             out += [(ck, f"{head}: {cl[:1].lower()}{cl[1:]}", cv) for ck, cl, cv in _flat(v, k)]
@@ -517,21 +520,26 @@ def _cap(data: dict[str, Any]) -> Headline | None:
     rows = data.get("outputs_against_plan")
     if not rows:
         return None
-    parts, on_plan = [], 0
+    behind, on_plan = [], 0
     for o in rows:
         unit = "£" if o.get("unit") == "pence" else o.get("unit", "")
+        try:
+            ahead = Decimal(str(o.get("realised_to_date"))) >= Decimal(
+                str(o.get("planned_to_date"))
+            )
+        except InvalidOperation:
+            ahead = False
+        if ahead:
+            on_plan += 1
+            continue
         done = value_text("", o.get("realised_to_date"), unit=unit)
         plan = value_text("", o.get("planned_to_date"), unit=unit)
         name = re.sub(r"\s*\(.*\)$", "", code_text(str(o.get("output", ""))))
-        parts.append(f"{name}: {done} of {plan} planned")
-        with suppress(InvalidOperation):
-            on_plan += Decimal(str(o.get("realised_to_date"))) >= Decimal(
-                str(o.get("planned_to_date"))
-            )
+        behind.append(f"{name} {done} of {plan}")
     return Headline(
         "CAP outputs",
         f"{on_plan} of {len(rows)} outputs on or ahead of plan to date",
-        "; ".join(parts) + ".",
+        ("Behind plan: " + "; ".join(behind) + ".") if behind else "Every output on plan.",
     )
 
 
@@ -553,6 +561,8 @@ def _sme(data: dict[str, Any]) -> Headline | None:
     ]
     if basis and not extra:
         extra.append(f"Basis: {value_text('', basis)}")
+    if not extra:  # what the share has always been measured on
+        extra.append("Basis: all the quarter's spend, suppliers flagged as SMEs")
     if extra:
         detail += " " + "; ".join(extra) + "."
     return Headline(
@@ -649,9 +659,10 @@ def _records_of(doc: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
     for section in printed_sections(doc):
         for b in section.blocks:
             if b.kind == "records":
-                out.setdefault(b.title, {}).update(
-                    {row[0]: dict(zip(b.columns, row, strict=True)) for row in b.rows}
-                )
+                for row in b.rows:
+                    record = dict(zip(b.columns, row, strict=True))
+                    name = " · ".join([row[0], *(row[i] for i in b.titles if row[i] != "—")])
+                    out.setdefault(b.title, {})[row[0]] = {**record, _NAME: name}
     return out
 
 
@@ -673,11 +684,11 @@ def _figures_of(doc: dict[str, Any]) -> dict[tuple[str, str], str]:
     return out
 
 
+_NAME = "\0name"  # beside a record's printed fields: its ref and title fields
+
+
 def _name(record: dict[str, str]) -> str:
-    title = next(
-        (record[k] for k in ("Title", "Name", "Expert") if record.get(k) not in (None, "—")), ""
-    )
-    return f"{record['Ref']} {title}".strip()
+    return record[_NAME]
 
 
 def changes(previous: dict[str, Any], current: dict[str, Any]) -> list[Change]:
@@ -691,7 +702,7 @@ def changes(previous: dict[str, Any], current: dict[str, Any]) -> list[Change]:
                 found.append(Change("Added", where, _name(rec), "", ""))
                 continue
             for col, value in rec.items():
-                if old[ref].get(col) != value:
+                if col != _NAME and old[ref].get(col) != value:
                     found.append(
                         Change(
                             "Changed", where, f"{_name(rec)}: {col}", old[ref].get(col, "—"), value

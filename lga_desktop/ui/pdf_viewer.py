@@ -8,11 +8,13 @@ brought it only with the whole 160 MB of Addons (see docs/architecture.md).
 
 Print goes through Qt's print dialog (QtPrintSupport, also loaded on first
 use): each page is drawn at the printer's resolution, so the paper copy is as
-sharp as the PDF.
+sharp as the PDF. "Open in PDF reader" hands the file to the system's reader
+instead (on Linux the bundle carries no CUPS, so that is how it prints there).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from lga_desktop.ui.qt import (
@@ -32,7 +34,14 @@ from lga_desktop.ui.qt import (
     QWidget,
 )
 
-__all__ = ["PdfViewer", "PdfViewerDialog", "choose_printer", "page_image", "print_pdf"]
+__all__ = [
+    "PdfViewer",
+    "PdfViewerDialog",
+    "choose_printer",
+    "open_in_reader",
+    "page_image",
+    "print_pdf",
+]
 
 ZOOMS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 FIT_WIDTH = "Fit width"
@@ -59,9 +68,20 @@ def page_image(document: Any, index: int, scale: float) -> QImage:
 
 
 def choose_printer(parent: QWidget | None, title: str) -> Any:
-    """The printer the officer picks in Qt's print dialog, or None if they cancel."""
-    from lga_desktop.ui.qt import QPrintDialog, QPrinter
+    """The printer the officer picks in Qt's print dialog, or None if they cancel.
 
+    Where Qt sees no printer at all (the Linux bundle leaves CUPS out), it
+    says so and offers the system's PDF reader instead, which prints.
+    """
+    from lga_desktop.ui.qt import QMessageBox, QPrintDialog, QPrinter, QPrinterInfo
+
+    if not QPrinterInfo.availablePrinterNames():
+        QMessageBox.information(
+            parent,
+            "Print",
+            "lga-desktop sees no printer on this computer. Use Open in PDF reader, and "
+            "print from there; or print to a PDF file in the next window.",
+        )
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setDocName(title)
     dialog = QPrintDialog(printer, parent)
@@ -93,7 +113,24 @@ def print_pdf(data: bytes, printer: Any) -> int:
             painter.setViewport(area)
     finally:
         painter.end()
+        document.close()
     return len(pages)
+
+
+def open_in_reader(data: bytes, name: str) -> Path:
+    """Hand the PDF to the system's PDF reader (a copy in the temporary folder); its path."""
+    import tempfile
+
+    from lga_desktop.atomic_write import write_bytes
+    from lga_desktop.ui.qt import QDesktopServices, QUrl
+
+    folder = Path(tempfile.gettempdir()) / "lga-desktop"
+    folder.mkdir(exist_ok=True)
+    safe = "".join(c for c in name if c.isalnum() or c in " -_().") or "return"
+    path = folder / f"{safe}.pdf"
+    write_bytes(path, data, what="The PDF")
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+    return path
 
 
 class PdfViewer(QWidget):
@@ -123,6 +160,9 @@ class PdfViewer(QWidget):
             b.setToolTip(tip)
             b.setFixedWidth(32)
         self.print_button = QPushButton(print_text)
+        self.reader_button = QPushButton("Open in PDF reader")
+        self.reader_button.setToolTip("Open the PDF in the computer's own PDF reader")
+        self.reader_button.clicked.connect(lambda: open_in_reader(self.data, self.title))
         self.previous_button.clicked.connect(lambda: self.show_page(self.index - 1))
         self.next_button.clicked.connect(lambda: self.show_page(self.index + 1))
         self.zoom.currentIndexChanged.connect(lambda *_: self._draw())
@@ -132,7 +172,13 @@ class PdfViewer(QWidget):
         for w in (self.previous_button, self.next_button, self.page_label):
             bar.addWidget(w)
         bar.addStretch(1)
-        for w in (self.zoom_out_button, self.zoom, self.zoom_in_button, self.print_button):
+        for w in (
+            self.zoom_out_button,
+            self.zoom,
+            self.zoom_in_button,
+            self.print_button,
+            self.reader_button,
+        ):
             bar.addWidget(w)
         layout.addLayout(bar)
         self.page = QLabel("Loading…")
@@ -157,13 +203,20 @@ class PdfViewer(QWidget):
     # ---- the document ------------------------------------------------------------
 
     def set_pdf(self, data: bytes, title: str = "") -> None:
+        self._close()
         self.data, self.title = data, title
         self.document = _document(data)
         self.index = 0
         self.show_page(0)
 
+    def _close(self) -> None:
+        if self.document is not None:
+            self.document.close()  # PDFium's memory, now rather than at exit
+            self.document = None
+
     def clear(self, message: str = "") -> None:
-        self.data, self.document, self.index = b"", None, 0
+        self._close()
+        self.data, self.index = b"", 0
         self.page.setPixmap(QPixmap())
         self.page.setText(message)
         self._update_buttons()
@@ -186,7 +239,7 @@ class PdfViewer(QWidget):
         if chosen:
             return chosen * screen
         width_pt = self.document[self.index].get_width() if self.document is not None else 595
-        room = self.scroll.viewport().width() - 24
+        room = self.scroll.width() - self.scroll.verticalScrollBar().sizeHint().width() - 28
         return max(0.25, room / width_pt)
 
     def step_zoom(self, step: int) -> None:
@@ -211,12 +264,27 @@ class PdfViewer(QWidget):
         self.page_label.setText(f"Page {self.index + 1} of {n}" if n else "")
         self.previous_button.setEnabled(self.index > 0)
         self.next_button.setEnabled(self.index < n - 1)
-        for w in (self.zoom, self.zoom_in_button, self.zoom_out_button, self.print_button):
+        for w in (
+            self.zoom,
+            self.zoom_in_button,
+            self.zoom_out_button,
+            self.print_button,
+            self.reader_button,
+        ):
             w.setEnabled(bool(n))
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        self._close()
+        super().closeEvent(event)
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
         if self.document is not None and self.zoom.currentIndex() == 0:
+            self._draw()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self.document is not None:
             self._draw()
 
     # ---- printing ------------------------------------------------------------------
@@ -252,3 +320,7 @@ class PdfViewerDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(900, 760)
         self.viewer.set_pdf(data, title)
+
+    def done(self, result: int) -> None:
+        self.viewer.clear()
+        super().done(result)

@@ -79,7 +79,7 @@ _NAMES: dict[str, tuple[str, ...]] = {
         "QUndoStack",
         "QValidator",
     ),
-    "QtPrintSupport": ("QPrintDialog", "QPrinter"),  # imported on first use
+    "QtPrintSupport": ("QPrintDialog", "QPrinter", "QPrinterInfo"),  # imported on first use
     "QtWidgets": (
         "QAbstractItemView",
         "QApplication",
@@ -209,7 +209,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the names as plain imports
         QUndoStack,
         QValidator,
     )
-    from PySide6.QtPrintSupport import QPrintDialog, QPrinter  # noqa: F401
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo  # noqa: F401
     from PySide6.QtWidgets import (  # noqa: F401
         QAbstractItemView,
         QApplication,

@@ -219,6 +219,11 @@ class VerificationDialog(QDialog):
             self.viewer.set_pdf(pdf, f"{result.council_name} {result.period} v{result.version}")
             self.resize(1180, 780)
 
+    def done(self, result: int) -> None:
+        if self.viewer is not None:
+            self.viewer.clear()
+        super().done(result)
+
 
 def figures_html(doc: dict[str, Any]) -> str:
     """Page 1's headline figures of a return, as a small table for a label."""
@@ -653,6 +658,10 @@ class NewReturnWizard(QWizard):
                 self.sign_page.passphrase.clear()
 
         run_task(self, "Signing the return", work, done, on_error=failed, cancellable=False)
+
+    def done(self, result: int) -> None:
+        self.preview_page.viewer.clear()
+        super().done(result)
 
     def result_summary(self) -> dict[str, Any] | None:
         if self.signed is None:

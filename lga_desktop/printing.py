@@ -1,8 +1,10 @@
 """What every printed page shares (reportlab, imported only when a PDF is made).
 
-The printed return (``returns.pdf``) and the programme report for the Board
-(``consolidation.report_pdf``) use the same styles, tables and paragraphs and
-the same canvas that numbers pages "Page x of y".
+The printed return and the key card (``returns.pdf``) and the programme
+report for the Board (``consolidation.report_pdf``) use the same styles
+(:func:`styles`), tables (:func:`table`, label-value lines :func:`facts_table`,
+columns fitted to their text :func:`fit_widths`), the same QR code drawing
+(:func:`draw_qr`) and the same canvas that numbers pages "Page x of y".
 
 Fonts: DejaVu Sans and DejaVu Sans Mono, shipped in ``resources/fonts`` and
 embedded (subset) in every PDF. The PDF standard fonts (Helvetica, Courier)
@@ -36,6 +38,8 @@ __all__ = [
 ]
 
 SANS, SANS_BOLD, MONO = "LGA-Sans", "LGA-Sans-Bold", "LGA-Mono"
+GREY = "#4a5560"  # labels and subtitles
+SHADE = "#e4e9ef"  # table headings and card titles
 _FONT_FILES = {
     SANS: "DejaVuSans.ttf",
     SANS_BOLD: "DejaVuSans-Bold.ttf",
@@ -114,10 +118,6 @@ def styles() -> dict[str, Any]:
     found["num_b"] = ParagraphStyle("nb", parent=found["num"], **bold)
     found["label"] = ParagraphStyle("lb", parent=found["cell"], textColor=GREY)
     return found
-
-
-GREY = "#4a5560"  # labels and subtitles
-SHADE = "#e4e9ef"  # table headings and card titles
 
 
 def table(

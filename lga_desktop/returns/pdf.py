@@ -150,8 +150,13 @@ def _declaration(doc: dict[str, Any], st: dict, width: float, draft: bool) -> li
             st["body"],
         ),
         para(
-            f"{signer.get('name') or '—'}, {signer.get('role') or '—'}, on behalf of "
-            f"{doc['council']['name']} (signature on the paper copy kept by the council)",
+            (
+                f"{signer['name']}, {signer.get('role') or '—'}"
+                if signer.get("name")
+                else "Name: ______________________________   Role: ______________________________"
+            )
+            + f", on behalf of {doc['council']['name']} (signature on the paper copy kept by "
+            "the council)",
             st["small"],
         ),
         Spacer(1, 2 * mm),

@@ -40,6 +40,7 @@ __all__ = [
 SANS, SANS_BOLD, MONO = "LGA-Sans", "LGA-Sans-Bold", "LGA-Mono"
 GREY = "#4a5560"  # labels and subtitles
 SHADE = "#e4e9ef"  # table headings and card titles
+SHORT = 12  # a cell text this short is kept on one line
 _FONT_FILES = {
     SANS: "DejaVuSans.ttf",
     SANS_BOLD: "DejaVuSans-Bold.ttf",
@@ -83,7 +84,7 @@ def when(iso: str) -> str:
 def styles() -> dict[str, Any]:
     """Paragraph styles by name.
 
-    title, subtitle, h1, h2, body, small; in tables: head and head_num (column
+    title, subtitle, h1, h2 (each kept on the page of what follows it), body, small; in tables: head and head_num (column
     headings), cell, cell_b (bold), num and num_b (right-aligned figures), label
     (what a figure is called, in grey); mono, big (a fingerprint to read out).
     """
@@ -96,8 +97,12 @@ def styles() -> dict[str, Any]:
     mono = {"fontName": MONO}
     found = {
         "title": ParagraphStyle("t", parent=base["Title"], fontSize=18, spaceAfter=4, **bold),
-        "h1": ParagraphStyle("h1", parent=base["Heading2"], spaceBefore=10, spaceAfter=4, **bold),
-        "h2": ParagraphStyle("h2", parent=base["Heading3"], spaceBefore=6, spaceAfter=2, **bold),
+        "h1": ParagraphStyle(
+            "h1", parent=base["Heading2"], spaceBefore=10, spaceAfter=4, keepWithNext=1, **bold
+        ),
+        "h2": ParagraphStyle(
+            "h2", parent=base["Heading3"], spaceBefore=6, spaceAfter=2, keepWithNext=1, **bold
+        ),
         "body": ParagraphStyle("b", parent=base["BodyText"], fontSize=9.5, leading=12, **sans),
         "small": ParagraphStyle("s", parent=base["BodyText"], fontSize=8, leading=10, **sans),
         "cell": ParagraphStyle("c", parent=base["BodyText"], fontSize=8, leading=9.5, **sans),
@@ -186,9 +191,11 @@ def facts_table(rows: Sequence[Sequence[str]], st: dict, width: float, label_sha
 
 
 def column_needs(columns: Sequence[Sequence[str]], size: float = 8) -> tuple[list, list]:
-    """Each column's least width (its longest word) and most (its longest text), in points.
+    """Each column's least width and most (its longest text), in points.
 
     ``columns`` holds each column's texts, its heading (printed bold) first.
+    The least is the longest word, or the whole of a short cell text (a
+    quarter such as "2012/13 Q2" is never broken).
     """
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -196,21 +203,15 @@ def column_needs(columns: Sequence[Sequence[str]], size: float = 8) -> tuple[lis
     pad = 7
     low, high = [], []
     for col in columns:
-        fonts = [SANS_BOLD] + [SANS] * (len(col) - 1)
-        low.append(
-            max(
-                (
-                    stringWidth(w, f, size)
-                    for t, f in zip(col, fonts, strict=True)
-                    for w in t.split()
-                ),
-                default=0,
-            )
-            + pad
-        )
-        high.append(
-            max((stringWidth(t, f, size) for t, f in zip(col, fonts, strict=True)), default=0) + pad
-        )
+        least = most = 0.0
+        for n, text in enumerate(col):
+            font = SANS_BOLD if n == 0 else SANS
+            whole = stringWidth(text, font, size)
+            most = max(most, whole)
+            unbroken = [text] if n and len(text) <= SHORT else text.split()
+            least = max(least, *(stringWidth(w, font, size) for w in unbroken or [""]))
+        low.append(least + pad)
+        high.append(most + pad)
     return low, high
 
 

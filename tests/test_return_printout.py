@@ -252,9 +252,12 @@ def test_no_key_table_name_or_choice_code_is_printed(signed):
     assert not printed_codes
 
 
-def _lines_with_sizes(pdf: bytes) -> list[tuple[float, str]]:
-    """(font size, text) of what each page draws between its header and its footer."""
-    out: list[tuple[float, str]] = []
+TITLE = 18  # the title's size; the DRAFT mark across the page is larger still
+
+
+def _pages_with_sizes(pdf: bytes) -> list[list[tuple[float, str]]]:
+    """Each page's (font size, text), between its header and its footer, mark left out."""
+    out = []
     for page in PdfReader(io.BytesIO(pdf)).pages:
         height = float(page.mediabox.height)
         parts: list[tuple[float, str]] = []
@@ -262,29 +265,32 @@ def _lines_with_sizes(pdf: bytes) -> list[tuple[float, str]]:
         def visit(text, cm, tm, font, size, parts=parts, height=height):
             y = cm[5] + tm[5] * cm[3] if cm else tm[5]
             scale = abs(tm[3] * (cm[3] if cm else 1)) or 1
-            if text.strip() and 90 < y < height - 40:
+            if text.strip() and 90 < y < height - 40 and size * scale <= TITLE:
                 parts.append((round(size * scale, 1), text.strip()))
 
         page.extract_text(visitor_text=visit)
-        out += parts
+        out.append(parts)
     return out
 
 
 def test_no_heading_is_left_without_content(signed):
+    """Under every heading, on the same page, comes text: no empty heading, none orphaned."""
     for pdf in (pdf_in(signed["v1_file"]), pdf_in(signed["v2_file"]), signed["draft"]):
-        items = _lines_with_sizes(pdf)
-        sizes = sorted({s for s, _ in items})
-        body = max(s for s, _ in items if s < 11)  # the largest text that is not a heading
-        headings = [i for i, (s, _) in enumerate(items) if s > body and s < 18]
-        assert len(headings) > 10
-        for i in headings:
-            # under a heading comes text, or a smaller heading that text follows in turn
-            j = i + 1
-            while j < len(items) and body < items[j][0] < items[i][0]:
-                j += 1
-            assert j < len(items) and items[j][0] <= body, (
-                f"heading {items[i][1]!r} has nothing under it ({sizes})"
-            )
+        pages = _pages_with_sizes(pdf)
+        body = max(s for items in pages for s, _ in items if s < 11)  # the largest non-heading
+        seen = 0
+        for n, items in enumerate(pages, start=1):
+            headings = [i for i, (s, _) in enumerate(items) if body < s < TITLE]
+            seen += len(headings)
+            for i in headings:
+                # under a heading comes text, or a smaller heading that text follows in turn
+                j = i + 1
+                while j < len(items) and body < items[j][0] < items[i][0]:
+                    j += 1
+                assert j < len(items) and items[j][0] <= body, (
+                    f"page {n}: heading {items[i][1]!r} has nothing under it"
+                )
+        assert seen > 10
 
 
 def test_an_empty_register_says_none_recorded():

@@ -193,13 +193,21 @@ def _block(b: Block, st: dict, width: float) -> list:
         return [*story, facts_table(b.rows, st, width, 0.5)]
     texts = [[c] + [r[i] for r in b.rows] for i, c in enumerate(b.columns)]
     if b.kind == "records" and _too_wide(b, texts, width):
-        return story + [_card(b, row, st, width) for row in b.rows]
-    widths = fit_widths(texts, width)
+        return story + [_card(b, _linked(b, row), st, width) for row in b.rows]
+    shown = [_linked(b, r) for r in b.rows] if len(b.columns) <= LONG_TEXT_COLUMNS else b.rows
+    widths = fit_widths([[c] + [r[i] for r in shown] for i, c in enumerate(b.columns)], width)
     rows = [[para(c, st["head_num" if b.numeric[i] else "head"]) for i, c in enumerate(b.columns)]]
     rows += [
-        [para(v, st["num" if b.numeric[i] else "cell"]) for i, v in enumerate(r)] for r in b.rows
+        [para(v, st["num" if b.numeric[i] else "cell"]) for i, v in enumerate(r)] for r in shown
     ]
     return [*story, table(rows, widths)]
+
+
+def _linked(b: Block, row: list[str]) -> list[str]:
+    """A record's row with each link followed by the linked record's title (no page to turn)."""
+    return [
+        f"{v} · {b.names[v]}" if i in b.links and b.names.get(v) else v for i, v in enumerate(row)
+    ]
 
 
 def _too_wide(b: Block, texts: list[list[str]], width: float) -> bool:
@@ -217,7 +225,7 @@ def _card(b: Block, row: list[str], st: dict, width: float):
     from reportlab.lib import colors
 
     title = " · ".join([row[0], *(row[i] for i in b.titles if row[i] != "—")])
-    rows = [[para(title, st["cell_b"]), "", "", ""]]
+    rows: list[list] = [[para(title, st["cell_b"]), "", "", ""]]
     spans = [("SPAN", (0, 0), (-1, 0)), ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e4e9ef"))]
     pending: list = []
     for c, v, lg in zip(b.columns[1:], row[1:], b.long[1:], strict=True):
@@ -233,14 +241,11 @@ def _card(b: Block, row: list[str], st: dict, width: float):
             pending = cell
     if pending:
         rows.append([*pending, "", ""])
-    from reportlab.platypus import KeepTogether, Spacer
-
-    return KeepTogether(
-        [
-            table(rows, [width * 0.17, width * 0.33, width * 0.17, width * 0.33], False, spans),
-            Spacer(1, 4),
-        ]
-    )
+    # one record stays on one page (and a heading with its first card: see keepWithNext)
+    spans.append(("NOSPLIT", (0, 0), (-1, -1)))
+    card = table(rows, [width * 0.17, width * 0.33, width * 0.17, width * 0.33], False, spans)
+    card.spaceAfter = 4
+    return card
 
 
 def _changes(doc: dict[str, Any], previous: dict[str, Any], st: dict, width: float) -> list:

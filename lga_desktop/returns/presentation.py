@@ -304,6 +304,8 @@ class Block:
     numeric: list[bool] = field(default_factory=list)  # right-aligned columns
     long: list[bool] = field(default_factory=list)  # columns of long text (cards span them)
     titles: list[int] = field(default_factory=list)  # the columns that name a record
+    links: list[int] = field(default_factory=list)  # the columns holding another record's ref
+    names: dict[str, str] = field(default_factory=dict)  # ref -> title, of the return's records
 
     @property
     def empty(self) -> bool:
@@ -317,7 +319,7 @@ class PrintedSection:
 
 
 def _records_block(title: str, records: list[dict[str, Any]]) -> Block:
-    from lga_desktop.registers.fields import LongText, Money, Quantity
+    from lga_desktop.registers.fields import LongText, Money, Quantity, Reference
 
     reg = register_of(records)
     if reg is None:
@@ -328,7 +330,8 @@ def _records_block(title: str, records: list[dict[str, Any]]) -> Block:
     numeric = [False, *(isinstance(f.type, (Money, Quantity)) for f, _ in fields)]
     long = [False, *(isinstance(f.type, LongText) for f, _ in fields)]
     titles = [i for i, (f, _) in enumerate(fields, start=1) if f.name in reg.label_fields]
-    return Block(title or reg.title, "records", columns, rows, numeric, long, titles)
+    links = [i for i, (f, _) in enumerate(fields, start=1) if isinstance(f.type, Reference)]
+    return Block(title or reg.title, "records", columns, rows, numeric, long, titles, links)
 
 
 def _flat(row: dict[str, Any], parent: str = "") -> list[tuple[str, str, Any]]:
@@ -449,8 +452,21 @@ def _empty(register_key: str) -> Block:
 
 
 def printed_sections(doc: dict[str, Any]) -> list[PrintedSection]:
-    """Every section of a return as blocks of labelled, formatted figures and records."""
-    return [PrintedSection(s["title"], _blocks(s["data"] or {})) for s in doc["sections"]]
+    """Every section of a return as blocks of labelled, formatted figures and records.
+
+    Each block of records also knows the title of every record in the return,
+    so that a link (a savings line's expert engagement) can be printed with it.
+    """
+    found = [PrintedSection(s["title"], _blocks(s["data"] or {})) for s in doc["sections"]]
+    records = [b for section in found for b in section.blocks if b.kind == "records"]
+    names = {
+        row[0]: " · ".join(row[i] for i in b.titles if row[i] != "—")
+        for b in records
+        for row in b.rows
+    }
+    for b in records:
+        b.names = names
+    return found
 
 
 # ---- page 1 ---------------------------------------------------------------------------

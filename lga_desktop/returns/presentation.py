@@ -55,31 +55,50 @@ LABELS: dict[str, str] = {
     "output": "Output",
     "unit": "Unit",
     "planned_year": "Planned for the year",
+    "planned_due_year": "Due this year by the quarter's end",
     "realised_period": "Realised this quarter",
     "realised_year_to_date": "Realised this year to date",
     "planned_to_date": "Planned to date",
     "realised_to_date": "Realised to date",
     # procurement
     "quarter": "Quarter",
+    "period": "Period",
     "lines": "Spend lines",
     "suppliers": "Suppliers paid",
     "total_pence": "Total spend",
+    "basis_pence": "Procurement spend (what the shares are of)",
+    "excluded_pence": "Left out: not procurement",
+    "sme_pence": "With SMEs",
+    "sme_percent": "SME share",
+    "not_sme_pence": "With suppliers that are not SMEs",
+    "unclassified_pence": "Not yet classified",
+    "classified_pence": "Classified as SME or not",
+    "classified_percent": "Share of it classified",
+    "vcse_pence": "With VCSEs",
+    "vcse_percent": "VCSE share",
+    "local_pence": "With local suppliers",
+    "local_percent": "Local share",
+    "unmapped_pence": "Spend with no big-spend category",
+    "unmapped_lines": "Lines with no big-spend category",
+    "sme_aspiration_percent": "SME share aspiration",
+    "sme_aspiration_context": "About the aspiration",
+    "sme_definition": "SME definition",
     "spend_by_category": "Spend by big-spend category",
     "category": "Category",
     "name": "Name",
     "spend_pence": "Spend",
-    "unmapped_pence": "Spend with no big-spend category",
-    "unmapped_lines": "Lines with no big-spend category",
     "share": "SME, VCSE and local share this quarter",
     "year_to_date": "SME, VCSE and local share, year to date",
-    "period": "Period",
-    "sme_pence": "With SMEs",
-    "vcse_pence": "With VCSEs",
-    "local_pence": "With local suppliers",
-    "sme_percent": "SME share",
-    "vcse_percent": "VCSE share",
-    "local_percent": "Local share",
-    "sme_aspiration_percent": "SME share aspiration",
+    "supplier_flags": "Suppliers paid, as flagged when signed",
+    "sme": "SME",
+    "vcse": "VCSE",
+    "local": "Local",
+    "redacted": "Name withheld",
+    "category_mapping": "Expenditure categories, as mapped when signed",
+    "source": "Expenditure category in the spend file",
+    "source_code": "Its code",
+    "procurement": "Procurement",
+    "mapped_by": "Mapped by",
     # pipeline and timelines
     "timelines": "Procurement timelines",
     "timeline_days": "Working days from advert to award (or to the quarter's end)",
@@ -152,8 +171,14 @@ def _named_by_value(key: str, parent: str = "") -> bool:
 
 
 def humanise(key: str) -> str:
-    """``sme_share_pence`` -> ``SME share``: a key no label was written for, in words."""
+    """``sme_share_pence`` -> ``SME share``: a key no label was written for, in words.
+
+    A percentage says so (``classified_percent`` -> ``Classified share``), so it
+    never reads like the amount of money beside it.
+    """
     words = key.removesuffix("_pence").removesuffix("_percent").replace("_", " ").strip()
+    if key.endswith("_percent") and words.split()[-1:] not in (["share"], ["rate"]):
+        words += " share"
     acronyms = {"sme", "vcse", "cap", "ict", "lga", "fte", "ojeu", "gss", "uprn", "co2e", "id"}
     text = " ".join(w.upper() if w.lower() in acronyms else w for w in words.split())
     return text[:1].upper() + text[1:] if text else key
@@ -186,6 +211,10 @@ def _codes() -> dict[str, str]:
     for reg in all_registers().values():  # CAP outputs are named by their field
         for f in reg.fields:
             found.setdefault(f.name, f.label)
+    from lga_desktop.categories import default_categories
+
+    for category in default_categories():  # big-spend categories, wherever they appear
+        found.setdefault(category.code, category.name)
     return found
 
 
@@ -563,24 +592,26 @@ def _sme(data: dict[str, Any]) -> Headline | None:
     share = data.get("share")
     if not share:
         return None
-    basis = data.get("basis") or share.get("basis")
-    detail = (
-        f"Of {value_text('x_pence', share.get('total_pence'))} spent "
-        f"({value_text('', share.get('lines'))} lines, "
-        f"{value_text('', data.get('suppliers'))} suppliers); aspiration "
-        f"{value_text('x_percent', data.get('sme_aspiration_percent'))}."
-    )
-    extra = [
-        f"{label(k)}: {value_text(k, v)}"
-        for k, v in sorted({**data, **share}.items())
-        if ("classified" in k or "basis" in k) and not isinstance(v, (dict, list))
-    ]
-    if basis and not extra:
-        extra.append(f"Basis: {value_text('', basis)}")
-    if not extra:  # what the share has always been measured on
-        extra.append("Basis: all the quarter's spend, suppliers flagged as SMEs")
-    if extra:
-        detail += " " + "; ".join(extra) + "."
+
+    def money(key: str) -> str:
+        return value_text("x_pence", share.get(key))
+
+    if "basis_pence" in share:  # the share is of procurement spend, with what is classified
+        detail = (
+            f"Of {money('basis_pence')} of procurement spend ({money('total_pence')} in all, "
+            f"{money('excluded_pence')} left out as not procurement); "
+            f"{value_text('x_percent', share.get('classified_percent'))} of it classified, "
+            f"{money('unclassified_pence')} not yet."
+        )
+    else:
+        detail = (
+            f"Of {money('total_pence')} spent ({value_text('', share.get('lines'))} lines, "
+            f"{value_text('', data.get('suppliers'))} suppliers). Basis: all the quarter's "
+            "spend, suppliers flagged as SMEs."
+        )
+    aspiration = data.get("sme_aspiration_percent")
+    if aspiration:
+        detail += f" Aspiration {value_text('x_percent', aspiration)}."
     return Headline(
         "SME share",
         f"{value_text('sme_percent', share.get('sme_percent'))} of spend with SMEs this quarter",

@@ -131,8 +131,10 @@ class ReturnsPage(QWidget):
         actions = QHBoxLayout()
         self.new_button = QPushButton("New return…")
         self.new_button.clicked.connect(self.new_return)
-        self.open_button = QPushButton("Open return…")
-        self.open_button.setToolTip("Check a return file: intact, who signed it, with which key")
+        self.open_button = QPushButton("Check a return…")
+        self.open_button.setToolTip(
+            "Check a return file: intact, who signed it, with which key; its figures and PDF"
+        )
         self.open_button.clicked.connect(self.open_return)
         self.copy_button = QPushButton("Save a copy…")
         self.copy_button.setToolTip("Save the selected return's file again, exactly as signed")

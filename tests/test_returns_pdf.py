@@ -177,3 +177,26 @@ def test_a_figure_no_label_was_written_for_prints_in_words_with_its_unit():
     assert "Savings split" in text and "Cashable £123.45" in text and "Non cashable £5.00" in text
     assert "Jobs created (FTE)" in text and "2012/13 Q3" in text and "4.5" in text
     assert not re.findall(r"\b[a-z]+_[a-z_]+\b", text)
+
+
+def test_what_an_officer_typed_prints_as_typed():
+    """A UPRN is not a number to put commas in, nor a word like 'other' a choice's code."""
+    from lga_desktop.registers.cap import ASSETS
+    from lga_desktop.registers.fields import Money
+
+    record = {"ref": "AST-001"}
+    record.update(
+        {f"{f.name}_pence" if isinstance(f.type, Money) else f.name: None for f in ASSETS.fields}
+    )
+    record.update(
+        plan="CAP-01", name="Depot", address="100120123456", owner="other", action="dispose"
+    )
+    record["capital_receipt_pence"] = 275_000_000
+    doc = small_document(
+        fixed_key(),
+        sections=[{"key": "cap", "title": "CAP", "data": {"records": {"cap.assets": [record]}}}],
+    )
+    text = " ".join(" ".join(text_of(return_pdf(doc, HASH))).split())
+    assert "100120123456" in text and "100,120" not in text
+    assert "Owning body other" in text and "Action Dispose" in text
+    assert "Capital receipt £2,750,000.00" in text

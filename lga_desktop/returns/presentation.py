@@ -306,7 +306,16 @@ def _json_key(f: Any) -> str:
 
 
 def _field_text(f: Any, value: Any) -> str:
-    from lga_desktop.registers.fields import Choice, Money, MultiChoice, Quantity
+    """A record's value as its field's type says (what an officer typed stays as typed)."""
+    from lga_desktop.registers.fields import (
+        Choice,
+        Date,
+        Money,
+        MultiChoice,
+        Quantity,
+        QuarterType,
+        YesNo,
+    )
 
     if value is None or value == "" or value == []:
         return "—"
@@ -319,7 +328,13 @@ def _field_text(f: Any, value: Any) -> str:
     if isinstance(f.type, Quantity):
         unit = f.type.unit if f.type.unit and f.type.unit not in f.label else ""
         return value_text("", value, unit=unit)
-    return value_text("", value)
+    if isinstance(f.type, Date):
+        return _date_text(value)
+    if isinstance(f.type, QuarterType):
+        return quarter_text(value)
+    if isinstance(f.type, YesNo):
+        return "Yes" if value else "No"
+    return str(value)  # text, a UPRN, a link's ref, a year: never read as a code or number
 
 
 @dataclass

@@ -343,6 +343,8 @@ def test_a_correction_says_what_changed(signed):
     assert "Figures that moved" in text
     v1 = " ".join(" ".join(pages_of(pdf_in(signed["v1_file"]))).split())
     assert "What changed since" not in v1
+    draft = " ".join(" ".join(pages_of(signed["draft"])).split())
+    assert "What changed since version 1" in draft and "Town hall car park" in draft
 
 
 def test_the_draft_is_marked_on_every_page_and_the_signed_return_never(signed):

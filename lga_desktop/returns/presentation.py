@@ -510,6 +510,10 @@ def printed_sections(doc: dict[str, Any]) -> list[PrintedSection]:
     }
     for b in records:
         b.names = names
+    for b in (b for section in found for b in section.blocks if b.kind != "records"):
+        for row in b.rows:  # a figure about a record (days to award, an engagement's use)
+            if names.get(row[0]):
+                row[0] = f"{row[0]} · {names[row[0]]}"
     return found
 
 

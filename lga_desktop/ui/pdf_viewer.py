@@ -142,6 +142,11 @@ class PdfViewer(QWidget):
         self.data = b""
         self.title = ""
         self.document: Any = None
+        # the open document also sits here, so that when Qt deletes the widget the
+        # document is closed by a slot that does not keep the widget alive
+        opened: list = []
+        self._opened = opened
+        self.destroyed.connect(lambda *_: [d.close() for d in opened])
         self.index = 0
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -206,12 +211,14 @@ class PdfViewer(QWidget):
         self._close()
         self.data, self.title = data, title
         self.document = _document(data)
+        self._opened.append(self.document)
         self.index = 0
         self.show_page(0)
 
     def _close(self) -> None:
         if self.document is not None:
             self.document.close()  # PDFium's memory, now rather than at exit
+            self._opened.remove(self.document)
             self.document = None
 
     def clear(self, message: str = "") -> None:

@@ -290,7 +290,12 @@ def test_the_main_job_by_keyboard_at_1024_by_700(
         kb.press(Qt.Key.Key_Tab)
         kb.type("Chief Finance Officer")
         kb.press(Qt.Key.Key_N, ALT)
-        assert wiz.currentPage() is wiz.sign_page, wiz.declaration_page.problems.text()
+        assert wiz.currentPage() is wiz.preview_page, wiz.declaration_page.problems.text()
+        qtbot.waitUntil(wiz.preview_page.read.isEnabled)  # the draft is drawn: read it
+        kb.tab_into(wiz.preview_page.read)
+        kb.press(Qt.Key.Key_Space)  # "I have read the whole return"
+        kb.press(Qt.Key.Key_N, ALT)
+        assert wiz.currentPage() is wiz.sign_page
         qtbot.waitUntil(lambda: QApplication.focusWidget() is wiz.sign_page.passphrase)
         kb.type(PASSPHRASE)  # the cursor starts in the passphrase, not in "Save as"
         kb.press(Qt.Key.Key_S, ALT)  # Sign and save

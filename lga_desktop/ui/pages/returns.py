@@ -40,6 +40,7 @@ from lga_desktop.ui.qt import (
     QWidget,
 )
 from lga_desktop.ui.tasks import run_task
+from lga_desktop.words import format_date, format_when
 
 __all__ = ["ReturnsPage", "ReturnsHistoryModel"]
 
@@ -82,7 +83,7 @@ class ReturnsHistoryModel(QAbstractTableModel):
             return (
                 r.period,
                 str(r.version),
-                r.signed_at.replace("T", " ")[:16],
+                format_when(r.signed_at),
                 f"{r.signer_name}, {r.signer_role}",
                 r.short_hash + "…",
                 "Superseded" if r.return_hash in self.superseded else "Current",
@@ -204,15 +205,19 @@ class ReturnsPage(QWidget):
             extra = f" It replaced {older} earlier key(s)." if older else ""
             self.key_label.setText(
                 f"Fingerprint: <b><tt style='font-size:14pt'>{key.fingerprint}</tt></b><br>"
-                f"Created {key.created_at[:10]}{' by ' + key.created_by if key.created_by else ''}."
+                f"Created {format_date(key.created_at)}{' by ' + key.created_by if key.created_by else ''}."
                 f"{extra} Read the fingerprint to the LGA when they ring to confirm your key."
             )
         has_key = key is not None
         self.create_key_button.setVisible(not has_key)
         for b in (self.export_key_button, self.change_button, self.rotate_button):
             b.setVisible(has_key)
-        self.new_button.setEnabled(has_key)
-        self.new_button.setToolTip("" if has_key else "Create a signing key first")
+        # a preparer runs the checks and writes the notes without the key; signing needs it
+        self.new_button.setToolTip(
+            "Check a quarter and sign its return"
+            if has_key
+            else "Check a quarter and write its notes; signing needs the key (Create signing key…)"
+        )
         records = history(self.ws)
         self.model.load(records, superseded_hashes(self.ws))
         self.empty.setVisible(not records)

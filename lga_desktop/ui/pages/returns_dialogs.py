@@ -12,18 +12,17 @@ from pathlib import Path
 from typing import Any
 
 from lga_desktop.errors import LgaError
-from lga_desktop.periods import Quarter, quarter_of
+from lga_desktop.periods import PeriodError, Quarter, quarter_of
 from lga_desktop.printing import when
 from lga_desktop.returns.build import Declaration, Draft, Person, assemble, save_note
 from lga_desktop.returns.keys import WrongPassphrase, current_key
 from lga_desktop.returns.sign import Signed, default_file_name, sign_return
 from lga_desktop.returns.verify import Verification
 from lga_desktop.ui.context import AppContext
+from lga_desktop.ui.date_input import DateInput
 from lga_desktop.ui.qt import (
     QCheckBox,
     QComboBox,
-    QDate,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -95,6 +94,9 @@ class PassphraseDialog(QDialog):
             self.new_edit = self._field(form, "New passphrase:")
             self.again_edit = self._field(form, "Type it again:")
         self.error = _label(style=ERROR_STYLE)
+        self.error.setObjectName("passphraseError")
+        # two lines kept for the reason, so it never sits over the fields or the buttons
+        self.error.setMinimumHeight(self.error.fontMetrics().lineSpacing() * 2 + 4)
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -106,6 +108,8 @@ class PassphraseDialog(QDialog):
     def _field(self, form: QFormLayout, label: str) -> QLineEdit:
         edit = QLineEdit()
         edit.setEchoMode(QLineEdit.EchoMode.Password)
+        edit.setAccessibleName(label.rstrip(":"))
+        edit.setMinimumWidth(edit.fontMetrics().averageCharWidth() * 36)  # a passphrase is long
         form.addRow(label, edit)
         return edit
 
@@ -252,6 +256,7 @@ class QuarterPage(QWizardPage):
         )
         layout = QFormLayout(self)
         self.combo = QComboBox()
+        self.combo.setAccessibleName("Quarter")
         for q in quarter_choices(wizard.today):
             self.combo.addItem(str(q), q)
         last_over = quarter_of(wizard.today).previous()
@@ -329,12 +334,16 @@ class FindingsPage(QWizardPage):
             inner.addWidget(_label(finding.message, WARN_STYLE))
             edit = QPlainTextEdit(draft.notes.get(finding.key, ""))
             edit.setPlaceholderText("Explain this warning (required)")
+            edit.setAccessibleName(f"Note explaining: {finding.message}")
+            edit.setTabChangesFocus(True)  # Tab goes on to the next note, as in a form
             edit.setFixedHeight(60)
             edit.textChanged.connect(lambda *_: self.completeChanged.emit())
             inner.addWidget(edit)
             self.note_edits[finding.key] = edit
             self.body_layout.addWidget(box)
         self.body_layout.addStretch(1)
+        if self.note_edits:
+            QTimer.singleShot(0, next(iter(self.note_edits.values())).setFocus)
 
     def notes(self) -> dict[str, str]:
         return {key: edit.toPlainText() for key, edit in self.note_edits.items()}
@@ -358,28 +367,31 @@ class PersonBox(QGroupBox):
         super().__init__(title)
         form = QFormLayout(self)
         self.name, self.role, self.email = QLineEdit(), QLineEdit(), QLineEdit()
-        self.date = QDateEdit()
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("dd/MM/yyyy")
+        self.date = DateInput(self, optional=False)
         for label, widget in (("Name:", self.name), ("Role:", self.role), ("E-mail:", self.email)):
             form.addRow(label, widget)
+            widget.setAccessibleName(f"{title}: {label.rstrip(':').lower()}")
             widget.textChanged.connect(changed)
         form.addRow("Date:", self.date)
-        self.date.dateChanged.connect(changed)
+        self.date.line.setAccessibleName(f"{title}: date")
+        self.date.line.textChanged.connect(changed)
 
     def set(self, person: Person | None, today: date) -> None:
         self.name.setText(person.name if person else "")
         self.role.setText(person.role if person else "")
         self.email.setText(person.email if person else "")
-        self.date.setDate(QDate(today.year, today.month, today.day))
+        self.date.set_date(today)
 
     def person(self) -> Person:
-        d = self.date.date()
+        try:
+            day = self.date.date()
+        except PeriodError:
+            day = None
         return Person(
             self.name.text().strip(),
             self.role.text().strip(),
             self.email.text().strip(),
-            date(d.year(), d.month(), d.day()).isoformat(),
+            day.isoformat() if day else self.date.line.text(),  # the problem names bad text
         )
 
 
@@ -399,6 +411,8 @@ class DeclarationPage(QWizardPage):
         self.reason_box = QGroupBox("What does this correction correct?")
         reason_layout = QVBoxLayout(self.reason_box)
         self.reason = QPlainTextEdit()
+        self.reason.setAccessibleName("What this correction corrects")
+        self.reason.setTabChangesFocus(True)
         self.reason.setFixedHeight(60)
         self.reason.textChanged.connect(self._changed)
         reason_layout.addWidget(self.reason)
@@ -485,18 +499,22 @@ class SignPage(QWizardPage):
         self.summary = _label()
         layout.addWidget(self.summary)
         form = QFormLayout()
+        # the passphrase comes first and has the cursor: typing never lands in the file name
+        self.passphrase = QLineEdit()
+        self.passphrase.setObjectName("signPassphrase")
+        self.passphrase.setAccessibleName("Key passphrase")
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.textChanged.connect(lambda *_: self.completeChanged.emit())
+        form.addRow("Key passphrase:", self.passphrase)
         row = QHBoxLayout()
         self.path = QLineEdit()
+        self.path.setAccessibleName("Save the signed return as")
         choose = QPushButton("Choose…")
         choose.clicked.connect(self._choose)
         row.addWidget(self.path, 1)
         row.addWidget(choose)
         form.addRow("Save as:", row)
-        self.passphrase = QLineEdit()
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.textChanged.connect(lambda *_: self.completeChanged.emit())
         self.path.textChanged.connect(lambda *_: self.completeChanged.emit())
-        form.addRow("Key passphrase:", self.passphrase)
         layout.addLayout(form)
         self.error = _label(style=ERROR_STYLE)
         layout.addWidget(self.error)
@@ -516,6 +534,12 @@ class SignPage(QWizardPage):
                 str(folder / default_file_name(draft.council, draft.quarter, draft.version))
             )
         self.error.setText("")
+        if key is None:
+            self.error.setText(
+                "This workspace has no signing key yet. Cancel, press Create signing key… on "
+                "the Returns page, then sign: the checks and notes you wrote are kept."
+            )
+        QTimer.singleShot(0, self.passphrase.setFocus)
 
     def _choose(self) -> None:
         chosen, _ = QFileDialog.getSaveFileName(
@@ -573,8 +597,9 @@ class NewReturnWizard(QWizard):
             self.sign_page,
         ):
             self.addPage(page)
-        self.setButtonText(QWizard.WizardButton.FinishButton, "Sign and save")
-        self.resize(900, 700)
+        self.setButtonText(QWizard.WizardButton.FinishButton, "&Sign and save")
+        screen = (parent.screen() if parent is not None else self.screen()).availableGeometry()
+        self.resize(min(900, screen.width() - 40), min(700, screen.height() - 40))
 
     def register_title(self, key: str) -> str:
         import lga_desktop.features as feature_registry

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format dist dist-check bench clean reliability
+.PHONY: run test lint format dist dist-check bench clean install-desktop reliability
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ reliability: $(STAMP)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/startup.py
+
+# Linux: the launcher, icon and file types for this user (double-click a .lgaws,
+# .lgareturn or .lgaprog to open it); EXEC=dist/lga-desktop/lga-desktop for the bundle.
+install-desktop: $(STAMP)
+	scripts/install_desktop.sh "$(if $(EXEC),$(abspath $(EXEC)),$(abspath $(BIN))/lga-desktop)"
 
 clean:
 	rm -rf build dist .pytest_cache

@@ -231,9 +231,11 @@ class Workspace(DatabaseFile):
                     f"not of {self.council.official_name}"
                 )
             safety = self.backup(reason="before-restore")
+            keys_now = _signing_key_rows(self.db)
             candidate.db.conn.backup(self.db.conn)
         if MIGRATIONS.pending(self.db):  # a backup from before an upgrade
             migrate(self.db)
+        _keep_signing_keys(self.db, keys_now)
         return safety
 
     def auto_backup(self, *, max_age_hours: int = 24) -> Backup | None:
@@ -242,6 +244,33 @@ class Workspace(DatabaseFile):
         if newest and (_now() - newest[0].taken_at).total_seconds() < max_age_hours * 3600:
             return None
         return self.backup()
+
+
+def _signing_key_rows(db: Any) -> list[tuple]:
+    if not db["signing_keys"].exists():
+        return []
+    return db.execute("SELECT * FROM signing_keys ORDER BY rowid").fetchall()
+
+
+def _keep_signing_keys(db: Any, rows: list[tuple]) -> None:
+    """After a restore, the signing keys are the ones the workspace had just before it.
+
+    A backup from before a key rotation holds the old key, still active and
+    with its (encrypted) private half; restoring the registers must not bring
+    that key back to sign with. So the rows the workspace had replace the
+    backup's, in their order (the newest active row is the current key).
+    """
+    if not rows:
+        return
+    columns = [c[1] for c in db.execute("PRAGMA table_info(signing_keys)").fetchall()]
+    marks = ", ".join("?" * len(columns))
+    with db.atomic():
+        db.conn.executemany(
+            "DELETE FROM signing_keys WHERE fingerprint = ?", [(r[0],) for r in rows]
+        )
+        db.conn.executemany(
+            f"INSERT INTO signing_keys ({', '.join(columns)}) VALUES ({marks})", rows
+        )
 
 
 def list_backups_of(path: Path | str) -> list[Backup]:
@@ -261,40 +290,25 @@ def newest_sound_backup(path: Path | str) -> Backup | None:
 
 
 def what_restoring_drops(current: Workspace, backup: Path) -> list[str]:
-    """What putting ``backup`` back would lose that cannot be made again: keys and signed returns.
+    """What putting ``backup`` back would lose that cannot be made again: signed returns.
 
-    Both stay in the safety backup a restore takes first; the sentences say so.
+    (The signing keys are kept by a restore itself.) What is lost stays in
+    the safety backup a restore takes first; the sentence says so.
     """
 
-    def facts(ws: Workspace) -> tuple[set[str], set[str]]:
-        tables = set(ws.db.table_names())
-        keys = (
-            {r[0] for r in ws.db.execute("SELECT fingerprint FROM signing_keys")}
-            if "signing_keys" in tables
-            else set()
-        )
-        returns = (
-            {r[0] for r in ws.db.execute("SELECT return_hash FROM signed_returns")}
-            if "signed_returns" in tables
-            else set()
-        )
-        return keys, returns
+    def signed(ws: Workspace) -> set[str]:
+        if "signed_returns" not in set(ws.db.table_names()):
+            return set()
+        return {r[0] for r in ws.db.execute("SELECT return_hash FROM signed_returns")}
 
-    now_keys, now_returns = facts(current)
     with Workspace.open(backup, read_only=True) as old:
-        old_keys, old_returns = facts(old)
-    lost = []
-    if now_keys - old_keys:
-        lost.append(
-            f"it has no copy of {len(now_keys - old_keys)} signing key(s) made since; the "
-            "LGA would not recognise returns signed after restoring"
-        )
-    if now_returns - old_returns:
-        lost.append(
-            f"{len(now_returns - old_returns)} signed return(s) recorded since would be dropped "
-            "from the workspace (their files and the safety backup keep them)"
-        )
-    return lost
+        dropped = signed(current) - signed(old)
+    if not dropped:
+        return []
+    return [
+        f"{len(dropped)} signed return(s) recorded since would be dropped from the workspace "
+        "(their files and the safety backup keep them)"
+    ]
 
 
 def _aside_name(path: Path) -> Path:

@@ -84,3 +84,23 @@ def message_boxes(monkeypatch):
     for kind in ("information", "warning", "critical", "question", "about"):
         monkeypatch.setattr(QMessageBox, kind, static(kind))
     return shown
+
+
+def run_window(tmp_path: Path, *args: str):
+    """``lga-desktop ARGS --quit-after-show`` in a process of its own, offscreen, settings in tmp."""
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "XDG_CONFIG_HOME": str(tmp_path),
+        "TMPDIR": str(tmp_path),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "lga_desktop", *args, "--quit-after-show"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )

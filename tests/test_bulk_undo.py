@@ -57,19 +57,19 @@ def test_import_spend_takes_a_named_backup_and_remove_import_undoes_it(tmp_path,
 
 
 @pytest.mark.usefixtures("fast_keys")
-def test_restore_list_warns_when_a_backup_would_drop_a_key_or_signed_returns(tmp_path, capsys):
-    from lga_desktop.returns import keys
+def test_restore_list_warns_when_a_backup_would_drop_signed_returns(demo_workspace, capsys):
+    from returns_support import sign_q2
 
-    path = tmp_path / "ws.lgaws"
-    with Workspace.create(path, OXFORD) as ws:
-        ws.backup(reason="at the start")
-        keys.create_key(ws, "a passphrase")
+    demo_workspace.backup(reason="at the start")
+    sign_q2(demo_workspace)
+    path = demo_workspace.path
+    demo_workspace.close()
     assert main(["restore", str(path), "--list", "--json"]) == 0
-    [row] = json.loads(capsys.readouterr().out)
-    assert row["name"] == "at the start"
-    assert any("signing key" in w for w in row["restoring_drops"])
+    rows = json.loads(capsys.readouterr().out)
+    [row] = [r for r in rows if r["name"] == "at the start"]
+    assert any("1 signed return(s) recorded since" in w for w in row["restoring_drops"])
     assert main(["restore", str(path), "--list"]) == 0
-    assert "warning: it has no copy of 1 signing key(s)" in capsys.readouterr().out
+    assert "warning: 1 signed return(s) recorded since would be dropped" in capsys.readouterr().out
 
 
 def test_flag_and_mapping_changes_are_audited(workspace):

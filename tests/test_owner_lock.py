@@ -178,17 +178,17 @@ def test_a_second_window_on_the_same_workspace_is_refused_in_words(
 
 
 @pytest.mark.usefixtures("fast_keys")
-def test_the_windows_restore_warns_before_dropping_a_signing_key(
-    qtbot, tmp_path, settings, message_boxes
+def test_the_windows_restore_warns_before_dropping_signed_returns(
+    qtbot, demo_workspace, settings, message_boxes
 ):
-    from lga_desktop.returns import keys
+    from returns_support import sign_q2
+
     from lga_desktop.ui.main_window import MainWindow
 
-    ws = Workspace.create(tmp_path / "ws.lgaws", OXFORD)
-    backup = ws.backup(reason="at the start")
-    keys.create_key(ws, "a passphrase")
-    window = MainWindow(ws, settings)
+    backup = demo_workspace.backup(reason="at the start")
+    sign_q2(demo_workspace)
+    window = MainWindow(demo_workspace, settings)
     qtbot.addWidget(window)
     assert window.restore(backup)  # the recorder answers Yes
     asked = [text for title, text in message_boxes if "would lose" in text]
-    assert asked and "signing key" in asked[0]
+    assert asked and "1 signed return(s)" in asked[0]

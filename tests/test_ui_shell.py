@@ -1,7 +1,6 @@
 """The window's shell, driven as a user would: the wizard, navigation, backups, About."""
 
-import subprocess
-import sys
+from conftest import run_window
 
 from lga_desktop.ui.app import workspace_from_answer
 from lga_desktop.ui.main_window import MainWindow, recent_workspaces
@@ -165,19 +164,7 @@ def test_undo_redo_actions_follow_the_workspace(qtbot, workspace, settings):
 
 
 def test_gui_starts_and_quits_offscreen(tmp_path):
-    env = {
-        **__import__("os").environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "XDG_CONFIG_HOME": str(tmp_path),
-        "TMPDIR": str(tmp_path),
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "lga_desktop", "--demo", "--quit-after-show"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
+    result = run_window(tmp_path, "--demo")
     assert result.returncode == 0, result.stderr
     assert "window shown" in result.stdout
 

@@ -31,6 +31,7 @@ COMMAND_MODULES = [
     "lga_desktop.cli.workspace_commands",
     "lga_desktop.cli.selftest_command",
     "lga_desktop.cli.return_commands",
+    "lga_desktop.cli.print_commands",
     "lga_desktop.cli.spend_commands",
     "lga_desktop.cli.register_commands",
     "lga_desktop.cli.programme_commands",
@@ -43,9 +44,13 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
         prog=APP_NAME,
         description=(
             "Productivity-programme registers, signed quarterly returns and their "
-            "consolidation, for LGA pilot councils. With no command, opens the window."
+            "consolidation, for LGA pilot councils. With no command, opens the window; "
+            "with a .lgaws, .lgaprog or .lgareturn file, opens the window that file is for."
         ),
         epilog="Run 'lga-desktop COMMAND --help' for a command's options.",
+        # no abbreviations of the window's options: "export-return --check" is the
+        # command's own --check, never "--check-return"
+        allow_abbrev=False,
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     parser.add_argument(
@@ -66,6 +71,11 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
         action="store_true",
         help="(LGA) open the consolidation window on a freshly built demo programme: "
         "five demo councils' signed returns, merged",
+    )
+    parser.add_argument(
+        "--check-return",
+        metavar="FILE",
+        help="open the window and check this return file (.lgareturn): intact, who signed it",
     )
     parser.add_argument(
         "--quit-after-show",
@@ -109,8 +119,44 @@ def fail(message: str) -> None:
     sys.unraisablehook = lambda _unraisable: None
 
 
+def file_flags() -> dict[str, str]:
+    """The window option that opens each kind of file: what double-clicking one runs."""
+    from lga_desktop.consolidation.store import PROGRAMME_SUFFIX
+    from lga_desktop.returns.fileformat import SUFFIX as RETURN_SUFFIX
+    from lga_desktop.workspace import WORKSPACE_SUFFIX
+
+    return {
+        WORKSPACE_SUFFIX: "--open",
+        PROGRAMME_SUFFIX: "--programme",
+        RETURN_SUFFIX: "--check-return",
+    }
+
+
+def route_file_argument(argv: list[str]) -> list[str]:
+    """``lga-desktop FILE`` (a file manager's double-click) as the option for that kind of file.
+
+    A workspace opens in the council window, a programme in the consolidation
+    window, a return is checked in the council window. Anything else is left for
+    the parser, which names the commands it knows.
+    """
+    switches = {"--quit-after-show", "--debug"}  # options that take no value
+    bare = [
+        i
+        for i, a in enumerate(argv)
+        if not a.startswith("-")
+        and (i == 0 or not argv[i - 1].startswith("-") or argv[i - 1] in switches)
+    ]
+    if len(bare) != 1 or len(bare) != sum(not a.startswith("-") for a in argv):
+        return argv
+    i = bare[0]
+    flag = file_flags().get(os.path.splitext(argv[i])[1].lower())
+    if flag is None:
+        return argv
+    return [*argv[:i], flag, argv[i], *argv[i + 1 :]]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = route_file_argument(list(sys.argv[1:] if argv is None else argv))
     # Opening the window needs none of the sub-commands: skip importing them.
     window_only = build_parser(with_commands=False)
     known, rest = (
@@ -187,4 +233,5 @@ def _run_gui(args: argparse.Namespace) -> int:
         programme=args.programme,
         programme_demo=args.programme_demo,
         quit_after_show=args.quit_after_show,
+        check_return=args.check_return,
     )

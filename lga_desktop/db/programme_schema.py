@@ -183,3 +183,19 @@ def p0001_programme(db: Database) -> None:
         )
         """
     )
+
+
+@PROGRAMME_MIGRATIONS(name="p0002_revoked_keys")
+def p0002_revoked_keys(db: Database) -> None:
+    # A trusted key the LGA revoked: not valid for returns received after `after`
+    # (an ISO date), for `reason`. The key stays trusted for what came before.
+    db.execute(
+        """
+        CREATE TABLE revoked_key (
+            fingerprint TEXT PRIMARY KEY,
+            after TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            revoked_at TEXT NOT NULL
+        )
+        """
+    )

@@ -8,14 +8,16 @@ register.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
 from lga_desktop.periods import FinancialYear, Quarter
-from lga_desktop.registers.catalog import family
+from lga_desktop.registers import store
+from lga_desktop.registers.catalog import family, register
 from lga_desktop.registers.declaration import Record, Register
 from lga_desktop.registers.fields import Money
-from lga_desktop.registers.store import Links, list_records
+from lga_desktop.registers.store import Links, RecordError, list_records
 from lga_desktop.validation import Finding
 from lga_desktop.workspace import Workspace
 
@@ -25,6 +27,7 @@ __all__ = [
     "records_json",
     "after",
     "family_findings",
+    "draft_rule_findings",
     "quarters_of",
     "last_quarter",
 ]
@@ -55,6 +58,40 @@ def family_findings(ws: Workspace, key: str) -> dict[str, list[Finding]]:
     found: dict[str, list[Finding]] = {}
     for f in validate_family(ws, key):
         found.setdefault(f.record or "", []).append(f)
+    return found
+
+
+class _TrialOnly(Exception):
+    """Rolls back the trial write of :func:`draft_rule_findings`."""
+
+
+def draft_rule_findings(
+    ws: Workspace, reg: Register, values: dict[str, Any], *, record_id: int | None = None
+) -> list[Finding]:
+    """What the family's cross-record rules would say about this record if it were saved so.
+
+    The record is written inside a transaction that is then rolled back, so the
+    rules read it as if saved and nothing is kept (not even a ref). Only the
+    findings about the record, or naming it (a realised saving before this line
+    starts), are returned; an unreadable record gives none (its form says why).
+    """
+    found: list[Finding] = []
+    try:
+        with ws.atomic():
+            if record_id is None:
+                ref = store.create(ws, reg, values).ref
+            else:
+                ref = store.update(ws, reg, record_id, values).ref
+            top = reg
+            while top.parent_register is not None:
+                top = register(top.parent_register)
+            named = re.compile(rf"\b{re.escape(ref)}\b")
+            for member in family(top.key):
+                for rule in member.rules:
+                    found += [f for f in rule(ws) if f.record == ref or named.search(f.message)]
+            raise _TrialOnly
+    except (_TrialOnly, RecordError):
+        pass
     return found
 
 

@@ -290,11 +290,14 @@ def return_document(
     *,
     notes: dict[str, str],
     declaration: Declaration,
-    key: SigningKey,
+    key: SigningKey | None,
     signed_at: datetime,
     correction_reason: str = "",
 ) -> dict[str, Any]:
-    """The content of ``return.json`` for a ready draft (see ``docs/return-format.md``)."""
+    """The content of ``return.json`` for a ready draft (see ``docs/return-format.md``).
+
+    ``key`` None: the draft as it would be signed, for the preview (``signing_key`` null).
+    """
     q = draft.quarter
     findings = [
         {
@@ -331,7 +334,9 @@ def return_document(
         "supersedes": supersedes,
         "signed_at": signed_at.isoformat(timespec="seconds"),
         "declaration": declaration.to_json(),
-        "signing_key": {
+        "signing_key": None
+        if key is None
+        else {
             "algorithm": "Ed25519",
             "public_key": key.public_key_hex,
             "fingerprint": key.fingerprint,

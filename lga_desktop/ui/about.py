@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lga_desktop import APP_NAME, __version__
+from lga_desktop.ui.help import support_html
 from lga_desktop.ui.qt import QMessageBox, QWidget
 
 __all__ = ["ATTRIBUTIONS", "show_about"]
@@ -29,5 +30,5 @@ def show_about(parent: QWidget | None) -> None:
         f"About {APP_NAME}",
         f"<h3>{APP_NAME} {__version__}</h3>"
         "<p>Registers, signed quarterly returns and their consolidation for the Local "
-        "Government Association's productivity programme.</p>" + ATTRIBUTIONS,
+        "Government Association's productivity programme.</p>" + support_html() + ATTRIBUTIONS,
     )

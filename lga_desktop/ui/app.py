@@ -19,6 +19,20 @@ if TYPE_CHECKING:
 EXIT_GAVE_UP = 2  # no programme could be opened (the reason was shown): as a usage error
 
 
+ICON_SIZES = (16, 32, 48, 64, 128, 256)
+
+
+def app_icon():
+    """The program's icon (resources/icons), for every window and the task bar."""
+    from lga_desktop.resources import resource
+    from lga_desktop.ui.qt import QIcon
+
+    icon = QIcon()
+    for size in ICON_SIZES:
+        icon.addFile(str(resource(f"icons/lga-desktop-{size}.png")))
+    return icon
+
+
 def _open_demo() -> Workspace:
     from lga_desktop.demo import create_demo_workspace, fresh_demo_path
 
@@ -117,12 +131,15 @@ def run(
     programme: str | None = None,
     programme_demo: bool = False,
     quit_after_show: bool = False,
+    check_return: str | None = None,
 ) -> int:
     """Open the main window (or, for LGA staff, the consolidation window); the exit code."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANISATION)
     app.setApplicationDisplayName(APP_NAME)
+    app.setWindowIcon(app_icon())
+    app.setDesktopFileName(APP_NAME)  # Wayland matches the window to lga-desktop.desktop
     settings = QSettings()
     if programme is not None or programme_demo:
         return run_programme(
@@ -155,5 +172,7 @@ def run(
 
     window = MainWindow(ws, settings, on_new_workspace=new_workspace)
     window.show()
+    if check_return:  # a .lgareturn double-clicked: checked on the Returns page
+        QTimer.singleShot(0, lambda: window.page("returns").check_file(Path(check_return)))
     _shown(window, quit_after_show)
     return app.exec()

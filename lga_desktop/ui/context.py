@@ -7,7 +7,7 @@ and decides for itself whether to refresh (Anki's "changes" hook).
 
 from __future__ import annotations
 
-from lga_desktop.ui.qt import QObject, QUndoStack, Signal
+from lga_desktop.ui.qt import QObject, QUndoGroup, QUndoStack, Signal
 from lga_desktop.workspace import Workspace
 
 
@@ -17,11 +17,40 @@ class AppContext(QObject):
     def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
-        self.undo_stack = QUndoStack(self)
+        # One undo stack per page of the window, so that Undo on the Savings page never
+        # undoes a change made on Expert support; the group follows the page shown.
+        self.undo_group = QUndoGroup(self)
+        self._stacks: dict[str, QUndoStack] = {}
+        self.page_key = ""  # the page being built or shown (set by the window)
         # Inside the main window, Edit > Undo / Redo own Ctrl+Z and Ctrl+Shift+Z for
         # the whole window; a page's own undo buttons must then carry no shortcut,
         # or Qt finds two actions for one key and fires neither.
         self.window_owns_undo_keys = False
+
+    def stack(self, page_key: str) -> QUndoStack:
+        """The undo stack of one page (made on first use)."""
+        if page_key not in self._stacks:
+            stack = QUndoStack(self)
+            self._stacks[page_key] = stack
+            self.undo_group.addStack(stack)
+            if self.undo_group.activeStack() is None:
+                self.undo_group.setActiveStack(stack)
+        return self._stacks[page_key]
+
+    @property
+    def undo_stack(self) -> QUndoStack:
+        """The undo stack of the page being built or shown: a page keeps the one it was built with."""
+        return self.stack(self.page_key)
+
+    def show_page(self, page_key: str) -> None:
+        """The window shows this page: Edit > Undo now undoes what was done on it."""
+        self.page_key = page_key
+        self.undo_group.setActiveStack(self.stack(page_key))
+
+    def clear_undo(self) -> None:
+        """Forget every page's undo history (the workspace changed under it: a restore)."""
+        for stack in self._stacks.values():
+            stack.clear()
 
     def notify(self, *what: str) -> None:
         self.changed.emit(frozenset(what or ("*",)))

@@ -10,6 +10,7 @@ from lga_desktop.errors import DamagedFileError
 from lga_desktop.ui import file_dialogs
 from lga_desktop.ui.about import show_about
 from lga_desktop.ui.context import AppContext
+from lga_desktop.ui.help import add_help_menu
 from lga_desktop.ui.lazy_pages import show_lazily
 from lga_desktop.ui.pages import pages
 from lga_desktop.ui.qt import (
@@ -167,6 +168,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1180, 760)
+        self.nav.setFocus()  # keys work from the start: Up/Down pick a page, Tab enters it
 
     # ---- workspace ---------------------------------------------------------
 
@@ -176,7 +178,7 @@ class MainWindow(QMainWindow):
             self.context.deleteLater()
         self.context = AppContext(workspace, self)
         self.context.window_owns_undo_keys = True
-        self.undo_action_host.setStack(self.context.undo_stack)
+        self.undo_action_host.setStack(self.context.undo_group)
         council = workspace.council
         demo = " (demo)" if workspace.get_meta("demo") else ""
         self.setWindowTitle(f"{council.official_name}{demo} — {APP_NAME}")
@@ -209,6 +211,8 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         key, _title, factory = self._page_factories[row]
+        assert self.context is not None
+        self.context.show_page(key)  # before building: the page takes its own undo stack
         show_lazily(self.stack, self.nav, self._built, row, key, lambda: factory(self.context))
 
     def page(self, key: str) -> QWidget:
@@ -264,11 +268,7 @@ class MainWindow(QMainWindow):
         for i, (_key, title, _factory) in enumerate(pages()):
             self._action(view, title, lambda _=False, r=i: self.show_page(r), f"Ctrl+{i + 1}")
 
-        help_menu = bar.addMenu("&Help")
-        self._action(
-            help_menu, "&Getting started", self.show_help, QKeySequence.StandardKey.HelpContents
-        )
-        self._action(help_menu, f"&About {APP_NAME}", self.show_about, None, "actionAbout")
+        add_help_menu(self, section="First steps")
 
     def save_copy(self) -> None:
         saved = file_dialogs.save_copy_dialog(self, self.workspace)
@@ -363,7 +363,7 @@ class MainWindow(QMainWindow):
             show_error(self, "Restore from backup", exc)
             return False
         assert self.context is not None
-        self.context.undo_stack.clear()
+        self.context.clear_undo()
         self.context.notify()
         self.statusBar().showMessage(
             f"Restored the backup of {backup.taken_at:%d %b %Y %H:%M}. "
@@ -372,19 +372,7 @@ class MainWindow(QMainWindow):
         )
         return True
 
-    # ---- Help --------------------------------------------------------------
-
-    def show_help(self) -> None:
-        QMessageBox.information(
-            self,
-            "Getting started",
-            "Keep each register up to date through the quarter: the CAP plan, procurement "
-            "spend (import your published “spend over £500” files), expert support days and "
-            "realised savings. At the quarter's end, open Returns to check the figures, sign "
-            "the declaration and save the signed return to e-mail to the LGA.\n\n"
-            "Your workspace is backed up automatically once a day; File > Restore from backup "
-            "goes back to an earlier copy.",
-        )
+    # ---- Help ------------------------------------------------------------
 
     def show_about(self) -> None:
         show_about(self)
@@ -398,8 +386,25 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
+def redo_keys() -> list[QKeySequence]:
+    """Ctrl+Shift+Z and Ctrl+Y, then the platform's own Redo keys, each once.
+
+    A key listed twice on one action is two shortcuts for one key, and Qt then
+    fires neither ("Ambiguous shortcut overload").
+    """
+    keys: list[QKeySequence] = []
+    for seq in [
+        QKeySequence("Ctrl+Shift+Z"),
+        QKeySequence("Ctrl+Y"),
+        *QKeySequence.keyBindings(QKeySequence.StandardKey.Redo),
+    ]:
+        if seq.toString() not in {k.toString() for k in keys}:
+            keys.append(seq)
+    return keys
+
+
 class _UndoActions:
-    """Edit > Undo / Redo that follow whichever workspace's undo stack is current."""
+    """Edit > Undo / Redo that follow the undo stack of the workspace and page shown."""
 
     def __init__(self, window: QMainWindow, menu) -> None:
         self.window = window
@@ -408,6 +413,7 @@ class _UndoActions:
         self.redo: QAction | None = None
 
     def setStack(self, stack) -> None:
+        """``stack`` is a QUndoStack or a QUndoGroup (one stack per page)."""
         for action in (self.undo, self.redo):
             if action is not None:
                 self.menu.removeAction(action)
@@ -416,9 +422,7 @@ class _UndoActions:
         self.undo.setShortcut(QKeySequence.StandardKey.Undo)
         self.undo.setObjectName("actionUndo")
         self.redo = stack.createRedoAction(self.window, "&Redo")
-        self.redo.setShortcuts(
-            [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y"), QKeySequence.StandardKey.Redo]
-        )
+        self.redo.setShortcuts(redo_keys())
         self.redo.setObjectName("actionRedo")
         self.menu.addAction(self.undo)
         self.menu.addAction(self.redo)

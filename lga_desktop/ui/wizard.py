@@ -13,12 +13,14 @@ from pathlib import Path
 from lga_desktop.councils import Council, all_councils, search_councils
 from lga_desktop.ui import file_dialogs
 from lga_desktop.ui.qt import (
+    QEvent,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QObject,
     QPushButton,
     QRadioButton,
     Qt,
@@ -91,10 +93,27 @@ class CouncilPage(QWizardPage):
         layout.addWidget(self.search)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.detail)
+        self.search.setAccessibleName("Council name or GSS code")
+        self.list.setAccessibleName("Councils that match")
+        self.search.installEventFilter(self)
         self.search.textChanged.connect(self._filter)
         self.list.currentItemChanged.connect(self._picked)
         self.list.itemDoubleClicked.connect(lambda _item: self.wizard().next())
         self._filter("")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Down (or Page Down) in the filter goes into the list, on the first match."""
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown)
+            and self.list.count()
+        ):
+            if self.list.currentRow() < 0:
+                self.list.setCurrentRow(0)
+            self.list.setFocus()
+            return True
+        return super().eventFilter(watched, event)
 
     def _filter(self, text: str) -> None:
         self.list.clear()
@@ -103,8 +122,8 @@ class CouncilPage(QWizardPage):
             item = QListWidgetItem(council.label)
             item.setData(Qt.ItemDataRole.UserRole, council)
             self.list.addItem(item)
-        if len(matches) == 1:
-            self.list.setCurrentRow(0)
+        if matches and text.strip():
+            self.list.setCurrentRow(0)  # the best match is picked: Enter goes on with it
         self.completeChanged.emit()
 
     def _picked(self, *_args: object) -> None:
@@ -137,11 +156,14 @@ class OfficerPage(QWizardPage):
         form = QFormLayout(self)
         self.name = QLineEdit()
         self.name.setObjectName("officerName")
+        self.name.setAccessibleName("Full name")
         self.role = QLineEdit()
         self.role.setObjectName("officerRole")
+        self.role.setAccessibleName("Role")
         self.role.setPlaceholderText("e.g. Procurement Manager")
         self.email = QLineEdit()
         self.email.setObjectName("officerEmail")
+        self.email.setAccessibleName("E-mail")
         self.email.setPlaceholderText("name@council.gov.uk")
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #a61b1b")
@@ -187,6 +209,7 @@ class LocationPage(QWizardPage):
         row = QHBoxLayout()
         self.path = QLineEdit()
         self.path.setObjectName("workspacePath")
+        self.path.setAccessibleName("Workspace file")
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
         row.addWidget(self.path, 1)

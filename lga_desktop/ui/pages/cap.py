@@ -10,6 +10,7 @@ from lga_desktop.registers import cap, store
 from lga_desktop.registers.declaration import Record
 from lga_desktop.ui.charts import Bar
 from lga_desktop.ui.registers.page import MUTED, RegisterPage
+from lga_desktop.words import count_noun, plural
 
 
 def percent(value: object) -> str:
@@ -35,7 +36,7 @@ class CapPage(RegisterPage):
         return (
             f"LGA investment <b>{format_money(money['lga_investment'])}</b>, match funding "
             f"<b>{format_money(money['match_funding'])}</b> across {len(plans)} "
-            f"plan{'s' if len(plans) != 1 else ''}; {len(assets)} assets with expected capital "
+            f"{count_noun(len(plans), 'plan')}; {plural(len(assets), 'asset')} with expected capital "
             f"receipts of <b>{format_money(receipts)}</b> and running costs down "
             f"<b>{format_money(running)}</b> a year."
         )

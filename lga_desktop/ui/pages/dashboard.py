@@ -8,10 +8,18 @@ count of records in each register. The figures come from
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from lga_desktop.money import format_money
 from lga_desktop.periods import FinancialYear, Quarter
+from lga_desktop.procurement.derived import (
+    SME_ASPIRATION,
+    Shares,
+    share_for,
+    shares_by_quarter,
+    shares_by_year,
+)
 from lga_desktop.registers.headlines import Headlines, default_period, headlines, years_with_data
 from lga_desktop.ui.charts import Bar, BulletChart, Column, ColumnChart, ProgressBars
 from lga_desktop.ui.context import AppContext
@@ -24,9 +32,12 @@ from lga_desktop.ui.qt import (
     QHBoxLayout,
     QLabel,
     QScrollArea,
+    QSize,
+    Qt,
     QVBoxLayout,
     QWidget,
 )
+from lga_desktop.words import plural
 from lga_desktop.workspace import describe
 
 __all__ = ["DashboardPage", "Card"]
@@ -53,6 +64,7 @@ class Card(QFrame):
         )
         layout = QVBoxLayout(self)
         self.title = QLabel(f"<span style='color:{MUTED}'>{title}</span>")
+        self.title.setWordWrap(True)
         self.figure = QLabel()
         self.figure.setObjectName("figure")
         font = self.figure.font()
@@ -72,14 +84,66 @@ class Card(QFrame):
     def set(self, figure: str, against: str, bar: Bar | None, note: str) -> None:
         self.figure.setText(figure)
         self.against.setText(against)
-        self.bar.set_bars([bar] if bar else [])
+        # the card's title names the measure: the bar keeps its width for the bar itself
+        self.bar.set_bars([replace(bar, label="")] if bar else [])
+        self.bar.setToolTip(f"{bar.label}: {bar.text}" if bar else "")
         self.bar.setVisible(bar is not None)
         self.note.setText(note)
 
 
+def show_sme_share(card: Card, shares: Shares, spent: str, note: str) -> None:
+    """The SME card: the share of ``spent`` (a sentence's end) that went to SMEs, against 25%."""
+    share = shares.sme_percent
+    card.set(
+        "—" if share is None else f"{share}%",
+        f"of {format_money(shares.total_pence)} {spent} went to SMEs "
+        f"({format_money(shares.sme_pence)})",
+        None
+        if share is None
+        else Bar(
+            "Towards 25%",
+            share,
+            SME_ASPIRATION,
+            "aspiration met" if share >= SME_ASPIRATION else f"{SME_ASPIRATION}% aspiration",
+        ),
+        note,
+    )
+
+
+class ChartBox(QGroupBox):
+    """A titled frame whose title elides (the whole of it in the tooltip) rather than widen the page."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self._full = ""
+        self.setTitle(title)
+
+    def title(self) -> str:
+        return self._full
+
+    def setTitle(self, title: str) -> None:  # noqa: N802 - Qt's name
+        self._full = title
+        self.setToolTip(title)
+        self._elide()
+
+    def _elide(self) -> None:
+        room = max(40, self.width() - 3 * self.fontMetrics().averageCharWidth())
+        super().setTitle(
+            self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, room)
+        )
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._elide()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        inner = self.layout().minimumSize().width() if self.layout() else 0
+        return QSize(max(inner + 16, 160), super().minimumSizeHint().height())
+
+
 def chart_box(title: str, chart: QWidget) -> QGroupBox:
     """A chart in a titled frame (the council dashboard and the programme overview)."""
-    box = QGroupBox(title)
+    box = ChartBox(title)
     layout = QVBoxLayout(box)
     layout.addWidget(chart)
     return box
@@ -120,7 +184,8 @@ class DashboardPage(QWidget):
         self.savings_card = Card("Savings realised against target")
         self.cap_card = Card("CAP outputs against plan")
         self.days_card = Card("Expert days used against agreed", over_is_warning=True)
-        for card in (self.savings_card, self.cap_card, self.days_card):
+        self.sme_card = Card("Spend with SMEs, against the 25% aspiration")
+        for card in (self.savings_card, self.cap_card, self.days_card, self.sme_card):
             cards.addWidget(card, 1)
         layout.addLayout(cards)
 
@@ -155,6 +220,30 @@ class DashboardPage(QWidget):
         self.quarter_box.currentIndexChanged.connect(lambda _i: self.refresh_figures())
         context.changed.connect(lambda _what: self.refresh())
         self.refresh()
+
+    def _sme(self, period: Quarter | FinancialYear, label: str) -> None:
+        ws = self.context.workspace
+        if isinstance(period, Quarter):
+            shares: Shares = share_for(ws, period)
+        else:
+            first, last = period.quarters[0], period.quarters[-1]
+            years = shares_by_year(ws, shares_by_quarter(ws, first, last))
+            shares = years[0] if years else share_for(ws, first)
+        if not shares.total_pence:
+            self.sme_card.set(
+                "—",
+                f"No spend imported for {label}.",
+                None,
+                "Import the spend files on the Procurement page.",
+            )
+            return
+        show_sme_share(
+            self.sme_card,
+            shares,
+            f"spent in {label}",
+            f"VCSE {shares.vcse_percent}%, local {shares.local_percent}%. Spend with "
+            "suppliers not flagged counts as not SME (Procurement > Suppliers).",
+        )
 
     # ---- the period --------------------------------------------------------------------
     def _fill_years(self, chosen: Quarter | FinancialYear) -> None:
@@ -235,6 +324,7 @@ class DashboardPage(QWidget):
             f"Since the first line started: {format_money(s.to_date.realised)} of "
             f"{format_money(s.to_date.target)}{_percent(s.to_date.percent)}",
         )
+        self._sme(period, label)
         planned, on_plan = h.outputs_planned, h.outputs_on_plan
         self.cap_card.set(
             f"{len(on_plan)} of {len(planned)}" if planned else "—",
@@ -254,7 +344,7 @@ class DashboardPage(QWidget):
         per = d.realised_per_day
         self.days_card.set(
             f"{d.days_used_to_date} of {d.days_agreed}",
-            f"days used on {d.engagements} engagement{'s' if d.engagements != 1 else ''}"
+            f"days used on {plural(d.engagements, 'engagement')}"
             f"{_percent(d.percent_used)}; {d.days_used_period} in {label}",
             Bar(
                 "Days used",

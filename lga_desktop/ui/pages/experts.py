@@ -8,6 +8,7 @@ from lga_desktop.registers.declaration import Record
 from lga_desktop.ui.charts import Bar
 from lga_desktop.ui.pages.cap import percent
 from lga_desktop.ui.registers.page import RegisterPage
+from lga_desktop.words import plural
 
 
 def _per_day(pence: int | None) -> str:
@@ -36,7 +37,7 @@ class ExpertsPage(RegisterPage):
         per = experts.per_day(realised, used)
         share = percent(used * 100 / agreed if agreed else None)
         return (
-            f"{len(uses)} engagements: <b>{used} of {agreed} days</b> used{share}; "
+            f"{plural(len(uses), 'engagement')}: <b>{used} of {agreed} days</b> used{share}; "
             f"<b>{format_money(realised)}</b> realised on the savings they unlocked, "
             f"<b>{_per_day(per)}</b> per expert day."
         )

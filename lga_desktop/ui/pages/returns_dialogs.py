@@ -12,18 +12,18 @@ from pathlib import Path
 from typing import Any
 
 from lga_desktop.errors import LgaError
-from lga_desktop.periods import Quarter, quarter_of
+from lga_desktop.periods import PeriodError, Quarter, quarter_of
+from lga_desktop.printing import when
 from lga_desktop.returns.build import Declaration, Draft, Person, assemble, save_note
 from lga_desktop.returns.keys import WrongPassphrase, current_key
-from lga_desktop.returns.pdf import when
 from lga_desktop.returns.sign import Signed, default_file_name, sign_return
 from lga_desktop.returns.verify import Verification
 from lga_desktop.ui import file_dialogs
 from lga_desktop.ui.context import AppContext
+from lga_desktop.ui.date_input import DateInput
 from lga_desktop.ui.qt import (
+    QCheckBox,
     QComboBox,
-    QDate,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -94,6 +94,9 @@ class PassphraseDialog(QDialog):
             self.new_edit = self._field(form, "New passphrase:")
             self.again_edit = self._field(form, "Type it again:")
         self.error = _label(style=ERROR_STYLE)
+        self.error.setObjectName("passphraseError")
+        # two lines kept for the reason, so it never sits over the fields or the buttons
+        self.error.setMinimumHeight(self.error.fontMetrics().lineSpacing() * 2 + 4)
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -105,6 +108,8 @@ class PassphraseDialog(QDialog):
     def _field(self, form: QFormLayout, label: str) -> QLineEdit:
         edit = QLineEdit()
         edit.setEchoMode(QLineEdit.EchoMode.Password)
+        edit.setAccessibleName(label.rstrip(":"))
+        edit.setMinimumWidth(edit.fontMetrics().averageCharWidth() * 36)  # a passphrase is long
         form.addRow(label, edit)
         return edit
 
@@ -142,15 +147,25 @@ def _halves(text: str) -> list[str]:
 
 
 class VerificationDialog(QDialog):
-    """A return file's check, in words: valid or not, why, and what it is."""
+    """A return file's check, in words: valid or not, why, what it is, its figures and its PDF."""
 
-    def __init__(self, parent: QWidget | None, result: Verification) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        result: Verification,
+        pdf: bytes | None = None,
+        save_pdf=None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("verificationDialog")
         self.setWindowTitle("Check a return")
         self.setMinimumWidth(560)
         self.result = result
-        layout = QVBoxLayout(self)
+        self.viewer = None
+        outer = QHBoxLayout(self)
+        side = QWidget()
+        layout = QVBoxLayout(side)
+        layout.setContentsMargins(0, 0, 0, 0)
         name = Path(result.path).name if result.path else "The file"
         verdict = (
             "Valid"
@@ -182,10 +197,50 @@ class VerificationDialog(QDialog):
                     field.setStyleSheet("font-family: monospace;")
                 form.addRow(f"{label}:", field)
             layout.addWidget(box)
+        self.figures = _label()
+        self.figures.setTextFormat(Qt.TextFormat.RichText)
+        if result.document:
+            self.figures.setText(figures_html(result.document))
+            box = QGroupBox("Headline figures")
+            QVBoxLayout(box).addWidget(self.figures)
+            layout.addWidget(box)
+        layout.addStretch(1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        if pdf is not None and save_pdf is not None:
+            self.save_button = buttons.addButton(
+                "Save PDF as…", QDialogButtonBox.ButtonRole.ActionRole
+            )
+            self.save_button.clicked.connect(lambda: save_pdf(result, pdf))
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
         layout.addWidget(buttons)
+        outer.addWidget(side, 2 if pdf is not None else 1)
+        if pdf is not None:
+            from lga_desktop.ui.pdf_viewer import PdfViewer
+
+            self.viewer = PdfViewer(self)
+            outer.addWidget(self.viewer, 3)
+            self.viewer.set_pdf(pdf, f"{result.council_name} {result.period} v{result.version}")
+            self.resize(1180, 780)
+
+    def done(self, result: int) -> None:
+        if self.viewer is not None:
+            self.viewer.clear()
+        super().done(result)
+
+
+def figures_html(doc: dict[str, Any]) -> str:
+    """Page 1's headline figures of a return, as a small table for a label."""
+    from html import escape
+
+    from lga_desktop.returns.presentation import headlines
+
+    rows = "".join(
+        f"<tr><td><b>{escape(h.strand)}</b></td><td>{escape(h.figure)}"
+        f"<br><span style='color:#4a5560'>{escape(h.detail)}</span></td></tr>"
+        for h in headlines(doc)
+    )
+    return f"<table cellspacing='4'>{rows}</table>" if rows else "None recorded."
 
 
 # ---- the new-return wizard ------------------------------------------------------
@@ -201,6 +256,7 @@ class QuarterPage(QWizardPage):
         )
         layout = QFormLayout(self)
         self.combo = QComboBox()
+        self.combo.setAccessibleName("Quarter")
         for q in quarter_choices(wizard.today):
             self.combo.addItem(str(q), q)
         last_over = quarter_of(wizard.today).previous()
@@ -278,12 +334,16 @@ class FindingsPage(QWizardPage):
             inner.addWidget(_label(finding.message, WARN_STYLE))
             edit = QPlainTextEdit(draft.notes.get(finding.key, ""))
             edit.setPlaceholderText("Explain this warning (required)")
+            edit.setAccessibleName(f"Note explaining: {finding.message}")
+            edit.setTabChangesFocus(True)  # Tab goes on to the next note, as in a form
             edit.setFixedHeight(60)
             edit.textChanged.connect(lambda *_: self.completeChanged.emit())
             inner.addWidget(edit)
             self.note_edits[finding.key] = edit
             self.body_layout.addWidget(box)
         self.body_layout.addStretch(1)
+        if self.note_edits:
+            QTimer.singleShot(0, next(iter(self.note_edits.values())).setFocus)
 
     def notes(self) -> dict[str, str]:
         return {key: edit.toPlainText() for key, edit in self.note_edits.items()}
@@ -307,28 +367,31 @@ class PersonBox(QGroupBox):
         super().__init__(title)
         form = QFormLayout(self)
         self.name, self.role, self.email = QLineEdit(), QLineEdit(), QLineEdit()
-        self.date = QDateEdit()
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("dd/MM/yyyy")
+        self.date = DateInput(self, optional=False)
         for label, widget in (("Name:", self.name), ("Role:", self.role), ("E-mail:", self.email)):
             form.addRow(label, widget)
+            widget.setAccessibleName(f"{title}: {label.rstrip(':').lower()}")
             widget.textChanged.connect(changed)
         form.addRow("Date:", self.date)
-        self.date.dateChanged.connect(changed)
+        self.date.line.setAccessibleName(f"{title}: date")
+        self.date.line.textChanged.connect(changed)
 
     def set(self, person: Person | None, today: date) -> None:
         self.name.setText(person.name if person else "")
         self.role.setText(person.role if person else "")
         self.email.setText(person.email if person else "")
-        self.date.setDate(QDate(today.year, today.month, today.day))
+        self.date.set_date(today)
 
     def person(self) -> Person:
-        d = self.date.date()
+        try:
+            day = self.date.date()
+        except PeriodError:
+            day = None
         return Person(
             self.name.text().strip(),
             self.role.text().strip(),
             self.email.text().strip(),
-            date(d.year(), d.month(), d.day()).isoformat(),
+            day.isoformat() if day else self.date.line.text(),  # the problem names bad text
         )
 
 
@@ -348,6 +411,8 @@ class DeclarationPage(QWizardPage):
         self.reason_box = QGroupBox("What does this correction correct?")
         reason_layout = QVBoxLayout(self.reason_box)
         self.reason = QPlainTextEdit()
+        self.reason.setAccessibleName("What this correction corrects")
+        self.reason.setTabChangesFocus(True)
         self.reason.setFixedHeight(60)
         self.reason.textChanged.connect(self._changed)
         reason_layout.addWidget(self.reason)
@@ -389,6 +454,42 @@ class DeclarationPage(QWizardPage):
         return not self._problems()
 
 
+class PreviewPage(QWizardPage):
+    """The whole return as it will print, DRAFT – NOT SIGNED, read before the passphrase."""
+
+    def __init__(self, wizard: NewReturnWizard) -> None:
+        from lga_desktop.ui.pdf_viewer import PdfViewer
+
+        super().__init__()
+        self.wiz = wizard
+        self.setTitle("Read the return")
+        self.setSubTitle(
+            "This is the whole return exactly as it will print, marked DRAFT – NOT SIGNED. "
+            "Read every page: once signed, a return cannot be changed."
+        )
+        layout = QVBoxLayout(self)
+        self.viewer = PdfViewer(self, print_text="Print draft…")
+        layout.addWidget(self.viewer, 1)
+        self.read = QCheckBox("I have read the whole return, and it is right")
+        self.read.toggled.connect(lambda *_: self.completeChanged.emit())
+        layout.addWidget(self.read)
+
+    def initializePage(self) -> None:
+        self.read.setChecked(False)
+        self.read.setEnabled(False)
+        self.viewer.clear("Printing the draft…")
+        self.wiz.preview()
+
+    def show_pdf(self, data: bytes) -> None:
+        draft = self.wiz.draft
+        self.viewer.set_pdf(data, f"{draft.council.name} {draft.quarter} return (draft)")
+        self.read.setEnabled(True)
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return self.read.isChecked() and self.viewer.page_count > 0
+
+
 class SignPage(QWizardPage):
     def __init__(self, wizard: NewReturnWizard) -> None:
         super().__init__()
@@ -398,18 +499,22 @@ class SignPage(QWizardPage):
         self.summary = _label()
         layout.addWidget(self.summary)
         form = QFormLayout()
+        # the passphrase comes first and has the cursor: typing never lands in the file name
+        self.passphrase = QLineEdit()
+        self.passphrase.setObjectName("signPassphrase")
+        self.passphrase.setAccessibleName("Key passphrase")
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.textChanged.connect(lambda *_: self.completeChanged.emit())
+        form.addRow("Key passphrase:", self.passphrase)
         row = QHBoxLayout()
         self.path = QLineEdit()
+        self.path.setAccessibleName("Save the signed return as")
         choose = QPushButton("Choose…")
         choose.clicked.connect(self._choose)
         row.addWidget(self.path, 1)
         row.addWidget(choose)
         form.addRow("Save as:", row)
-        self.passphrase = QLineEdit()
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.textChanged.connect(lambda *_: self.completeChanged.emit())
         self.path.textChanged.connect(lambda *_: self.completeChanged.emit())
-        form.addRow("Key passphrase:", self.passphrase)
         layout.addLayout(form)
         self.error = _label(style=ERROR_STYLE)
         layout.addWidget(self.error)
@@ -429,6 +534,12 @@ class SignPage(QWizardPage):
                 str(folder / default_file_name(draft.council, draft.quarter, draft.version))
             )
         self.error.setText("")
+        if key is None:
+            self.error.setText(
+                "This workspace has no signing key yet. Cancel, press Create signing key… on "
+                "the Returns page, then sign: the checks and notes you wrote are kept."
+            )
+        QTimer.singleShot(0, self.passphrase.setFocus)
 
     def _choose(self) -> None:
         chosen, _ = file_dialogs.get_save_file_name(
@@ -455,7 +566,7 @@ class SignPage(QWizardPage):
 
 
 class NewReturnWizard(QWizard):
-    """Quarter -> checks and notes -> declaration -> passphrase and file -> signed."""
+    """Quarter -> checks and notes -> declaration -> the draft, read -> passphrase -> signed."""
 
     def __init__(
         self,
@@ -476,11 +587,19 @@ class NewReturnWizard(QWizard):
         self.quarter_page = QuarterPage(self)
         self.findings_page = FindingsPage(self)
         self.declaration_page = DeclarationPage(self)
+        self.preview_page = PreviewPage(self)
         self.sign_page = SignPage(self)
-        for page in (self.quarter_page, self.findings_page, self.declaration_page, self.sign_page):
+        for page in (
+            self.quarter_page,
+            self.findings_page,
+            self.declaration_page,
+            self.preview_page,
+            self.sign_page,
+        ):
             self.addPage(page)
-        self.setButtonText(QWizard.WizardButton.FinishButton, "Sign and save")
-        self.resize(760, 560)
+        self.setButtonText(QWizard.WizardButton.FinishButton, "&Sign and save")
+        screen = (parent.screen() if parent is not None else self.screen()).availableGeometry()
+        self.resize(min(900, screen.width() - 40), min(700, screen.height() - 40))
 
     def register_title(self, key: str) -> str:
         import lga_desktop.features as feature_registry
@@ -504,6 +623,26 @@ class NewReturnWizard(QWizard):
             QTimer.singleShot(0, self.next)
 
         run_task(self, f"Gathering {quarter}", work, done)
+
+    def preview(self) -> None:
+        """Print the draft as it stands (in the background), for the preview page."""
+        from lga_desktop.returns.pdf import draft_pdf
+
+        draft, ws = self.draft, self.context.workspace
+        notes = self.findings_page.notes()
+        declaration = self.declaration_page.declaration()
+        reason = self.declaration_page.reason.toPlainText()
+
+        def work(progress) -> bytes:
+            own = ws.reopen()
+            try:
+                return draft_pdf(
+                    own, draft, notes=notes, declaration=declaration, correction_reason=reason
+                )
+            finally:
+                own.close()
+
+        run_task(self, "Printing the draft", work, self.preview_page.show_pdf)
 
     def sign(self, passphrase: str, out_path: Path) -> None:
         draft = self.draft
@@ -544,6 +683,10 @@ class NewReturnWizard(QWizard):
                 self.sign_page.passphrase.clear()
 
         run_task(self, "Signing the return", work, done, on_error=failed, cancellable=False)
+
+    def done(self, result: int) -> None:
+        self.preview_page.viewer.clear()
+        super().done(result)
 
     def result_summary(self) -> dict[str, Any] | None:
         if self.signed is None:

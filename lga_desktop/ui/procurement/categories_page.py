@@ -15,6 +15,7 @@ from lga_desktop.procurement.category_mapping import (
 from lga_desktop.ui.context import AppContext
 from lga_desktop.ui.deferred_refresh import DeferredRefresh
 from lga_desktop.ui.list_model import Index, ListTableModel
+from lga_desktop.ui.main_column import MainColumn, fit_headers
 from lga_desktop.ui.qt import (
     QAbstractItemView,
     QBrush,
@@ -22,7 +23,6 @@ from lga_desktop.ui.qt import (
     QColor,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     Qt,
@@ -32,6 +32,7 @@ from lga_desktop.ui.qt import (
     QWidget,
 )
 from lga_desktop.ui.tasks import show_error
+from lga_desktop.words import count_noun, plural
 
 KEY = "procurement"
 HEADINGS = ("Expenditure category", "Code", "Lines", "Spend", "Big-spend category", "Mapped by")
@@ -74,7 +75,7 @@ class MapCommand(QUndoCommand):
         self, page: CategoriesTab, ids: list[int], code: str | None, match_on: str
     ) -> None:
         target = page.model.names.get(code or "", "unmapped")
-        super().__init__(f"Map {len(ids):,} expenditure categories to {target}")
+        super().__init__(f"Map {plural(len(ids), 'expenditure category')} to {target}")
         self.page, self.ids, self.code, self.match_on = page, ids, code, match_on
         self.before: dict = {}
 
@@ -94,6 +95,7 @@ class CategoriesTab(QWidget):
         super().__init__()
         self.setObjectName("categoriesTab")
         self.context = context
+        self.undo_stack = context.undo_stack  # its page's
         layout = QVBoxLayout(self)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -104,7 +106,9 @@ class CategoriesTab(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # the name takes the room the others leave
+        fit_headers(self.table, {3: "£10,000,000.00", 4: "Professional services"})
+        self.main_column = MainColumn(self.table, 0)
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
         row.addWidget(QLabel("Map the selected to:"))
@@ -141,7 +145,8 @@ class CategoriesTab(QWidget):
         unmapped = [r for r in rows if r.category_code is None and r.lines]
         pence = sum(r.pence for r in unmapped)
         self.summary.setText(
-            f"{len(unmapped):,} expenditure categories ({format_money(pence)}) are unmapped."
+            f"{plural(len(unmapped), 'expenditure category')} ({format_money(pence)}) "
+            f"{count_noun(len(unmapped), 'is')} unmapped."
             if unmapped
             else "Every expenditure category with spend is mapped to a big-spend category."
         )
@@ -163,4 +168,4 @@ class CategoriesTab(QWidget):
             except Exception as exc:
                 show_error(self, "Map categories", exc)
                 return
-            self.context.undo_stack.push(MapCommand(self, ids, self.target.currentData(), match_on))
+            self.undo_stack.push(MapCommand(self, ids, self.target.currentData(), match_on))

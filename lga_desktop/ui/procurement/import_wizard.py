@@ -256,7 +256,7 @@ class ImportWizard(QWizard):
         self.columns_page = ColumnsPage(self)
         self.addPage(self.files_page)
         self.addPage(self.columns_page)
-        self.setButtonText(QWizard.WizardButton.FinishButton, "Import")
+        self.setButtonText(QWizard.WizardButton.FinishButton, "&Import")
         self.resize(720, 560)
 
     def choices(self) -> list[tuple[Path, dict[str, str] | None]]:

@@ -10,6 +10,7 @@ from lga_desktop.periods import parse_period
 from lga_desktop.procurement.category_mapping import big_categories
 from lga_desktop.procurement.spend_query import SpendFilter
 from lga_desktop.ui.context import AppContext
+from lga_desktop.ui.main_column import MainColumn
 from lga_desktop.ui.procurement.spend_model import SpendTableModel
 from lga_desktop.ui.qt import (
     QAbstractItemView,
@@ -28,6 +29,7 @@ from lga_desktop.ui.qt import (
     QWidget,
 )
 from lga_desktop.ui.tasks import show_error
+from lga_desktop.words import plural
 
 KEY = "procurement"
 
@@ -75,11 +77,10 @@ class SpendTab(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate((90, 220, 150, 220, 150, 110, 70, 120)):
+        for col, width in enumerate((80, 220, 100, 130, 100, 80, 45, 100)):
             self.table.setColumnWidth(col, width)
-        # the supplier takes what room there is; the amount is always in view
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setStretchLastSection(False)
+        # the supplier takes what room the others leave, never less than a name's width
+        self.main_column = MainColumn(self.table, 1, minimum_chars=24)
         header.sectionClicked.connect(self._sort_hint)
         layout.addWidget(self.table, 1)
         self.status = QLabel()
@@ -140,9 +141,8 @@ class SpendTab(QWidget):
 
     def _update_status(self) -> None:
         n = self.model.rowCount()
-        what = "line" if n == 1 else "lines"
-        scope = "" if self.model.spend_filter.is_empty else " matching"
-        self.status.setText(f"{n:,}{scope} {what} · {format_money(self.model.total_pence())}")
+        what = plural(n, "line") if self.model.spend_filter.is_empty else plural(n, "matching line")
+        self.status.setText(f"{what} · {format_money(self.model.total_pence())}")
 
     def _changed(self, what: frozenset) -> None:
         if KEY in what or "*" in what:

@@ -21,10 +21,10 @@ from lga_desktop.ui import file_dialogs
 from lga_desktop.ui.context import AppContext
 from lga_desktop.ui.deferred_refresh import DeferredRefresh
 from lga_desktop.ui.list_model import Index, ListTableModel
+from lga_desktop.ui.main_column import MainColumn, fit_headers
 from lga_desktop.ui.qt import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -96,6 +96,7 @@ class SuppliersTab(QWidget):
         super().__init__()
         self.setObjectName("suppliersTab")
         self.context = context
+        self.undo_stack = context.undo_stack  # its page's
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         self.search = QLineEdit()
@@ -116,11 +117,13 @@ class SuppliersTab(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        fit_headers(self.table, {6: "£10,000,000.00"})  # the name takes the room left
+        self.main_column = MainColumn(self.table, 0)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         layout.addWidget(self.table, 1)
         flags_row = QHBoxLayout()
         self.selected_label = QLabel("Select suppliers to flag them.")
+        self.selected_label.setWordWrap(True)
         flags_row.addWidget(self.selected_label, 1)
         self.flag_buttons: dict[tuple[str, bool], QPushButton] = {}
         for flag, label in FLAG_LABELS.items():
@@ -177,7 +180,7 @@ class SuppliersTab(QWidget):
     def flag_selected(self, flag: str, on: bool) -> None:
         ids = self.selected_ids()
         if ids:
-            self.context.undo_stack.push(SetFlagsCommand(self, ids, {flag: on}))
+            self.undo_stack.push(SetFlagsCommand(self, ids, {flag: on}))
 
     def export_list(self) -> None:
         path, _ = file_dialogs.get_save_file_name(
@@ -203,7 +206,7 @@ class SuppliersTab(QWidget):
         except Exception as exc:  # shown in words; nothing was changed
             show_error(self, "Supplier list", exc)
             return
-        self.context.undo_stack.clear()  # flags changed outside the undo history
+        self.undo_stack.clear()  # flags changed outside the undo history
         self.context.notify(KEY)
         QMessageBox.information(
             self,

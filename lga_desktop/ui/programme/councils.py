@@ -21,6 +21,7 @@ from lga_desktop.ui.programme.context import ProgrammeContext
 from lga_desktop.ui.programme.held import WAITING_COLOUR, council_name
 from lga_desktop.ui.programme.tables import FILTER_ROLE, SORT_ROLE, SortFilterProxy, table_view
 from lga_desktop.ui.qt import QFont, QHBoxLayout, QLabel, QPushButton, Qt, QVBoxLayout, QWidget
+from lga_desktop.words import format_date, plural
 
 __all__ = ["CouncilRow", "CouncilsModel", "CouncilsPage", "council_rows"]
 
@@ -111,7 +112,7 @@ class CouncilsModel(ListTableModel[CouncilRow]):
                 str(c.superseded),
                 str(c.waiting) if c.waiting else "",
                 c.latest or "none yet",
-                c.since or "key not trusted",
+                format_date(c.since) or "key not trusted",
             )[col]
         if role == SORT_ROLE:
             return (
@@ -182,6 +183,6 @@ class CouncilsPage(QWidget):
         members = sum(r.member for r in rows)
         pending = len(rows) - members
         self.count_label.setText(
-            f"{members} pilot council{'s' if members != 1 else ''}"
+            plural(members, "pilot council")
             + (f"; {pending} waiting for its key to be trusted" if pending else "")
         )

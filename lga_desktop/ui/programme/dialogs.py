@@ -35,6 +35,7 @@ from lga_desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from lga_desktop.words import format_date, plural
 
 __all__ = ["MergeReportDialog", "TrustKeyDialog", "OUTCOME_WORDS", "report_html", "report_summary"]
 
@@ -58,8 +59,7 @@ _GROUPS = (
 )
 
 
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
+_plural = plural
 
 
 def report_summary(report: MergeReport) -> str:
@@ -174,7 +174,7 @@ class TrustKeyDialog(QDialog):
         self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.fingerprint)
         form = QFormLayout()
-        made = card.created_at[:10] + (f" by {card.created_by}" if card.created_by else "")
+        made = format_date(card.created_at) + (f" by {card.created_by}" if card.created_by else "")
         form.addRow("Key created:", _wrapped(made))
         if card.endorsed_by:
             form.addRow(

@@ -19,6 +19,7 @@ from lga_desktop.errors import LgaError
 from lga_desktop.periods import parse_quarter
 from lga_desktop.ui.deferred_refresh import DeferredRefresh
 from lga_desktop.ui.list_model import Index, ListTableModel
+from lga_desktop.ui.main_column import MainColumn
 from lga_desktop.ui.programme.context import ProgrammeContext
 from lga_desktop.ui.programme.tables import FILTER_ROLE, SORT_ROLE, SortFilterProxy, table_view
 from lga_desktop.ui.qt import (
@@ -31,6 +32,7 @@ from lga_desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from lga_desktop.words import format_date
 
 __all__ = ["HeldFile", "HeldModel", "HeldPage", "council_name"]
 
@@ -89,7 +91,7 @@ class HeldModel(ListTableModel[HeldFile]):
             quarter = f.period + (f", version {f.version}" if f.version is not None else "")
             return (
                 f.file_name,
-                f.received_at[:10],
+                format_date(f.received_at),
                 "Waiting for its key" if f.waiting else "Held aside",
                 f.council or "not known",
                 quarter or "not known",
@@ -157,8 +159,11 @@ class HeldPage(QWidget):
         self.table = table_view(self.proxy, name="heldTable", wrap=True, stretch=5)
         # file names are long: wrap them in a narrower column, so the reason gets the room
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(0, 230)
+        # the others wrap in narrow columns; the reason takes the room they leave
+        for col, chars in ((0, 26), (2, 14), (3, 18), (4, 14), (5, 36)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(col, self.table.fontMetrics().averageCharWidth() * chars)
+        self.reason_column = MainColumn(self.table, 5, minimum_chars=36)
         layout.addWidget(self.table, 1)
         self.empty = QLabel("Nothing is held aside: every file received so far was merged.")
         self.empty.setObjectName("heldEmpty")

@@ -27,7 +27,7 @@ from lga_desktop.procurement.derived import SME_ASPIRATION, percent
 from lga_desktop.registers.cap import OUTPUTS
 from lga_desktop.ui.charts import Bar, BulletChart, Column, ColumnChart, ProgressBars
 from lga_desktop.ui.deferred_refresh import DeferredRefresh
-from lga_desktop.ui.pages.dashboard import Card, chart_box
+from lga_desktop.ui.pages.dashboard import Card, chart_box, show_sme_share
 from lga_desktop.ui.programme.context import ProgrammeContext
 from lga_desktop.ui.qt import (
     QComboBox,
@@ -41,6 +41,7 @@ from lga_desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from lga_desktop.words import plural
 
 __all__ = ["OverviewPage"]
 
@@ -51,12 +52,6 @@ _OUTPUTS = {o.name: o for o in OUTPUTS}
 
 def _pct(value: Decimal | None) -> str:
     return "" if value is None else f" ({value:.0f}%)"
-
-
-def _money(pence: int) -> str:
-    """Exact, without the pence when there are none: ``£266,300``, ``£1,234.50``."""
-    text = format_money(pence)
-    return text.removesuffix(".00")
 
 
 def _council(gss: str, label: str) -> str:
@@ -76,7 +71,7 @@ def _output_text(name: str, unit: str, value: Decimal) -> str:
     output = _OUTPUTS.get(name)
     if output is not None:
         if isinstance(output.zero(), int):  # money, in pence
-            return _money(int(value))
+            return format_money(int(value))
         return output.display(value)
     return f"{value} {unit}"
 
@@ -236,14 +231,14 @@ class OverviewPage(QWidget):
             self.figures = None
             self.heading.setText(
                 f"<h2>{escape(prog.name)}</h2><p style='color:{MUTED}'>"
-                f"{members} pilot council{'s' if members != 1 else ''}; no returns merged yet</p>"
+                f"{plural(members, 'pilot council')}; no returns merged yet</p>"
             )
             return
         f = self.figures = figures_for(prog, quarter)
         sent = len(f.returns)
         self.heading.setText(
             f"<h2>{escape(prog.name)}</h2><p style='color:{MUTED}'>{quarter}: returns from "
-            f"{sent} of {members} pilot council{'s' if members != 1 else ''}</p>"
+            f"{sent} of {plural(members, 'pilot council')}</p>"
         )
         self._missing(f, members)
         self._cards(f)
@@ -293,20 +288,11 @@ class OverviewPage(QWidget):
             f"{format_money(s.target_to_date_pence)}{_pct(to_date)}",
         )
         sme = f.sme_total
-        share = sme.sme_percent
         meeting = sum(1 for c in f.sme if c.meets_aspiration)
-        self.sme_card.set(
-            "—" if share is None else f"{share}%",
-            f"of {format_money(sme.total_pence)} spent by the councils in {q} went to SMEs "
-            f"({format_money(sme.sme_pence)})",
-            None
-            if share is None
-            else Bar(
-                "Towards 25%",
-                share,
-                SME_ASPIRATION,
-                "aspiration met" if share >= SME_ASPIRATION else f"{SME_ASPIRATION}% aspiration",
-            ),
+        show_sme_share(
+            self.sme_card,
+            sme,
+            f"spent by the councils in {q}",
             f"{meeting} of {len(f.sme)} councils meet the aspiration. VCSE "
             f"{sme.vcse_percent if sme.vcse_percent is not None else '—'}%, local "
             f"{percent(sme.local_pence, sme.total_pence) or '—'}%.",
@@ -318,7 +304,7 @@ class OverviewPage(QWidget):
             used = percent(e.days_used_to_date_tenths, e.days_agreed_tenths)
             self.days_card.set(
                 f"{e.days_used_to_date} of {e.days_agreed}",
-                f"days used to the end of {q} on {e.engagements} engagements{_pct(used)}; "
+                f"days used to the end of {q} on {plural(e.engagements, 'engagement')}{_pct(used)}; "
                 f"{e.days_used_period} in the quarter",
                 Bar("Days used", e.days_used_to_date, e.days_agreed, _pct(used).strip(" ()")),
                 f"{format_money(e.realised_saving_pence)} realised on the savings they unlocked",
@@ -333,7 +319,7 @@ class OverviewPage(QWidget):
                     s.label,
                     s.realised_pence,
                     s.target_pence,
-                    f"{_money(s.realised_pence)} of {_money(s.target_pence)}"
+                    f"{format_money(s.realised_pence)} of {format_money(s.target_pence)}"
                     f"{_pct(s.percent_of_target)}"
                     if s.target_pence or s.realised_pence
                     else "nothing due in the quarter",
@@ -358,7 +344,7 @@ class OverviewPage(QWidget):
                     _council(s.key, s.label),
                     s.realised_pence,
                     s.target_pence,
-                    f"{_money(s.realised_pence)} of {_money(s.target_pence)}"
+                    f"{format_money(s.realised_pence)} of {format_money(s.target_pence)}"
                     f"{_pct(s.percent_of_target)}",
                 )
                 for s in f.savings_by_council
@@ -371,7 +357,7 @@ class OverviewPage(QWidget):
                     _council(c.key, c.label),
                     c.sme_percent or Decimal(0),
                     SME_ASPIRATION,
-                    f"{c.sme_percent}% of {_money(c.total_pence)}"
+                    f"{c.sme_percent}% of {format_money(c.total_pence)}"
                     if c.sme_percent is not None
                     else "no spend reported",
                 )

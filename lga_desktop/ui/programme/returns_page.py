@@ -17,13 +17,15 @@ from lga_desktop.ui.programme.tables import (
     table_view,
 )
 from lga_desktop.ui.qt import QColor, QHBoxLayout, QLabel, QLineEdit, Qt, QVBoxLayout, QWidget
+from lga_desktop.words import format_when
 
 __all__ = ["ReturnsModel", "ReturnsPage"]
 
 
 def signed_text(iso: str) -> str:
-    """``2012-10-15T10:30:00+00:00`` -> ``2012-10-15 10:30``: sortable, and short."""
-    return iso.replace("T", " ")[:16]
+    """``2012-10-15T10:30:00+00:00`` -> ``15/10/2012 10:30``, as every date on screen (sorting
+    uses the ISO text itself)."""
+    return format_when(iso)
 
 
 class ReturnsModel(ListTableModel[CouncilReturn]):

@@ -11,6 +11,7 @@ from lga_desktop.consolidation.store import DEFAULT_NAME, PROGRAMME_SUFFIX, Prog
 from lga_desktop.returns.trust import KEY_CARD_SUFFIX
 from lga_desktop.ui import file_dialogs
 from lga_desktop.ui.about import show_about
+from lga_desktop.ui.help import add_help_menu
 from lga_desktop.ui.lazy_pages import show_lazily
 from lga_desktop.ui.programme.actions import ProgrammeActions
 from lga_desktop.ui.programme.context import ProgrammeContext
@@ -32,6 +33,7 @@ from lga_desktop.ui.qt import (
     QWidget,
 )
 from lga_desktop.ui.tasks import show_error
+from lga_desktop.words import plural
 from lga_desktop.workspace import WORKSPACE_SUFFIX
 
 __all__ = ["ProgrammeWindow", "open_programme", "GEOMETRY_KEY"]
@@ -127,12 +129,9 @@ class ProgrammeWindow(QMainWindow):
     def refresh_status(self) -> None:
         c = self.programme.counts()
 
-        def n(count: int, word: str) -> str:
-            return f"{count} {word}{'' if count == 1 else 's'}"
-
         self.counts_label.setText(
-            f"{n(c['members'], 'pilot council')} · "
-            f"{n(c['returns_counted'], 'return')} counting, {c['returns_superseded']} superseded · "
+            f"{plural(c['members'], 'pilot council')} · "
+            f"{plural(c['returns_counted'], 'return')} counting, {c['returns_superseded']} superseded · "
             f"{c['held_aside']} held aside · {c['waiting_for_key']} waiting for a key"
         )
         waiting = c["held_aside"] + c["waiting_for_key"]
@@ -233,11 +232,7 @@ class ProgrammeWindow(QMainWindow):
         for i, (_key, title) in enumerate(PAGES):
             self._action(go, title, lambda r=i: self.show_page(r), f"Ctrl+{i + 1}")
 
-        help_menu = bar.addMenu("&Help")
-        self._action(
-            help_menu, "&Getting started", self.show_help, QKeySequence.StandardKey.HelpContents
-        )
-        self._action(help_menu, f"&About {APP_NAME}", self.show_about, None, "actionAbout")
+        add_help_menu(self, section="The LGA side")
 
     # ---- file choosers (tests replace these) -------------------------------------------
 
@@ -380,22 +375,6 @@ class ProgrammeWindow(QMainWindow):
             self.add_files(rest)
 
     # ---- Help --------------------------------------------------------------------------
-
-    def show_help(self) -> None:
-        QMessageBox.information(
-            self,
-            "Getting started",
-            "Each pilot council sends a signed return (.lgareturn) every quarter, and once "
-            "its key card (.lgakey).\n\n"
-            "1. Trust each council's key: Held aside or Councils > Trust a council's key…, "
-            "after checking the fingerprint with the council by phone.\n"
-            "2. Add the returns: File > Add returns…, a folder of them, or drop the files on "
-            "this window. Each is checked: intact, signed with the council's trusted key, for "
-            "a sensible quarter. Good ones are merged; anything else is held aside with the "
-            "reason, and a return whose key is not trusted yet waits for it.\n"
-            "3. The Overview shows the programme's figures for a quarter and which councils "
-            "have not sent their return.",
-        )
 
     def show_about(self) -> None:
         show_about(self)

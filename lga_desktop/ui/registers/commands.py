@@ -18,6 +18,7 @@ from lga_desktop.registers import store
 from lga_desktop.registers.catalog import referrers
 from lga_desktop.registers.declaration import Record, Register
 from lga_desktop.ui.qt import QMessageBox, QUndoCommand
+from lga_desktop.words import plural
 
 if TYPE_CHECKING:
     from lga_desktop.ui.context import AppContext
@@ -120,7 +121,7 @@ class DeleteCommand(_RegisterCommand):
     """Records were deleted (with what was under them); undo restores them exactly."""
 
     def __init__(self, context: AppContext, reg: Register, deleted: list[store.Deleted]) -> None:
-        what = deleted[0].label if len(deleted) == 1 else f"{len(deleted)} {reg.item}s"
+        what = deleted[0].label if len(deleted) == 1 else plural(len(deleted), reg.item)
         super().__init__(context, reg, f"Delete {what}")
         self.deleted = deleted
 

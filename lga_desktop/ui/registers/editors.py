@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from lga_desktop.periods import FinancialYear, Quarter
+from lga_desktop.periods import FinancialYear, PeriodError, Quarter
 from lga_desktop.registers.declaration import Field
 from lga_desktop.registers.fields import (
     Choice,
@@ -30,17 +30,15 @@ from lga_desktop.registers.fields import (
     YearType,
     YesNo,
 )
+from lga_desktop.ui.date_input import DateInput
 from lga_desktop.ui.qt import (
     QCheckBox,
     QComboBox,
-    QDate,
-    QDateEdit,
     QGridLayout,
     QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
     Qt,
-    QToolButton,
     QWidget,
     Signal,
 )
@@ -135,40 +133,30 @@ class LongTextEditor(QPlainTextEdit):
 
 
 class DateEditor(FieldEditor):
-    """A date with a calendar; an optional date can be cleared to show "—"."""
+    """A date typed as officers write it (see :class:`DateInput`); empty is "no date"."""
 
     def __init__(self, field: Field, parent: QWidget | None = None) -> None:
         super().__init__(field, parent)
-        self.edit = QDateEdit(self)
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("dd/MM/yyyy")
-        self.edit.setMinimumDate(QDate(1999, 12, 31))
-        self.edit.setMaximumDate(QDate(2100, 12, 31))
-        self.edit.setSpecialValueText(NONE_TEXT)  # shown for the minimum: no date
-        self.edit.dateChanged.connect(lambda _d: self.edited.emit())
+        self.edit = DateInput(self, optional=not field.required)
+        self.edit.line.setAccessibleName(field.label)
+        self.edit.edited.connect(self.edited.emit)
         self.layout().addWidget(self.edit, 1)
         self.setFocusProxy(self.edit)
-        self.clear_button = None
-        if not field.required:
-            self.clear_button = QToolButton(self)
-            self.clear_button.setText("✕")
-            self.clear_button.setToolTip("No date")
-            self.clear_button.clicked.connect(lambda: self.set_value(None))
-            self.layout().addWidget(self.clear_button)
+        self.clear_button = self.edit.clear_button
+
+    def set_hint(self, hint: Callable[[], date | None]) -> None:
+        """Where the calendar opens when the field is empty (a date inside the record's period)."""
+        self.edit.hint = hint
 
     def value(self) -> date | None:
-        if self.edit.date() == self.edit.minimumDate():
-            return None
-        d = self.edit.date()
-        return _checked(self.field, self.field.type.coerce(date(d.year(), d.month(), d.day())))
+        try:
+            typed = self.edit.date()
+        except PeriodError as exc:
+            raise FieldError(str(exc)) from None
+        return None if typed is None else _checked(self.field, self.field.type.coerce(typed))
 
     def set_value(self, value: date | None) -> None:
-        if value is None:
-            self.edit.setDate(self.edit.minimumDate())
-            today = date.today()
-            self.edit.calendarWidget().setCurrentPage(today.year, today.month)
-        else:
-            self.edit.setDate(QDate(value.year, value.month, value.day))
+        self.edit.set_date(value)
 
 
 class ChoiceEditor(QComboBox):
@@ -260,6 +248,8 @@ class QuarterEditor(FieldEditor):
         self.quarter = QComboBox(self)
         for i, name in enumerate(self.QUARTER_NAMES, start=1):
             self.quarter.addItem(name, i)
+        self.year.setAccessibleName(f"{field.label}: financial year")
+        self.quarter.setAccessibleName(f"{field.label}: quarter")
         for combo in (self.year, self.quarter):
             combo.activated.connect(lambda _i: self.edited.emit())
             self.layout().addWidget(combo)

@@ -12,8 +12,10 @@ note).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 
+from lga_desktop.periods import FinancialYear, Quarter
 from lga_desktop.registers.declaration import Field, Register
 from lga_desktop.registers.fields import FieldError, Link, LongText, Reference
 from lga_desktop.registers.store import RecordError, draft
@@ -30,8 +32,9 @@ from lga_desktop.ui.qt import (
     QWidget,
     Signal,
 )
-from lga_desktop.ui.registers.editors import LinkChoices, make_editor
+from lga_desktop.ui.registers.editors import DateEditor, LinkChoices, make_editor
 from lga_desktop.validation import Finding, Severity
+from lga_desktop.words import sentence
 
 __all__ = ["RecordForm", "RecordDialog", "NOTE_STYLES"]
 
@@ -39,7 +42,7 @@ NOTE_STYLES = {
     "problem": "color: #b00020;",
     Severity.ERROR: "color: #b00020;",
     Severity.WARNING: "color: #8a5300;",
-    "help": "color: palette(mid);",
+    "help": "color: #5b6875;",  # muted, yet readable
 }
 
 
@@ -74,10 +77,13 @@ class RecordForm(QWidget):
             editor = make_editor(f, link_choices=choices, parent=self)
             editor.setObjectName(f"editor_{f.name}")
             editor.setToolTip(f.help)
-            editor.edited.connect(self._edited)
+            editor.setAccessibleName(f.label)
+            editor.edited.connect(lambda name=f.name: self._edited(name))
             note = QLabel(self)
             note.setObjectName(f"note_{f.name}")
             note.setWordWrap(True)
+            # the note's line is kept even when empty, so a message never moves the fields
+            note.setMinimumHeight(note.fontMetrics().lineSpacing())
             note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             box = QWidget(self)
             box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
@@ -93,6 +99,20 @@ class RecordForm(QWidget):
             layout.addRow(label, box)
             self.editors[f.name] = editor
             self.notes[f.name] = note
+        # what rules across records say about this one (set by the table: it knows the workspace)
+        self.rule_findings: Callable[[dict[str, Any]], list[Finding]] | None = None
+        self.rules_note = QLabel(self)
+        self.rules_note.setObjectName("rulesNote")
+        self.rules_note.setWordWrap(True)
+        self.rules_note.setStyleSheet(NOTE_STYLES[Severity.ERROR])
+        self.rules_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addRow(self.rules_note)  # under the fields: a message here moves none of them
+        for name, editor in self.editors.items():
+            if isinstance(editor, DateEditor):
+                editor.set_hint(lambda name=name: self._date_hint(name))
+        # a field's message shows once it was touched, or for all of them once Save is pressed
+        self.touched: set[str] = set()
+        self.reveal_all = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(120)
@@ -104,6 +124,8 @@ class RecordForm(QWidget):
     ) -> None:
         self.ref = ref
         self.record_id = record_id
+        self.touched.clear()
+        self.reveal_all = False
         for name, editor in self.editors.items():
             editor.set_value(values.get(name))  # type: ignore[attr-defined]
         self.check()
@@ -125,19 +147,57 @@ class RecordForm(QWidget):
         return values, problems
 
     # ---- showing what is wrong ---------------------------------------------------------
-    def _edited(self) -> None:
+    def _edited(self, name: str) -> None:
+        self.touched.add(name)
         self._timer.start()
         self.changed.emit()
 
-    def check(self) -> dict[str, str]:
-        """Read, run the register's checks on what was read, and show the results."""
+    def _date_hint(self, name: str) -> date | None:
+        """Where an empty date's calendar opens: another date of the record, or its period."""
+        for other, editor in self.editors.items():
+            if other == name:
+                continue
+            try:
+                value = editor.value()  # type: ignore[attr-defined]
+            except FieldError:
+                continue
+            if isinstance(value, date):
+                return value
+            if isinstance(value, Quarter | FinancialYear):
+                return value.start
+        return None
+
+    def check(self, *, reveal: bool = False) -> dict[str, str]:
+        """Read, run the register's checks on what was read, and show the results.
+
+        Messages show for the fields touched (all of them with ``reveal``, as on Save);
+        the findings of a saved record show from the start.
+        """
+        self.reveal_all = self.reveal_all or reveal
         values, problems = self.read()
         findings = self.reg.findings(
             draft(self.reg, values, ref=self.ref, record_id=self.record_id)
         )
-        findings += [f for f in self.extra_findings if f.code not in {x.code for x in findings}]
-        self.show_notes(problems, findings)
+        if self.rule_findings is not None and not problems:
+            findings += self.rule_findings(values)  # as if saved now, live
+        else:
+            findings += [f for f in self.extra_findings if f.code not in {x.code for x in findings}]
+        own = [f for f in findings if f.field in self.editors and f.record in (None, "", self.ref)]
+        self.show_notes(problems, own)
+        self._show_rules([f for f in findings if f not in own])
         return problems
+
+    def _show_rules(self, others: list[Finding]) -> None:
+        """Findings about other records that name this one (a realised saving before it starts)."""
+        shown = self.reveal_all or bool(self.touched) or self.record_id is not None
+        self.rules_note.setText(
+            "\n".join(
+                f"{'Error' if f.severity is Severity.ERROR else 'Warning'}: {sentence(f.message)}"
+                for f in others
+            )
+            if shown
+            else ""
+        )
 
     def show_notes(self, problems: Mapping[str, str], findings: list[Finding] = ()) -> None:  # type: ignore[assignment]
         by_field: dict[str, list[Finding]] = {}
@@ -146,17 +206,18 @@ class RecordForm(QWidget):
                 by_field.setdefault(finding.field, []).append(finding)
         for name, note in self.notes.items():
             f = self.reg.field(name)
-            if name in problems:
-                self._note(note, f"{problems[name][0].upper()}{problems[name][1:]}.", "problem")
-            elif name in by_field:
+            shown = self.reveal_all or name in self.touched
+            if name in problems and shown:
+                self._note(note, sentence(problems[name]), "problem")
+            elif name in by_field and (shown or self.record_id is not None):
                 worst = min(by_field[name], key=lambda x: x.severity is not Severity.ERROR)
                 text = "; ".join(_strip_ref(x.message, self.ref) for x in by_field[name])
                 prefix = "Error" if worst.severity is Severity.ERROR else "Warning"
-                self._note(note, f"{prefix}: {text[0].upper()}{text[1:]}.", worst.severity)
+                self._note(note, f"{prefix}: {sentence(text)}", worst.severity)
             elif f.help:
                 self._note(note, f.help, "help")
             else:
-                note.hide()
+                self._note(note, "", "help")
 
     @staticmethod
     def _note(label: QLabel, text: str, kind: Any) -> None:
@@ -166,8 +227,7 @@ class RecordForm(QWidget):
         label.show()
 
     def note_text(self, name: str) -> str:
-        note = self.notes[name]
-        return note.text() if not note.isHidden() else ""
+        return self.notes[name].text()
 
 
 def _strip_ref(message: str, ref: str) -> str:
@@ -210,11 +270,17 @@ class RecordDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        if self.form.editors:  # the cursor starts in the first field, ready to type
+            next(iter(self.form.editors.values())).setFocus()
         width = max(600, self.form.minimumSizeHint().width() + 40)
-        self.resize(width, min(140 + self.form.sizeHint().height(), 780))
+        screen = (parent.screen() if parent is not None else self.screen()).availableGeometry()
+        self.resize(
+            min(width, screen.width() - 40),
+            min(140 + self.form.sizeHint().height(), 780, screen.height() - 60),
+        )
 
     def save(self) -> None:
-        problems = self.form.check()
+        problems = self.form.check(reveal=True)
         if problems:
             first = next(iter(problems))
             self.form.editors[first].setFocus()

@@ -18,7 +18,9 @@ from lga_desktop.registers.excel import ImportReport, export_family, import_fami
 from lga_desktop.registers.family import family_findings
 from lga_desktop.ui import file_dialogs
 from lga_desktop.ui.charts import Bar, ProgressBars
+from lga_desktop.ui.elided import ElidedLabel
 from lga_desktop.ui.qt import (
+    QAction,
     QHBoxLayout,
     QKeySequence,
     QLabel,
@@ -38,6 +40,7 @@ from lga_desktop.ui.registers.dialogs import ImportReportDialog
 from lga_desktop.ui.registers.table import RegisterTable
 from lga_desktop.ui.tasks import run_task, show_error
 from lga_desktop.validation import Finding, Severity
+from lga_desktop.words import count_noun, plural
 
 if TYPE_CHECKING:
     from lga_desktop.ui.context import AppContext
@@ -46,6 +49,42 @@ __all__ = ["RegisterPage"]
 
 FILE_FILTER = "Excel workbook (*.xlsx);;CSV files (*.csv)"
 MUTED = "#5b6875"
+
+
+def undo_buttons(page: QWidget, row: QHBoxLayout, stack: Any) -> tuple[QAction, QAction]:
+    """Undo and Redo buttons for a page's stack: short fixed words, the change in the tooltip.
+
+    The words never carry the record's name, so the buttons keep their width and
+    the window never has to grow to fit "Undo Change date, days of DAY-0002".
+    """
+    made = []
+    for word, do, can, said, changed in (
+        ("Undo", stack.undo, stack.canUndo, stack.undoText, stack.undoTextChanged),
+        ("Redo", stack.redo, stack.canRedo, stack.redoText, stack.redoTextChanged),
+    ):
+        action = QAction(word, page)
+        action.setObjectName(f"page{word}")
+        action.triggered.connect(do)
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+        def update(_text: str = "", action=action, word=word, can=can, said=said) -> None:
+            try:
+                able, what = can(), said()
+                action.setEnabled(able)
+                action.setToolTip(f"{word} {what}" if able else f"Nothing to {word.lower()}")
+            except RuntimeError:  # the stack went with its workspace; the page goes next
+                return
+
+        changed.connect(update)
+        (stack.canUndoChanged if word == "Undo" else stack.canRedoChanged).connect(update)
+        update()
+        page.addAction(action)
+        button = QToolButton(page)
+        button.setDefaultAction(action)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        row.addWidget(button)
+        made.append(action)
+    return made[0], made[1]
 
 
 class RegisterPage(QWidget):
@@ -71,23 +110,15 @@ class RegisterPage(QWidget):
         titles = QVBoxLayout()
         title = QLabel(f"<h2 style='margin:0'>{self.title()}</h2>")
         titles.addWidget(title)
-        about = QLabel(self.top.description)
+        about = ElidedLabel(self.top.description, self)
         about.setStyleSheet(f"color: {MUTED};")
         titles.addWidget(about)
         head.addLayout(titles, 1)
-        stack = context.undo_stack
-        self.undo_action = stack.createUndoAction(self, "Undo")
-        self.redo_action = stack.createRedoAction(self, "Redo")
+        self.undo_stack = context.undo_stack  # this page's own
+        self.undo_action, self.redo_action = undo_buttons(self, head, self.undo_stack)
         if not context.window_owns_undo_keys:  # a page on its own (tests, dialogs)
             self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
             self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        for action in (self.undo_action, self.redo_action):
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.addAction(action)
-            button = QToolButton(self)
-            button.setDefaultAction(action)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            head.addWidget(button)
         self.import_button = QPushButton("Import…", self)
         self.import_button.setToolTip("Read this register from an Excel workbook or CSV files")
         self.import_button.clicked.connect(self.choose_import)
@@ -177,7 +208,7 @@ class RegisterPage(QWidget):
             self.record_label.setText(
                 f"Select a {self.top.item} to see what is recorded under it."
                 if n
-                else f"No {self.top.item}s yet: press <b>Add…</b> or import a file."
+                else f"No {count_noun(0, self.top.item)} yet: press <b>Add…</b> or import a file."
             )
             self.record_chart.set_bars([])
             self.record_chart.hide()
@@ -205,8 +236,8 @@ class RegisterPage(QWidget):
             self.checks.addItem(item)
         errors = sum(f.severity is Severity.ERROR for f in every)
         warnings = len(every) - errors
-        parts = [f"{errors} error{'s' if errors != 1 else ''}"] if errors else []
-        parts += [f"{warnings} warning{'s' if warnings != 1 else ''}"] if warnings else []
+        parts = [plural(errors, "error")] if errors else []
+        parts += [plural(warnings, "warning")] if warnings else []
         index = self.tabs.indexOf(self.checks)
         self.tabs.setTabText(
             index, f"Checks ({', '.join(parts)})" if parts else "Checks (all clear)"

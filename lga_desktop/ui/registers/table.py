@@ -14,7 +14,9 @@ from lga_desktop.periods import FinancialYear, Quarter
 from lga_desktop.registers import audit, store
 from lga_desktop.registers.catalog import children
 from lga_desktop.registers.declaration import Field, Record, Register
-from lga_desktop.registers.fields import Choice, FieldError, Reference
+from lga_desktop.registers.family import draft_rule_findings
+from lga_desktop.registers.fields import Choice, FieldError, Reference, Text
+from lga_desktop.ui.main_column import MainColumn
 from lga_desktop.ui.qt import (
     QAbstractItemView,
     QComboBox,
@@ -39,6 +41,7 @@ from lga_desktop.ui.registers.editors import make_editor
 from lga_desktop.ui.registers.form import RecordDialog
 from lga_desktop.ui.registers.model import RegisterModel, RegisterProxy, TotalsModel
 from lga_desktop.validation import Finding
+from lga_desktop.words import count_noun, lower_title, plural
 
 if TYPE_CHECKING:
     from lga_desktop.ui.context import AppContext
@@ -140,6 +143,7 @@ class RegisterTable(QWidget):
         self.setObjectName(f"table_{reg.key}")
         self.context = context
         self.reg = reg
+        self.undo_stack = context.undo_stack  # its page's
         self.detail = detail
         self.parent_record: Record | None = None
         self.dialog: RecordDialog | None = None
@@ -153,7 +157,7 @@ class RegisterTable(QWidget):
         bar = QHBoxLayout()
         self.filter_box = QLineEdit(self)
         self.filter_box.setObjectName("filterBox")
-        self.filter_box.setPlaceholderText(f"Filter {reg.title.lower()}…")
+        self.filter_box.setPlaceholderText(f"Filter {lower_title(reg.title)}…")
         self.filter_box.setClearButtonEnabled(True)
         self.filter_box.textChanged.connect(self.proxy.set_text)
         bar.addWidget(self.filter_box, 2)
@@ -181,7 +185,12 @@ class RegisterTable(QWidget):
                 self.duplicate,
             ),
             ("edit", "Edit…", f"Edit the selected {reg.item} (Enter)", self.edit),
-            ("delete", "Delete", f"Delete the selected {reg.item}s (Delete)", self.delete),
+            (
+                "delete",
+                "Delete",
+                f"Delete the selected {count_noun(2, reg.item)} (Delete)",
+                self.delete,
+            ),
             ("history", "History", f"Every change to the selected {reg.item}", self.history),
         ):
             button = QPushButton(text, self)
@@ -201,12 +210,20 @@ class RegisterTable(QWidget):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setAlternatingRowColors(True)
+        self.view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.view.setWordWrap(False)
         self.view.verticalHeader().hide()
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        # a last column of text takes the spare width; money stays beside its neighbours
-        last = reg.table_fields[-1] if reg.table_fields else None
-        self.view.horizontalHeader().setStretchLastSection(bool(last and not last.type.numeric))
+        # the record's name (Title, Expert) takes the spare width; money stays beside it
+        named = [
+            col
+            for col, f in enumerate(reg.table_fields, start=1)
+            if f.name in reg.label_fields and isinstance(f.type, Text) and not f.type.numeric
+        ]
+        self.main_column = MainColumn(self.view, named[0]) if named else None
+        if self.main_column is None:  # else a last column of text takes it
+            last = reg.table_fields[-1] if reg.table_fields else None
+            self.view.horizontalHeader().setStretchLastSection(bool(last and not last.type.numeric))
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.setEditTriggers(
             QAbstractItemView.EditTrigger.EditKeyPressed
@@ -286,6 +303,8 @@ class RegisterTable(QWidget):
                 chars = max(chars, max(len(label) for _k, label in f.type.options) + 3)
             cap = char * min(chars, 60)
             self.view.setColumnWidth(col, min(max(self.view.columnWidth(col), 60), cap))
+        if self.main_column is not None:
+            self.main_column.fit()
         self.totals_bar.sync()
 
     # ---- selection --------------------------------------------------------------------
@@ -387,7 +406,7 @@ class RegisterTable(QWidget):
             ws = self.context.workspace
             if rec is None:
                 created = store.create(ws, self.reg, new_values)
-                self.context.undo_stack.push(CreateCommand(self.context, self.reg, created, verb))
+                self.undo_stack.push(CreateCommand(self.context, self.reg, created, verb))
                 self._after_write(created.id)
             else:
                 changed = {
@@ -397,7 +416,7 @@ class RegisterTable(QWidget):
                     return
                 store.update(ws, self.reg, rec.id, changed)  # type: ignore[arg-type]
                 old = {k: rec.values.get(k) for k in changed}
-                self.context.undo_stack.push(
+                self.undo_stack.push(
                     UpdateCommand(self.context, self.reg, rec.id, old, changed, rec.label)  # type: ignore[arg-type]
                 )
                 self._after_write(rec.id)
@@ -412,6 +431,10 @@ class RegisterTable(QWidget):
         )
         found = self.model.findings.get(rec.ref, []) if rec else []
         self.dialog.form.extra_findings = found
+        ws, record_id = self.context.workspace, rec.id if rec else None
+        self.dialog.form.rule_findings = lambda values: draft_rule_findings(
+            ws, self.reg, values, record_id=record_id
+        )
         self.dialog.form.set_values(
             values, ref=rec.ref if rec else "", record_id=rec.id if rec else None
         )
@@ -433,7 +456,7 @@ class RegisterTable(QWidget):
         except LgaError as exc:
             self.say(str(exc))
             return
-        self.context.undo_stack.push(
+        self.undo_stack.push(
             UpdateCommand(
                 self.context,
                 self.reg,
@@ -453,9 +476,11 @@ class RegisterTable(QWidget):
         below = sum(
             store.count(ws, child, parent_id=r.id) for r in chosen for child in children(self.reg)
         )
-        what = chosen[0].label if len(chosen) == 1 else f"these {len(chosen)} {self.reg.item}s"
+        what = (
+            chosen[0].label if len(chosen) == 1 else f"these {plural(len(chosen), self.reg.item)}"
+        )
         extra = (
-            f" and the {below} record{'s' if below != 1 else ''} under {'it' if len(chosen) == 1 else 'them'}"
+            f" and the {plural(below, 'record')} under {'it' if len(chosen) == 1 else 'them'}"
             if below
             else ""
         )
@@ -468,7 +493,7 @@ class RegisterTable(QWidget):
         with ws.atomic():
             change = audit.next_change(ws)
             gone = [store.delete(ws, self.reg, r.id, change=change) for r in chosen]  # type: ignore[arg-type]
-        self.context.undo_stack.push(DeleteCommand(self.context, self.reg, gone))
+        self.undo_stack.push(DeleteCommand(self.context, self.reg, gone))
         self._notify()
 
     def history(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 from returns_support import fast_keys  # noqa: F401  (fixture)
@@ -17,15 +18,14 @@ PASSPHRASE = "durable passphrase"
 QUARTER = "2012/13 Q2"
 
 SIGN_AND_DIE = textwrap.dedent(
-    """
+    f"""
     import os, sys
-    from datetime import date
+    sys.path.insert(0, {str(Path(__file__).parent)!r})
     from lga_desktop.returns import keys
     keys.SCRYPT_N = 2**10
     import lga_desktop.returns.sign as sign
-    from lga_desktop.periods import parse_quarter
-    from lga_desktop.returns.build import Declaration, Person, assemble
     from lga_desktop.workspace import Workspace
+    from returns_support import sign_q2
 
     path, out, when = sys.argv[1], sys.argv[2], sys.argv[3]
     real = sign.write_bytes
@@ -37,18 +37,7 @@ SIGN_AND_DIE = textwrap.dedent(
 
     sign.write_bytes = killed
     with Workspace.open(path) as ws:
-        draft = assemble(ws, parse_quarter(sys.argv[4]), today=date(2012, 10, 15))
-        sign.sign_return(
-            ws,
-            draft,
-            notes={w.key: "Explained." for w in draft.warnings},
-            declaration=Declaration(
-                Person("Sam Patel", "Officer", "sam@example.gov.uk", "2012-10-12"),
-                Person("Jo Reed", "Head of Finance", "jo@example.gov.uk", "2012-10-15"),
-            ),
-            passphrase=os.environ["LGA_PASSPHRASE"],
-            out_path=out,
-        )
+        sign_q2(ws, out=out, passphrase=os.environ["LGA_PASSPHRASE"], new_key=False)
     """
 )
 

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format dist dist-check bench clean install-desktop
+.PHONY: run test lint format dist dist-check bench clean install-desktop reliability
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ dist: $(STAMP)
 dist-check: dist
 	cd dist && QT_QPA_PLATFORM=offscreen ./lga-desktop/lga-desktop --self-test
 	@du -sh dist/lga-desktop
+
+# kill -9 at random moments and at every file-system step of each file operation
+# (>= 200 runs per operation; ~1 hour on two shared cores): docs/reliability.md
+reliability: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/reliability.py --runs 200 --out docs/reliability.json
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/startup.py

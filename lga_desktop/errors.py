@@ -16,3 +16,19 @@ class UsageError(LgaError):
 
 class NotValidError(LgaError):
     """The thing checked is not valid (validation failed, signature bad): CLI exit 1."""
+
+
+class DamagedFileError(LgaError):
+    """The file is damaged (SQLite says corrupt or not a database, or it fails our checks).
+
+    Only this error leads to a file being moved aside and a backup put back; a
+    file that is busy, read-only or out of reach is never called damaged.
+    """
+
+
+class FileBusyError(LgaError):
+    """Another window or program has the file open for writing (or holds a lock on it)."""
+
+
+class FileAccessError(LgaError):
+    """The file or its folder cannot be read or written (read-only, no permission, disk full)."""

@@ -9,7 +9,7 @@ or that are damaged, each with a message that says what to do. Rolling backups
 from __future__ import annotations
 
 import os
-import sqlite3
+import shutil
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,35 +17,48 @@ from pathlib import Path
 from typing import Any
 
 from lga_desktop import __version__
+from lga_desktop.atomic_write import (
+    fsync_file,
+    fsync_folder,
+    owner_only,
+    temp_name_for,
+)
 from lga_desktop.councils import Council, council_by_gss
 from lga_desktop.db import (
     WORKSPACE_APPLICATION_ID,
+    backups,
     connect,
-    is_sqlite_file,
     known_migration_names,
     migrate,
     schema_version,
 )
-from lga_desktop.db.file import DatabaseFile
+from lga_desktop.db.backups import Backup
+from lga_desktop.db.file import DatabaseFile, copy_database, os_failure
 from lga_desktop.db.migrations import MIGRATIONS
+from lga_desktop.db.owner import take_ownership
 from lga_desktop.db.programme_schema import PROGRAMME_APPLICATION_ID
-from lga_desktop.errors import LgaError, UsageError
+from lga_desktop.errors import DamagedFileError, LgaError
 
 __all__ = [
     "Workspace",
     "WorkspaceError",
+    "WorkspaceDamagedError",
     "Officer",
     "Backup",
     "WORKSPACE_SUFFIX",
     "default_workspace_dir",
+    "what_restoring_drops",
 ]
 
 WORKSPACE_SUFFIX = ".lgaws"
-BACKUPS_KEPT = 10
 
 
 class WorkspaceError(LgaError):
     """A file that cannot be used as a workspace; the message says why and what to do."""
+
+
+class WorkspaceDamagedError(WorkspaceError, DamagedFileError):
+    """The workspace is damaged: SQLite says so, or it has our id but not our tables."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,17 +66,6 @@ class Officer:
     name: str
     role: str
     email: str
-
-
-@dataclass(frozen=True, slots=True)
-class Backup:
-    path: Path
-    taken_at: datetime
-    size: int
-
-    @property
-    def label(self) -> str:
-        return f"{self.taken_at:%d %b %Y %H:%M:%S}  ({self.size // 1024:,} KB)"
 
 
 def default_workspace_dir() -> Path:
@@ -80,6 +82,15 @@ def _now() -> datetime:
 class Workspace(DatabaseFile):
     """An open workspace file. Use as a context manager or call :meth:`close`."""
 
+    KIND = "workspace"
+    SUFFIX = WORKSPACE_SUFFIX
+    APPLICATION_ID = WORKSPACE_APPLICATION_ID
+    DAMAGED_ADVICE = (
+        "put back its newest backup with File > Restore from backup, or "
+        "'lga-desktop restore WORKSPACE --newest'"
+    )
+    Damaged = WorkspaceDamagedError
+
     # ---- opening -----------------------------------------------------------
 
     @classmethod
@@ -89,89 +100,79 @@ class Workspace(DatabaseFile):
         council_gss: str,
         officer: Officer | None = None,
     ) -> Workspace:
-        """Create a new, empty workspace for a council. Refuses to overwrite a file."""
+        """Create a new, empty workspace for a council and open it. Refuses to overwrite a file.
+
+        The file is built under a temporary name and takes its own only when
+        complete, so a killed or disk-full ``init`` leaves nothing in the way
+        of a re-run.
+        """
         path = Path(path)
         council = council_by_gss(council_gss)
-        if path.exists():
-            raise UsageError(f"{path} already exists; choose another name or open it instead")
-        if not path.parent.is_dir():
-            path.parent.mkdir(parents=True, exist_ok=True)
-        db = connect(path)
-        try:
-            db.execute(f"PRAGMA application_id = {WORKSPACE_APPLICATION_ID}")
-            migrate(db)
-            ws = cls(path, db)
-            with db.atomic():
+
+        def fill(ws: Workspace) -> None:
+            ws.db.execute(f"PRAGMA application_id = {WORKSPACE_APPLICATION_ID}")
+            migrate(ws.db)
+            with ws.db.atomic():
                 ws.set_meta("council_gss", council.gss)
                 ws.set_meta("created_at", _now().isoformat(timespec="seconds"))
                 ws.set_meta("created_by_version", __version__)
                 if officer:
                     ws.set_officer(officer)
-        except BaseException:
-            db.close()
-            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-                leftover.unlink(missing_ok=True)
-            raise
-        return ws
+
+        cls._build_new(path, fill)
+        return cls.open(path, check_integrity=False)
 
     @classmethod
     def open(
-        cls, path: Path | str, *, check_integrity: bool = True, upgrade: bool = True
+        cls,
+        path: Path | str,
+        *,
+        check_integrity: bool = True,
+        upgrade: bool = True,
+        read_only: bool = False,
     ) -> Workspace:
-        """Open a workspace, migrating it to this version's schema.
+        """Open a workspace for writing (taking its owner lock), migrating it to this version's schema.
 
-        ``upgrade=False`` only checks the file (a backup about to be restored
-        is read, never changed). Raises :class:`WorkspaceError` when the file
-        is not a workspace, was written by a newer lga-desktop, or is damaged.
+        ``read_only=True`` (or ``upgrade=False``: a backup about to be
+        restored) only reads: no lock, no migration, nothing about the file
+        or its journal changes. Raises :class:`WorkspaceError` when the file
+        is not a workspace or was written by a newer lga-desktop,
+        :class:`WorkspaceDamagedError` when it is damaged, and
+        ``FileBusyError`` / ``FileAccessError`` when another program has it
+        or it cannot be read or written here.
         """
-        path = Path(path)
-        if not path.exists():
-            raise UsageError(f"there is no workspace at {path}")
-        if path.is_dir():
-            raise UsageError(f"{path} is a folder; choose a workspace file ({WORKSPACE_SUFFIX})")
-        if not is_sqlite_file(path):
-            raise WorkspaceError(
-                f"{path.name} is not an lga-desktop workspace (it is not a database file)"
-            )
-        try:
-            db = connect(path, wal=False)
-        except sqlite3.DatabaseError as exc:
-            raise WorkspaceError(
-                f"{path.name} could not be read as a workspace ({exc}); restore it from a backup"
-            ) from exc
-        try:
-            ws = cls(path, db)
+        read_only = read_only or not upgrade
+
+        def prepare(ws: Workspace) -> None:
             ws._check_identity()
             if check_integrity:
-                ws._check_integrity()
-            if upgrade:
-                if MIGRATIONS.pending(db):
-                    if schema_version(db) > 0:
+                ws._quick_check()
+            if not read_only:
+                if MIGRATIONS.pending(ws.db):
+                    if schema_version(ws.db) > 0:
                         ws.backup(reason="before-upgrade")
-                    migrate(db)
-                db.enable_wal()
-        except sqlite3.DatabaseError as exc:
-            db.close()
+                    migrate(ws.db)
+                ws.db.enable_wal()
+
+        return cls._open_checked(Path(path), read_only=read_only, prepare=prepare)
+
+    @classmethod
+    def _check_header_id(cls, path: Path, application_id: int) -> None:
+        if application_id == PROGRAMME_APPLICATION_ID:
             raise WorkspaceError(
-                f"{path.name} could not be read as a workspace ({exc}); restore it from a backup"
-            ) from exc
-        except BaseException:
-            db.close()
-            raise
-        return ws
+                f"{path.name} is the LGA's programme file, not a council's workspace; "
+                "open it with File > Open programme (LGA)…, or 'lga-desktop --programme'"
+            )
 
     def _check_identity(self) -> None:
         app_id = self.db.execute("PRAGMA application_id").fetchone()[0]
-        if app_id == PROGRAMME_APPLICATION_ID:
-            raise WorkspaceError(
-                f"{self.path.name} is the LGA's programme file, not a council's workspace; "
-                "open it with File > Open programme (LGA)…, or 'lga-desktop --programme'"
-            )
+        self._check_header_id(self.path, app_id)
         if app_id != WORKSPACE_APPLICATION_ID:
-            raise WorkspaceError(
+            raise WorkspaceDamagedError(
                 f"{self.path.name} is a database, but not an lga-desktop workspace; "
                 "open a workspace file or create a new one"
             )
+        self._check_tables("meta", "_sqlite_migrations")
         unknown = [
             m.name for m in MIGRATIONS.applied(self.db) if m.name not in known_migration_names()
         ]
@@ -179,13 +180,6 @@ class Workspace(DatabaseFile):
             raise WorkspaceError(
                 f"{self.path.name} was saved by a newer version of lga-desktop "
                 f"(it has schema change {unknown[-1]}); install the newer version to open it"
-            )
-
-    def _check_integrity(self) -> None:
-        problems = [r[0] for r in self.db.execute("PRAGMA quick_check").fetchall()]
-        if problems != ["ok"]:
-            raise WorkspaceError(
-                f"{self.path.name} is damaged ({problems[0]}); use File > Restore from backup"
             )
 
     # ---- facts about the workspace ----------------------------------------
@@ -220,37 +214,7 @@ class Workspace(DatabaseFile):
             if table in existing
         }
 
-    # ---- backups -----------------------------------------------------------
-
-    @property
-    def backups_dir(self) -> Path:
-        return backups_dir_of(self.path)
-
-    def backup(self, *, reason: str = "") -> Backup:
-        """Copy the workspace, consistently, into the backups folder; keep the newest ten."""
-        self.backups_dir.mkdir(exist_ok=True)
-        taken = _now()
-        suffix = f"-{reason}" if reason else ""
-        target = (
-            self.backups_dir
-            / f"{self.path.stem}-{taken:%Y%m%d-%H%M%S-%f}{suffix}{WORKSPACE_SUFFIX}"
-        )
-        dest = sqlite3.connect(str(target))
-        try:
-            self.db.conn.backup(dest)
-            dest.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            dest.close()
-        self._prune_backups()
-        return Backup(target, taken, target.stat().st_size)
-
-    def list_backups(self) -> list[Backup]:
-        """Backups of this workspace, newest first."""
-        return list_backups_of(self.path)
-
-    def _prune_backups(self) -> None:
-        for old in self.list_backups()[BACKUPS_KEPT:]:
-            old.path.unlink(missing_ok=True)
+    # ---- backups (DatabaseFile.backup, list_backups) --------------------------
 
     def restore(self, backup: Path | Backup) -> Backup:
         """Replace the workspace's contents with a backup's.
@@ -309,52 +273,109 @@ def _keep_signing_keys(db: Any, rows: list[tuple]) -> None:
         )
 
 
-def backups_dir_of(path: Path) -> Path:
-    """The folder beside a workspace where its backups are kept."""
-    return path.with_name(f"{path.stem} backups")
-
-
 def list_backups_of(path: Path | str) -> list[Backup]:
-    """Backups of the workspace at ``path``, newest first (it need not open)."""
-    path = Path(path)
-    folder = backups_dir_of(path)
-    if not folder.is_dir():
+    """Whole backups of the workspace at ``path``, newest first (it need not open)."""
+    return backups.list_backups_of(Path(path), WORKSPACE_SUFFIX, WORKSPACE_APPLICATION_ID)
+
+
+def newest_sound_backup(path: Path | str) -> Backup | None:
+    """The newest backup that opens and passes its checks (``restore --newest``)."""
+    for backup in list_backups_of(path):
+        try:
+            with Workspace.open(backup.path, read_only=True):
+                return backup
+        except LgaError:
+            continue
+    return None
+
+
+def what_restoring_drops(current: Workspace, backup: Path) -> list[str]:
+    """What putting ``backup`` back would lose that cannot be made again: signed returns.
+
+    (The signing keys are kept by a restore itself.) What is lost stays in
+    the safety backup a restore takes first; the sentence says so.
+    """
+
+    def signed(ws: Workspace) -> set[str]:
+        if "signed_returns" not in set(ws.db.table_names()):
+            return set()
+        return {r[0] for r in ws.db.execute("SELECT return_hash FROM signed_returns")}
+
+    with Workspace.open(backup, read_only=True) as old:
+        dropped = signed(current) - signed(old)
+    if not dropped:
         return []
-    found = []
-    for p in folder.glob(f"{path.stem}-*{WORKSPACE_SUFFIX}"):
-        stat = p.stat()
-        found.append(Backup(p, datetime.fromtimestamp(stat.st_mtime).astimezone(), stat.st_size))
-    found.sort(key=lambda b: b.path.name, reverse=True)
-    return found
+    return [
+        f"{len(dropped)} signed return(s) recorded since would be dropped from the workspace "
+        "(their files and the safety backup keep them)"
+    ]
+
+
+def _aside_name(path: Path) -> Path:
+    stamp = f"{_now():%Y%m%d-%H%M%S}"
+    moved = path.with_name(f"{path.name}.damaged-{stamp}")
+    n = 2
+    while moved.exists() or Path(f"{moved}-wal").exists():
+        moved = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+        n += 1
+    return moved
 
 
 def restore_damaged(path: Path | str, backup: Path | Backup) -> Path:
-    """Put a backup in place of a workspace that will not open; return where the old file went.
+    """Put a backup in place of a damaged workspace; return where the damaged file was kept.
 
-    Nothing is deleted: the damaged file (and its -wal/-shm companions) is
-    renamed beside the workspace with ``.damaged-<time>`` added, so it can be
-    sent to support.
+    Nothing is deleted, and at no moment is there no workspace: the backup is
+    first copied whole beside the workspace under a temporary name (synced to
+    disk); the damaged file gets a second name, ``.damaged-<time>``, never one
+    already used; its -wal/-shm companions move to that name too (so they
+    cannot be applied to the restored file); and only then does the copy take
+    the workspace's name, in one rename. The workspace's owner lock is held
+    throughout: a workspace another window or program has open is never
+    replaced.
     """
     path = Path(path)
     source = backup.path if isinstance(backup, Backup) else Path(backup)
-    with Workspace.open(source, upgrade=False):  # the backup must itself be sound
+    with Workspace.open(source, read_only=True):  # the backup must itself be sound
         pass
-    stamp = f"{_now():%Y%m%d-%H%M%S}"
-    moved = path.with_name(f"{path.name}.damaged-{stamp}")
-    if path.exists():
-        path.rename(moved)
-    for companion in ("-wal", "-shm"):
-        extra = Path(f"{path}{companion}")
-        if extra.exists():
-            extra.rename(Path(f"{moved}{companion}"))
-    src = sqlite3.connect(str(source))
-    dest = sqlite3.connect(str(path))
+    owner = take_ownership(path, Workspace.KIND)
+    tmp = temp_name_for(path)
     try:
-        src.backup(dest)
+        src = connect(source, wal=False, read_only=True)
+        try:
+            copy_database(src.conn, tmp)
+        finally:
+            src.close()
+        owner_only(tmp)
+        fsync_file(tmp)
+        moved = _aside_name(path)
+        if path.exists():
+            _keep_as(path, moved)
+        for companion in ("-wal", "-shm", "-journal"):
+            extra = Path(f"{path}{companion}")
+            if extra.exists():
+                os.replace(extra, Path(f"{moved}{companion}"))
+        fsync_folder(path.parent)
+        os.replace(tmp, path)
+        fsync_folder(path.parent)
+    except OSError as exc:
+        raise os_failure(exc, path.name) from None
     finally:
-        src.close()
-        dest.close()
+        tmp.unlink(missing_ok=True)
+        owner.release()
     return moved
+
+
+def _keep_as(path: Path, moved: Path) -> None:
+    """A second name for ``path`` that never overwrites anything (a hard link, else a copy)."""
+    try:
+        os.link(path, moved)
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links here (FAT, some network shares): a copy
+        with open(path, "rb") as src, open(moved, "xb") as dst:
+            shutil.copyfileobj(src, dst)
+            dst.flush()
+            os.fsync(dst.fileno())
 
 
 def describe(ws: Workspace) -> dict[str, Any]:

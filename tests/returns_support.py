@@ -167,3 +167,27 @@ def grants_feature(monkeypatch):
 
 Q2 = "2012/13 Q2"
 AFTER_Q2 = date(2012, 10, 15)
+
+
+def sign_q2(ws, *, out=None, passphrase: str = "a passphrase", new_key: bool = True) -> None:
+    """A real signed return for 2012/13 Q2 in the demo workspace (fast key)."""
+    from datetime import date
+
+    from lga_desktop.periods import parse_quarter
+    from lga_desktop.returns.build import Declaration, Person, assemble
+    from lga_desktop.returns.sign import sign_return
+
+    if new_key:
+        keys.create_key(ws, passphrase)
+    draft = assemble(ws, parse_quarter("2012/13 Q2"), today=date(2012, 10, 15))
+    sign_return(
+        ws,
+        draft,
+        notes={w.key: "Explained." for w in draft.warnings},
+        declaration=Declaration(
+            Person("Sam Patel", "Officer", "sam@example.gov.uk", "2012-10-12"),
+            Person("Jo Reed", "Head of Finance", "jo@example.gov.uk", "2012-10-15"),
+        ),
+        passphrase=passphrase,
+        out_path=out or ws.path.with_name("q2.lgareturn"),
+    )

@@ -16,7 +16,7 @@ import pytest
 from lga_desktop.registers import cap, experts, pipeline, savings, store
 from lga_desktop.returns import keys
 from lga_desktop.returns.history import history
-from lga_desktop.ui.qt import QApplication, QFileDialog, Qt, QTimer, QWidget, QWizard
+from lga_desktop.ui.qt import QApplication, Qt, QTimer, QWidget, QWizard
 
 SPEND = (
     Path(__file__).parent / "data" / "spend" / "oxford" / "expenditure-over-500-jul-sep-2016.csv"
@@ -234,9 +234,9 @@ def test_the_main_job_by_keyboard_at_1024_by_700(
         assert store.count(workspace, reg) == 1, reg.key
 
     # ---- a spend import -------------------------------------------------------------------
-    monkeypatch.setattr(
-        QFileDialog, "getOpenFileNames", staticmethod(lambda *a, **k: ([str(SPEND)], ""))
-    )
+    from lga_desktop.ui import file_dialogs
+
+    monkeypatch.setattr(file_dialogs, "get_open_file_names", lambda *a, **k: ([str(SPEND)], ""))
     back_to(window)
     kb.tab_into(procurement.tabs.tabBar())
     while procurement.tabs.currentIndex() > 0:

@@ -161,7 +161,7 @@ def test_overview_shows_figures_for_and_who_is_missing(window, demo_programme):
     assert "Missing returns for 2012/13 Q2" in page.missing_title.text()
     assert page.missing_list.isVisible()
 
-    with Programme.open(demo_programme.path) as prog:
+    with Programme.open(demo_programme.path, read_only=True) as prog:
         f = figures_for(prog, Q2)
     assert page.figures == f
     s = f.savings_total
@@ -206,7 +206,7 @@ def test_adding_a_file_merges_it_and_refreshes_every_page(window, demo_programme
     assert "Suffolk County Council · 2012/13 Q2, version 1" in dialog.text()
     assert "8 returns counting" in window.counts_label.text()
     assert overview.missing_list.count() == 0  # Suffolk's Q2 is in
-    with Programme.open(demo_programme.path) as prog:
+    with Programme.open(demo_programme.path, read_only=True) as prog:
         assert overview.figures == figures_for(prog, Q2)
     window.page("returns")  # a page refreshes when it is next shown
     assert returns.model.rowCount() == 9
@@ -311,7 +311,7 @@ def test_trusting_cherwells_key_card_merges_its_waiting_returns(
     assert (report.merged, report.waiting) == (2, 0)
     text = window.ops.last_dialog.text()
     assert "Merged (2)" in text and "Cherwell 2012-13 Q1 return v1.lgareturn" in text
-    with Programme.open(demo_programme.path) as prog:
+    with Programme.open(demo_programme.path, read_only=True) as prog:
         notes = prog.trusted_keys().councils[CHERWELL]
         assert notes[fp].startswith("fingerprint confirmed with Sam Patel, by phone")
         assert CHERWELL in {r.council_gss for r in figures_for(prog, Q2).returns}
@@ -518,7 +518,7 @@ def test_export_report_writes_the_chosen_quarter(window, demo_programme, tmp_pat
     window.ops.ask_report_path = lambda suggested: str(out)
     window.export_action.trigger()
     assert out.exists()
-    with Programme.open(demo_programme.path) as prog:
+    with Programme.open(demo_programme.path, read_only=True) as prog:
         quarter = figures_for(prog, Q2).quarter  # the overview opens on the newest quarter
         total = figures_for(prog, quarter).savings_total.realised_pence
     if suffix == ".xlsx":

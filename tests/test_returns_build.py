@@ -207,14 +207,19 @@ def test_wrong_passphrase_signs_nothing(ready, tmp_path):
     assert history(ready) == [] and not (tmp_path / "q2.lgareturn").exists()
 
 
-def test_a_file_that_cannot_be_written_records_nothing(ready, tmp_path):
+def test_a_file_that_cannot_be_written_is_saved_by_a_rerun_unchanged(ready, tmp_path):
+    from lga_desktop.returns.sign import save_pending_return
+
     draft = assemble(ready, Q2, today=AFTER_Q2)
-    (tmp_path / "taken.lgareturn").mkdir()  # a folder where the file should go
-    with pytest.raises(UsageError, match="could not be saved"):
-        sign(
-            ready, tmp_path, draft, {draft.warnings[0].key: "ok"}, out=tmp_path / "taken.lgareturn"
-        )
-    assert history(ready) == []
+    blocked = tmp_path / "taken.lgareturn"
+    blocked.mkdir()  # a folder where the file should go
+    with pytest.raises(UsageError, match="could not be saved.*signed and recorded"):
+        sign(ready, tmp_path, draft, {draft.warnings[0].key: "ok"}, out=blocked)
+    [record] = history(ready)  # recorded first, so a kill or a full disk cannot lose it
+    elsewhere = tmp_path / "elsewhere.lgareturn"
+    assert save_pending_return(ready, elsewhere) == elsewhere
+    assert elsewhere.read_bytes() == file_bytes(ready, record)
+    assert save_pending_return(ready) is None  # saved once: nothing waits any more
 
 
 def test_saved_notes_are_pre_filled(ready):

@@ -22,6 +22,7 @@ pytestmark = pytest.mark.usefixtures("fast_keys", "grants_feature")
 def ws_path(workspace, monkeypatch):
     monkeypatch.setenv("LGA_PASSPHRASE", PASSPHRASE)
     add_grants(workspace, [("Hall roof", "2012-07-10", 1_250_000, False)])
+    workspace.close()  # the commands below open it, as a separate run of lga-desktop would
     return str(workspace.path)
 
 

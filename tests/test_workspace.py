@@ -15,7 +15,13 @@ from lga_desktop.db import (
     migrate,
 )
 from lga_desktop.errors import UsageError
-from lga_desktop.workspace import Officer, Workspace, WorkspaceError, describe
+from lga_desktop.workspace import (
+    Officer,
+    Workspace,
+    WorkspaceDamagedError,
+    WorkspaceError,
+    describe,
+)
 
 OXFORD = "E07000178"
 
@@ -90,7 +96,7 @@ def test_refuses_a_file_that_is_not_a_database(tmp_path):
         Workspace.open(path)
     empty = tmp_path / "empty.lgaws"
     empty.touch()
-    with pytest.raises(WorkspaceError, match="not a database"):
+    with pytest.raises(WorkspaceDamagedError, match="empty, 0 bytes.*restore"):
         Workspace.open(empty)
 
 
@@ -184,6 +190,17 @@ def test_backups_roll(workspace):
     backups = workspace.list_backups()
     assert len(backups) == 10
     assert backups == sorted(backups, key=lambda b: b.path.name, reverse=True)
+
+
+def test_named_backups_do_not_push_out_the_routine_ones(workspace):
+    for _ in range(3):
+        workspace.backup()
+    for n in range(12):
+        workspace.backup(reason=f"before import of file {n}.csv")
+    backups = workspace.list_backups()
+    assert len([b for b in backups if not b.name]) == 3
+    assert [b.name for b in backups if b.name][0] == "before import of file 11.csv"
+    assert len([b for b in backups if b.name]) == 10
 
 
 def test_auto_backup_once_a_day(workspace):

@@ -12,9 +12,11 @@ Each feature adds a module here with ``register(subparsers)``; list it in
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import os
+import sqlite3
 import sys
 import traceback
 from collections.abc import Sequence
@@ -109,7 +111,12 @@ def print_json(data: Any) -> None:
 
 
 def fail(message: str) -> None:
-    print(f"{APP_NAME}: {message}", file=sys.stderr)
+    """One sentence on stderr (also under ``--json``, where the JSON says it too)."""
+    with contextlib.suppress(OSError):
+        print(f"{APP_NAME}: {message}", file=sys.stderr)
+    # what a failed write leaves to be cleaned up later (an open zip of a half-saved
+    # workbook on a full disk) fails again in its __del__; the one sentence said it all
+    sys.unraisablehook = lambda _unraisable: None
 
 
 def file_flags() -> dict[str, str]:
@@ -168,7 +175,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = parser.parse_args(["self-test"], namespace=args)
         if args.command is None:
             return _run_gui(args)
-        return int(args.handler(args) or EXIT_OK)
+        code = int(args.handler(args) or EXIT_OK)
+        sys.stdout.flush()  # a closed pipe shows here, not after we have gone
+        return code
     except NotValidError as exc:
         fail(str(exc))
         return EXIT_INVALID
@@ -178,11 +187,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         fail("stopped; nothing was changed by the interrupted step")
         return 130
+    except BrokenPipeError:
+        # the program reading our output (``| head``) stopped reading: not our failure
+        _quiet_stdout()
+        fail("the output was cut short: the program reading it closed the pipe")
+        return EXIT_INVALID
+    except (OSError, sqlite3.Error) as exc:  # a full disk, a read-only place, a locked file
+        fail(str(file_failure(exc)))
+        return EXIT_USAGE
     except Exception as exc:  # never a traceback in front of a user
         if args.debug or os.environ.get("LGA_DEBUG"):
             traceback.print_exc()
         fail(f"unexpected error: {exc} (run again with --debug for details)")
         return EXIT_INTERNAL
+
+
+def file_failure(exc: BaseException) -> LgaError:
+    """A file-system or SQLite error that escaped a command, as one sentence."""
+    from lga_desktop.db.file import os_failure, sqlite_failure
+
+    if isinstance(exc, OSError):
+        return os_failure(exc, exc.filename and os.path.basename(str(exc.filename)) or "a file")
+    return sqlite_failure(exc)
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe: send what is left to nowhere, so exiting prints no second error."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _run_gui(args: argparse.Namespace) -> int:

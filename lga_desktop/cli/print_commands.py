@@ -65,7 +65,7 @@ def cmd_preview_return(args: argparse.Namespace) -> int:
     except PeriodError as exc:
         raise UsageError(str(exc)) from None
     out = _pdf_path(args.out)
-    with Workspace.open(args.workspace) as ws:
+    with Workspace.open(args.workspace, read_only=True) as ws:
         draft = assemble(ws, quarter)
         pdf = draft_pdf(ws, draft, notes=draft.notes, declaration=draft.declaration)
         problems = draft.problems(draft.notes, draft.declaration)

@@ -90,6 +90,7 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
     trusted = load_trusted_keys(args.trusted_keys) if args.trusted_keys else None
     with _open_or_create(args.programme, args.name, as_json=args.json) as prog:
         if trusted is not None:
+            prog.backup(reason=f"before trusting keys from {args.trusted_keys.name}")
             added = prog.trust_all(trusted)
             print(
                 f"Trusted {added} new key(s) from {args.trusted_keys.name}",
@@ -115,6 +116,7 @@ def trust_in_programme(args: argparse.Namespace, cards: list) -> int:
     from lga_desktop.consolidation.merge import retry_waiting
 
     with _open_or_create(args.programme, None, as_json=args.json) as prog:
+        prog.backup(reason="before trusting " + ", ".join(c.council_gss for _, c in cards))
         added = trust_cards(cards, prog.trust_key, args.note)
         report = retry_waiting(prog)
     if args.json:
@@ -139,7 +141,7 @@ def cmd_programme(args: argparse.Namespace) -> int:
 
     if args.out and not args.period:
         raise UsageError("--out writes one quarter's report: name it with --period")
-    with Programme.open(args.programme) as prog:
+    with Programme.open(args.programme, read_only=True) as prog:
         if args.period:
             figures = figures_for(prog, args.period)
             if args.out:

@@ -72,7 +72,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     from lga_desktop.registers.excel import export_family
 
-    with Workspace.open(args.workspace) as ws:
+    with Workspace.open(args.workspace, read_only=True) as ws:
         written = export_family(ws, args.register, args.out)
     if args.json:
         print_json({"register": args.register, "files": [str(p) for p in written]})

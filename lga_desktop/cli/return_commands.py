@@ -262,7 +262,7 @@ def cmd_export_key(args: argparse.Namespace) -> int:
     from lga_desktop.returns import keys
     from lga_desktop.returns.trust import key_card_for, write_key_card
 
-    with Workspace.open(args.workspace) as ws:
+    with Workspace.open(args.workspace, read_only=True) as ws:
         key = keys.current_key(ws)
         if key is None:
             raise keys.NoKey()
@@ -316,6 +316,7 @@ def cmd_revoke_key(args: argparse.Namespace) -> int:
         from lga_desktop.consolidation.store import Programme
 
         with Programme.open(args.programme) as prog:
+            prog.backup(reason=f"before revoking key {fp[:16]}")
             councils = prog.revoke_key(fp, revocation)
     else:
         if args.trusted_keys.suffix.lower() == ".csv":
@@ -427,7 +428,8 @@ def _findings_json(draft, notes: dict[str, str]) -> list[dict]:
 def cmd_export_return(args: argparse.Namespace) -> int:
     from lga_desktop.periods import PeriodError, parse_quarter
     from lga_desktop.returns.build import assemble
-    from lga_desktop.returns.sign import sign_return
+    from lga_desktop.returns.fileformat import SUFFIX
+    from lga_desktop.returns.sign import save_pending_return, sign_return
 
     try:
         quarter = parse_quarter(args.period)
@@ -435,6 +437,14 @@ def cmd_export_return(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     with Workspace.open(args.workspace) as ws:
         council_name = ws.council.official_name
+        wanted = args.out and args.out.with_name(args.out.name.removesuffix(SUFFIX) + SUFFIX)
+        saved = None if args.check else save_pending_return(ws, wanted)
+        if saved is not None:
+            if args.json:
+                print_json({"signed": True, "path": str(saved), "saved_again": True})
+            else:
+                print(f"Saved the return signed earlier, unchanged: {saved}")
+            return 0
         draft = assemble(ws, quarter)
         notes = _notes(draft, args.note)
         if args.check:
@@ -518,7 +528,7 @@ def _print_check(draft, notes: dict[str, str], args: argparse.Namespace) -> int:
 def cmd_returns(args: argparse.Namespace) -> int:
     from lga_desktop.returns.history import history, superseded_hashes
 
-    with Workspace.open(args.workspace) as ws:
+    with Workspace.open(args.workspace, read_only=True) as ws:
         records = history(ws)
         superseded = superseded_hashes(ws)
     if args.json:

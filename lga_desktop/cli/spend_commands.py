@@ -95,6 +95,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print as JSON (money in pence)")
     p.set_defaults(handler=cmd_spend_summary)
 
+    p = sub.add_parser(
+        "remove-import",
+        help="list the spend imports, or take one back out (undo an import)",
+        description="With --list, show the spend imports, newest first. Otherwise take import "
+        "ID's lines back out of the workspace; a backup named 'before removing import ID' is "
+        "taken first.",
+    )
+    p.add_argument("workspace", type=Path, metavar="WORKSPACE", help="the workspace file")
+    p.add_argument("id", type=int, nargs="?", metavar="ID", help="the import to remove")
+    p.add_argument("--list", action="store_true", help="list the imports, newest first")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+    p.set_defaults(handler=cmd_remove_import)
+
 
 def cmd_import_spend(args: argparse.Namespace) -> int:
     from lga_desktop.procurement.spend_import import import_spend
@@ -103,6 +116,7 @@ def cmd_import_spend(args: argparse.Namespace) -> int:
     results: list[dict] = []
     code = EXIT_OK
     with Workspace.open(args.workspace) as ws:
+        ws.backup(reason=f"before import of {', '.join(p.name for p in args.files)}")
         for path in args.files:
             try:
                 report = import_spend(
@@ -111,16 +125,17 @@ def cmd_import_spend(args: argparse.Namespace) -> int:
             except NotValidError as exc:
                 code = max(code, EXIT_INVALID)
                 results.append({"file": path.name, "error": str(exc)})
-                if not args.json:
-                    fail(str(exc))
+                fail(str(exc))
                 continue
             except LgaError as exc:
                 code = EXIT_USAGE
                 results.append({"file": path.name, "error": str(exc)})
-                if not args.json:
-                    fail(str(exc))
+                fail(str(exc))
                 continue
             results.append(report.as_dict())
+            if report.imported == 0 and report.duplicates == 0:
+                code = max(code, EXIT_INVALID)
+                fail(_nothing_imported(report))
             if not args.json:
                 print(report.summary())
                 for warning in report.warnings:
@@ -134,10 +149,20 @@ def cmd_import_spend(args: argparse.Namespace) -> int:
     return code
 
 
+def _nothing_imported(report) -> str:
+    if report.refused:
+        line, reason = report.refused[0]
+        return (
+            f"nothing in {report.file} could be imported: all {len(report.refused):,} rows "
+            f"were refused (line {line}: {reason}); check the file and its columns"
+        )
+    return f"nothing in {report.file} could be imported: it has no spending lines"
+
+
 def cmd_export_suppliers(args: argparse.Namespace) -> int:
     from lga_desktop.procurement.suppliers import export_suppliers
 
-    with Workspace.open(args.workspace) as ws:
+    with Workspace.open(args.workspace, read_only=True) as ws:
         n = export_suppliers(ws, args.file)
     if args.json:
         print_json({"file": str(args.file), "suppliers": n})
@@ -150,6 +175,7 @@ def cmd_import_suppliers(args: argparse.Namespace) -> int:
     from lga_desktop.procurement.suppliers import import_suppliers
 
     with Workspace.open(args.workspace) as ws:
+        ws.backup(reason=f"before supplier list {args.file.name}")
         report = import_suppliers(ws, args.file)
     if args.json:
         print_json(report.as_dict())
@@ -164,7 +190,7 @@ def cmd_import_suppliers(args: argparse.Namespace) -> int:
 def cmd_spend_summary(args: argparse.Namespace) -> int:
     from lga_desktop.procurement import derived
 
-    with Workspace.open(args.workspace) as ws:
+    with Workspace.open(args.workspace, read_only=True) as ws:
         by_category = derived.spend_by_category(ws)
         quarters = derived.shares_by_quarter(ws)
         years = derived.shares_by_year(ws)
@@ -195,4 +221,31 @@ def cmd_spend_summary(args: argparse.Namespace) -> int:
             current = q
             print(next(s.period for s in quarters if s.key == q))
         print(f"  {name:<28}{format_money(pence):>18}{lines:>8,} lines")
+    return EXIT_OK
+
+
+def cmd_remove_import(args: argparse.Namespace) -> int:
+    from lga_desktop.procurement.spend_import import list_imports, remove_import_with_backup
+
+    if args.list or args.id is None:
+        if not args.list:
+            raise UsageError("name the import to remove (see --list), or use --list")
+        with Workspace.open(args.workspace, read_only=True) as ws:
+            imports = list_imports(ws)
+        if args.json:
+            print_json(imports)
+        elif not imports:
+            print(f"No spend imports in {args.workspace.name}.")
+        for i in [] if args.json else imports:
+            print(
+                f"{i['id']:>5}  {i['imported_at'][:16]}  {i['file']}  "
+                f"{i['imported']:,} lines, {format_money(i['total_pence'])}"
+            )
+        return EXIT_OK
+    with Workspace.open(args.workspace) as ws:
+        removed, backup = remove_import_with_backup(ws, args.id)
+    if args.json:
+        print_json({"import": args.id, "lines_removed": removed, "backup": str(backup.path)})
+    else:
+        print(f"Removed import {args.id}: {removed:,} lines. Before, kept as {backup.path.name}")
     return EXIT_OK

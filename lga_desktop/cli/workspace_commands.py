@@ -6,14 +6,15 @@ import argparse
 from pathlib import Path
 
 from lga_desktop.cli import print_json
-from lga_desktop.errors import UsageError
+from lga_desktop.errors import DamagedFileError, LgaError, UsageError
 from lga_desktop.workspace import (
     Officer,
     Workspace,
-    WorkspaceError,
     describe,
     list_backups_of,
+    newest_sound_backup,
     restore_damaged,
+    what_restoring_drops,
 )
 
 
@@ -44,6 +45,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_info)
     register_backups(sub)
 
+    p = sub.add_parser(
+        "copy",
+        help="save a copy of a workspace or programme file, even while it is open",
+        description=(
+            "Save a consistent copy of a workspace (.lgaws) or programme file (.lgaprog) to OUT, "
+            "for sending or keeping; works while the file is open in a window."
+        ),
+    )
+    p.add_argument("file", type=Path, metavar="FILE", help="the workspace or programme file")
+    p.add_argument("out", type=Path, metavar="OUT", help="where to save the copy")
+    p.set_defaults(handler=cmd_copy)
+
 
 def cmd_init(args: argparse.Namespace) -> int:
     officer = Officer(args.officer, args.role, args.email) if args.officer else None
@@ -63,7 +76,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    with Workspace.open(args.workspace) as ws:
+    with Workspace.open(args.workspace, read_only=True) as ws:
         info = describe(ws)
     if args.json:
         print_json(info)
@@ -114,7 +127,7 @@ def register_backups(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    with Workspace.open(args.workspace) as ws:
+    with Workspace.open(args.workspace, read_only=True) as ws:
         backup = ws.backup()
     print(f"Backed up to {backup.path}")
     return 0
@@ -123,8 +136,15 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     backups = list_backups_of(args.workspace)
     if args.list:
+        drops = _drops(args.workspace, backups)
         rows = [
-            {"file": str(b.path), "taken_at": b.taken_at.isoformat(), "bytes": b.size}
+            {
+                "file": str(b.path),
+                "taken_at": b.taken_at.isoformat(),
+                "bytes": b.size,
+                "name": b.name,
+                "restoring_drops": drops.get(b.path, []),
+            }
             for b in backups
         ]
         if args.json:
@@ -134,18 +154,23 @@ def cmd_restore(args: argparse.Namespace) -> int:
         else:
             for i, b in enumerate(backups, 1):
                 print(f"{i:>3}  {b.label}  {b.path.name}")
+                for warning in drops.get(b.path, []):
+                    print(f"       warning: {warning}")
         return 0
     if args.newest:
-        if not backups:
-            raise UsageError(f"{args.workspace.name} has no backups to restore")
-        chosen: Path = backups[0].path
+        newest = newest_sound_backup(args.workspace)
+        if newest is None:
+            raise UsageError(
+                f"{args.workspace.name} has no backups to restore (none that is whole and opens)"
+            )
+        chosen: Path = newest.path
     else:
         chosen = args.backup
         if not chosen.exists():
             raise UsageError(f"there is no backup file at {chosen}")
     try:
         ws = Workspace.open(args.workspace)
-    except WorkspaceError:
+    except DamagedFileError:  # only damage: busy, read-only or out of reach never move a file
         moved = restore_damaged(args.workspace, chosen)
         result = {"restored": str(chosen), "damaged_file_kept_as": str(moved)}
     else:
@@ -158,4 +183,30 @@ def cmd_restore(args: argparse.Namespace) -> int:
         print(f"Restored {chosen.name}.")
         kept = result.get("damaged_file_kept_as") or result.get("previous_state_backed_up_to")
         print(f"What was there before is kept as {kept}")
+    return 0
+
+
+def _drops(path: Path, backups: list) -> dict[Path, list[str]]:
+    """For each backup, what restoring it would drop (nothing when the workspace will not open)."""
+    try:
+        current = Workspace.open(path, read_only=True)
+    except LgaError:
+        return {}
+    with current:
+        out = {}
+        for b in backups:
+            try:
+                out[b.path] = what_restoring_drops(current, b.path)
+            except LgaError:
+                continue
+        return out
+
+
+def cmd_copy(args: argparse.Namespace) -> int:
+    from lga_desktop.consolidation.store import PROGRAMME_SUFFIX, Programme
+
+    kind = Programme if args.file.suffix.lower() == PROGRAMME_SUFFIX else Workspace
+    with kind.open(args.file, read_only=True) as opened:
+        out = opened.save_copy(args.out)
+    print(f"Saved a copy of {args.file.name} as {out}")
     return 0

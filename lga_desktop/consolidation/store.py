@@ -10,14 +10,12 @@ each with a message that says which file to open.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from lga_desktop import __version__
 from lga_desktop.councils import council_by_gss
-from lga_desktop.db.connection import connect, is_sqlite_file
 from lga_desktop.db.file import DatabaseFile
 from lga_desktop.db.migrations import WORKSPACE_APPLICATION_ID
 from lga_desktop.db.programme_schema import (
@@ -26,11 +24,11 @@ from lga_desktop.db.programme_schema import (
     migrate_programme,
     programme_migration_names,
 )
-from lga_desktop.errors import LgaError, UsageError
+from lga_desktop.errors import DamagedFileError, LgaError
 from lga_desktop.returns.keys import normalise_fingerprint
 from lga_desktop.returns.trust import Revocation, TrustedKeys, check_trustable
 
-__all__ = ["PROGRAMME_SUFFIX", "Programme", "ProgrammeError", "Member"]
+__all__ = ["PROGRAMME_SUFFIX", "Programme", "ProgrammeError", "ProgrammeDamagedError", "Member"]
 
 PROGRAMME_SUFFIX = ".lgaprog"
 DEFAULT_NAME = "Productivity Programme"
@@ -38,6 +36,10 @@ DEFAULT_NAME = "Productivity Programme"
 
 class ProgrammeError(LgaError):
     """The file cannot be used as a programme file (and why)."""
+
+
+class ProgrammeDamagedError(ProgrammeError, DamagedFileError):
+    """The programme file is damaged (SQLite says so, or our id without our tables)."""
 
 
 def now_text() -> str:
@@ -55,54 +57,59 @@ class Member:
 class Programme(DatabaseFile):
     """An open programme file. Use as a context manager or call :meth:`close`."""
 
+    Damaged = ProgrammeDamagedError
+
+    KIND = "programme file"
+    SUFFIX = PROGRAMME_SUFFIX
+    APPLICATION_ID = PROGRAMME_APPLICATION_ID
+    DAMAGED_ADVICE = "open your latest copy of it, or ask for help before you go on"
+
     @classmethod
     def create(cls, path: Path | str, name: str = DEFAULT_NAME) -> Programme:
-        """A new, empty programme file. Refuses to overwrite anything."""
+        """A new, empty programme file, opened. Refuses to overwrite anything.
+
+        Built under a temporary name and renamed into place when complete (a
+        killed or disk-full first ``consolidate`` leaves nothing in the way).
+        """
         path = Path(path)
-        if path.exists():
-            raise UsageError(f"{path} already exists; open it instead, or choose another name")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = connect(path)
-        try:
-            db.execute(f"PRAGMA application_id = {PROGRAMME_APPLICATION_ID}")
-            migrate_programme(db)
-            prog = cls(path, db)
-            with db.atomic():
+
+        def fill(prog: Programme) -> None:
+            prog.db.execute(f"PRAGMA application_id = {PROGRAMME_APPLICATION_ID}")
+            migrate_programme(prog.db)
+            with prog.db.atomic():
                 prog.set_meta("name", name.strip() or DEFAULT_NAME)
                 prog.set_meta("created_at", now_text())
                 prog.set_meta("created_by_version", __version__)
-        except BaseException:
-            db.close()
-            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-                leftover.unlink(missing_ok=True)
-            raise
-        return prog
+
+        cls._build_new(path, fill)
+        return cls.open(path)
 
     @classmethod
-    def open(cls, path: Path | str) -> Programme:
-        """Open a programme file, migrating it; :class:`ProgrammeError` saying what is wrong."""
-        path = Path(path)
-        if not path.exists():
-            raise UsageError(f"there is no programme file at {path}")
-        if path.is_dir():
-            raise UsageError(f"{path} is a folder; choose a programme file ({PROGRAMME_SUFFIX})")
-        if not is_sqlite_file(path):
-            raise ProgrammeError(f"{path.name} is not an lga-desktop programme file")
-        try:
-            db = connect(path, wal=False)
+    def _check_header_id(cls, path: Path, application_id: int) -> None:
+        if application_id == WORKSPACE_APPLICATION_ID:
+            raise ProgrammeError(
+                f"{path.name} is a council's workspace, not a programme file; open it "
+                "with 'lga-desktop --open', or consolidate the returns it exported"
+            )
+
+    @classmethod
+    def open(cls, path: Path | str, *, read_only: bool = False) -> Programme:
+        """Open a programme file (its owner lock taken and migrated, unless ``read_only``).
+
+        :class:`ProgrammeError` says what is wrong with a file that is not one;
+        ``ProgrammeDamagedError`` when it is damaged; busy, read-only and out of
+        reach each have their own error and never count as damage.
+        """
+
+        def prepare(prog: Programme) -> None:
+            db = prog.db
             app_id = db.execute("PRAGMA application_id").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
-            raise ProgrammeError(f"{path.name} could not be read ({exc})") from exc
-        try:
-            if app_id == WORKSPACE_APPLICATION_ID:
-                raise ProgrammeError(
-                    f"{path.name} is a council's workspace, not a programme file; open it "
-                    "with 'lga-desktop --open', or consolidate the returns it exported"
-                )
+            cls._check_header_id(path, app_id)
             if app_id != PROGRAMME_APPLICATION_ID:
-                raise ProgrammeError(
+                raise ProgrammeDamagedError(
                     f"{path.name} is a database, but not an lga-desktop programme file"
                 )
+            prog._check_tables("meta", "_sqlite_migrations")
             unknown = [
                 m.name
                 for m in PROGRAMME_MIGRATIONS.applied(db)
@@ -113,18 +120,13 @@ class Programme(DatabaseFile):
                     f"{path.name} was saved by a newer version of lga-desktop "
                     f"(it has schema change {unknown[-1]}); install the newer version to open it"
                 )
-            problems = [r[0] for r in db.execute("PRAGMA quick_check").fetchall()]
-            if problems != ["ok"]:
-                raise ProgrammeError(f"{path.name} is damaged ({problems[0]})")
-            migrate_programme(db)
-            db.enable_wal()
-        except sqlite3.DatabaseError as exc:
-            db.close()
-            raise ProgrammeError(f"{path.name} could not be read ({exc})") from exc
-        except BaseException:
-            db.close()
-            raise
-        return cls(path, db)
+            prog._quick_check()
+            if not read_only:
+                migrate_programme(db)
+                db.enable_wal()
+
+        path = Path(path)
+        return cls._open_checked(path, read_only=read_only, prepare=prepare)
 
     @classmethod
     def open_or_create(cls, path: Path | str, name: str = DEFAULT_NAME) -> tuple[Programme, bool]:

@@ -193,6 +193,7 @@ def set_rule(ws: Workspace, match_on: str, value: str, category_code: str | None
     if not key:
         raise UsageError(f"a rule on the {match_on} needs a {match_on} to match")
     with ws.atomic():
+        _audit_rules(ws, {(match_on, key): category_code}, "category rule")
         ws.db.execute(
             "DELETE FROM spend_category_rule WHERE match_on = ? AND match_value = ?",
             [match_on, key],
@@ -222,6 +223,7 @@ def map_sources(
     """
     ids = list(source_ids)
     before: dict[tuple[str, str], str | None] = {}
+    after: dict[tuple[str, str], str | None] = {}
     with ws.atomic():
         if category_code is not None:
             _check_category(ws, category_code)
@@ -242,6 +244,7 @@ def map_sources(
             if not value:
                 continue
             before.setdefault((on, value), known.get((on, value)))
+            after[(on, value)] = category_code
             ws.db.execute(
                 "DELETE FROM spend_category_rule WHERE match_on = ? AND match_value = ?",
                 [on, value],
@@ -252,12 +255,33 @@ def map_sources(
                     "VALUES (?, ?, ?)",
                     [on, value, category_code],
                 )
+        _audit_rules(ws, after, "category mapping", before)
         refresh_mappings(ws)
     return before
 
 
+def _audit_rules(
+    ws: Workspace,
+    new: dict[tuple[str, str], str | None],
+    source: str,
+    old: dict[tuple[str, str], str | None] | None = None,
+) -> None:
+    """Audit category rules about to change (or changed: pass ``old``), in the caller's transaction."""
+    from lga_desktop.registers import audit
+
+    old = rules(ws) if old is None else old
+    changed = [
+        (0, f"{on}: {value}", None, [("category", old.get((on, value)) or "", code or "")])
+        for (on, value), code in new.items()
+        if old.get((on, value)) != code
+    ]
+    if changed:
+        audit.record(ws, audit.next_change(ws), "category rule", changed, "changed", source)
+
+
 def restore_rules(ws: Workspace, before: dict[tuple[str, str], str | None]) -> None:
     with ws.atomic():
+        _audit_rules(ws, before, "undo")
         for (on, value), code in before.items():
             ws.db.execute(
                 "DELETE FROM spend_category_rule WHERE match_on = ? AND match_value = ?",

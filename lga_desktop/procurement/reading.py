@@ -167,6 +167,9 @@ def _csv_rows(path: Path, size: int) -> SourceRows:
 def _xlsx_rows(path: Path, size: int) -> SourceRows:
     import openpyxl
 
+    from lga_desktop.workbook import check_workbook_size, sheet_rows
+
+    check_workbook_size(path, SpendFileError)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -174,12 +177,12 @@ def _xlsx_rows(path: Path, size: int) -> SourceRows:
             f"{path.name} is not a workbook lga-desktop can read ({exc})"
         ) from None
     sheet = book.worksheets[0]
-    total_rows = sheet.max_row or 0
+    total_rows = sheet.max_row or 0  # as the sheet declares it: for progress only
     done = [0]
 
     def rows() -> Iterator[tuple[int, list]]:
         try:
-            for number, cells in enumerate(sheet.iter_rows(values_only=True), 1):
+            for number, cells in enumerate(sheet_rows(sheet, SpendFileError, path.name), 1):
                 done[0] = number
                 yield number, ["" if c is None else c for c in cells]
         finally:
@@ -187,7 +190,7 @@ def _xlsx_rows(path: Path, size: int) -> SourceRows:
 
     # progress in rows scaled to bytes, so the caller need not care
     def position() -> int:
-        return size * done[0] // total_rows if total_rows else 0
+        return size * min(done[0], total_rows) // total_rows if total_rows else 0
 
     return SourceRows(rows(), "xlsx", size, position)
 

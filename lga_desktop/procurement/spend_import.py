@@ -47,6 +47,7 @@ __all__ = [
     "import_spend",
     "read_header",
     "remove_import",
+    "remove_import_with_backup",
     "remember_mapping",
 ]
 
@@ -66,6 +67,10 @@ class ColumnMappingNeeded(UsageError):
             f"(its columns are {columns}); map them in the import window, or run again "
             f'with --map, e.g. --map date="When paid"'
         )
+
+
+#: how many refused rows an import's stored report keeps (the rest are counted)
+STORED_REFUSALS = 500
 
 
 @dataclass
@@ -97,6 +102,14 @@ class ImportReport:
         data = asdict(self)
         data["refused"] = [{"line": n, "reason": r} for n, r in self.refused]
         data["total"] = format_money(self.total_pence)
+        return data
+
+    def stored_dict(self) -> dict[str, Any]:
+        """What the workspace keeps of the report: the first refusals, not every one."""
+        data = self.as_dict()
+        if len(self.refused) > STORED_REFUSALS:
+            data["refused"] = data["refused"][:STORED_REFUSALS]
+            data["refused_not_kept"] = len(self.refused) - STORED_REFUSALS
         return data
 
     def summary(self) -> str:
@@ -287,6 +300,15 @@ def remove_import(ws: Workspace, import_id: int) -> int:
             ).rowcount
         ws.db.execute("DELETE FROM spend_import WHERE id = ?", [import_id])
     return removed
+
+
+def remove_import_with_backup(ws: Workspace, import_id: int):
+    """Undo an import (the CLI's ``remove-import``, the window's Remove import): backup, then remove."""
+    row = ws.db.execute("SELECT file_name FROM spend_import WHERE id = ?", [import_id]).fetchone()
+    if row is None:
+        raise UsageError(f"there is no import number {import_id}; see the list of imports")
+    backup = ws.backup(reason=f"before removing import {import_id} of {row[0]}")
+    return remove_import(ws, import_id), backup
 
 
 def list_imports(ws: Workspace) -> list[dict[str, Any]]:

@@ -30,6 +30,7 @@ from lga_desktop.procurement.headers import ColumnMapping
 from lga_desktop.procurement.reading import CellError, DateReader, read_amount
 from lga_desktop.procurement.suppliers import is_redacted, supplier_key
 from lga_desktop.progress import Progress
+from lga_desktop.workbook import short_text
 from lga_desktop.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -289,7 +290,7 @@ def write_lines(
             try:
                 when = _new_date(read_date, date_cell, amount_cell, name)
             except CellError as exc:
-                refused.append((line, str(exc)))
+                refused.append((line, short_text(str(exc))))
                 continue
         iso, quarter = when
         # the usual amount, plain pounds and pence ("1054.11"), is read here;
@@ -301,7 +302,7 @@ def write_lines(
             try:
                 pence = read_amount(amount_cell)
             except CellError as exc:
-                refused.append((line, str(exc)))
+                refused.append((line, short_text(str(exc))))
                 continue
         supplier = known_supplier(name)
         if supplier is None:
@@ -393,7 +394,7 @@ def write_lines(
             total,
             first_id,
             last_line_id,
-            json.dumps(report.as_dict()),
+            json.dumps(report.stored_dict()),
             import_id,
         ],
     )

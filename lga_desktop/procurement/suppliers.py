@@ -118,10 +118,43 @@ def set_flags(ws: Workspace, supplier_ids: Iterable[int], **flags: bool) -> int:
     assignments = ", ".join(f"{name} = ?" for name in flags)
     values = [int(bool(v)) for v in flags.values()]
     with ws.atomic():
+        before = flags_of(ws, ids)
         ws.db.conn.executemany(
             f"UPDATE supplier SET {assignments} WHERE id = ?", [(*values, i) for i in ids]
         )
+        audit_flags(ws, before, "bulk flag change")
     return len(ids)
+
+
+def audit_flags(ws: Workspace, before: dict[int, dict[str, bool]], source: str) -> None:
+    """Audit what changed in some suppliers' flags since ``before`` (in the caller's transaction)."""
+    from lga_desktop.registers import audit
+
+    after = flags_of(ws, before)
+    changed = [
+        (sid, [(f, _yes(old[f]), _yes(after[sid][f])) for f in FLAGS if old[f] != after[sid][f]])
+        for sid, old in before.items()
+        if sid in after
+    ]
+    changed = [(sid, items) for sid, items in changed if items]
+    if not changed:
+        return
+    names = {}
+    for start in range(0, len(changed), 500):
+        chunk = [sid for sid, _ in changed[start : start + 500]]
+        names.update(
+            ws.db.execute(
+                f"SELECT id, name FROM supplier WHERE id IN ({','.join('?' * len(chunk))})", chunk
+            ).fetchall()
+        )
+    audit.record(
+        ws,
+        audit.next_change(ws),
+        "supplier",
+        [(sid, names.get(sid, ""), None, items) for sid, items in changed],
+        "changed",
+        source,
+    )
 
 
 def flags_of(ws: Workspace, supplier_ids: Iterable[int]) -> dict[int, dict[str, bool]]:
@@ -140,10 +173,12 @@ def flags_of(ws: Workspace, supplier_ids: Iterable[int]) -> dict[int, dict[str, 
 
 def restore_flags(ws: Workspace, flags: dict[int, dict[str, bool]]) -> None:
     with ws.atomic():
+        before = flags_of(ws, flags)
         ws.db.conn.executemany(
             "UPDATE supplier SET sme = ?, vcse = ?, local = ? WHERE id = ?",
             [(int(f["sme"]), int(f["vcse"]), int(f["local"]), i) for i, f in flags.items()],
         )
+        audit_flags(ws, before, "undo")
 
 
 # ---- the supplier list as a file ---------------------------------------------
@@ -268,6 +303,7 @@ def import_suppliers(ws: Workspace, path: Path | str) -> SupplierListReport:
         )
     with ws.atomic():
         known = dict(ws.db.execute("SELECT name_key, id FROM supplier").fetchall())
+        before = flags_of(ws, [known[k] for _, k, f, _ in pending if f and k in known])
         for name, key, flags, company in pending:
             sid = known.get(key)
             if sid is None:
@@ -287,4 +323,5 @@ def import_suppliers(ws: Workspace, path: Path | str) -> SupplierListReport:
                 )
             if company:
                 ws.db.execute("UPDATE supplier SET company_number = ? WHERE id = ?", [company, sid])
+        audit_flags(ws, before, f"supplier list {Path(path).name}")
     return report

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from lga_desktop.registers.declaration import Register
     from lga_desktop.workspace import Workspace
 
-__all__ = ["AuditItem", "Change", "next_change", "write", "history", "ACTIONS"]
+__all__ = ["AuditItem", "Change", "next_change", "write", "record", "history", "ACTIONS"]
 
 # what happened to the record, for people
 ACTIONS = {
@@ -82,15 +82,31 @@ def write(
     source: str = "",
 ) -> None:
     """Record one change: ``items`` are (field name, old text, new text)."""
+    record(ws, change, reg.key, [(record_id, ref, parent_id, items)], action, source)
+
+
+def record(
+    ws: Workspace,
+    change: int,
+    key: str,
+    records: list[tuple[int, str, int | None, list[tuple[str | None, str, str]]]],
+    action: str,
+    source: str = "",
+) -> None:
+    """Audit rows for any kind of record (``key``: a register, or ``supplier``, ``category rule``).
+
+    ``records`` are (record id, ref, parent id, items); one change may touch many
+    (a bulk flag change, a category mapping), all in the caller's transaction.
+    """
     at = datetime.now().astimezone().isoformat(timespec="seconds")
     who = _who(ws)
-    rows = items or [(None, "", "")]
     ws.db.conn.executemany(
         "INSERT INTO audit_log (change, at, who, register, record_id, record_ref, parent_id, "
         "action, field, old_value, new_value, source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         [
-            (change, at, who, reg.key, record_id, ref, parent_id, action, f, old, new, source)
-            for f, old, new in rows
+            (change, at, who, key, record_id, ref, parent_id, action, f, old, new, source)
+            for record_id, ref, parent_id, items in records
+            for f, old, new in (items or [(None, "", "")])
         ],
     )
 

@@ -278,6 +278,9 @@ class _Refused(Exception):
 def _read_xlsx(path: Path, regs: tuple[Register, ...], report: ImportReport) -> list[_Sheet]:
     from openpyxl import load_workbook
 
+    from lga_desktop.workbook import check_workbook_size, sheet_rows
+
+    check_workbook_size(path, UsageError)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not XLSX
@@ -289,7 +292,7 @@ def _read_xlsx(path: Path, regs: tuple[Register, ...], report: ImportReport) -> 
             name = by_title.get(norm_words(_sheet_title(reg))) or by_title.get(norm_words(reg.key))
             if name is None:
                 continue  # a register below may be left out: its records stay as they are
-            rows = book[name].iter_rows(values_only=True)
+            rows = sheet_rows(book[name], UsageError, f"{path.name} ({name})")
             header = next(rows, None) or ()
             headings = ["" if h is None else str(h).strip() for h in header]
             body = [

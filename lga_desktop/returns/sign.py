@@ -3,14 +3,17 @@
 :func:`sign_return` refuses a draft that still has problems (errors,
 unexplained warnings, an incomplete declaration) and says which; unlocks the
 key with the passphrase; builds ``return.json`` and the PDF; seals them;
-checks the result with the same verifier the LGA uses; then, in one
-transaction, records the return in the workspace and writes the file. If the
-file cannot be written, nothing is recorded.
+checks the result with the same verifier the LGA uses; then records the
+return in the workspace (one transaction, synced to disk) and only then
+writes the file from the recorded bytes. A kill or a full disk in between
+leaves a note (:func:`save_pending_return`): running the export again saves
+the very same file instead of signing a different one.
 """
 
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +32,7 @@ from lga_desktop.returns.trust import TrustedKeys
 from lga_desktop.returns.verify import verify_bytes
 from lga_desktop.workspace import Workspace
 
-__all__ = ["Signed", "sign_return", "default_file_name", "NotReady"]
+__all__ = ["Signed", "sign_return", "default_file_name", "NotReady", "save_pending_return"]
 
 
 class NotReady(NotValidError):
@@ -49,6 +52,39 @@ class Signed:
     path: Path
     return_hash: str
     key_fingerprint: str
+
+
+#: ``meta`` key of a signed return recorded but whose file is not yet known to be saved
+PENDING_FILE_KEY = "return_file_pending"
+
+
+def save_pending_return(ws: Workspace, out_path: Path | None = None) -> Path | None:
+    """Write the file of a return that was recorded but perhaps not saved; its path, or None.
+
+    A return is recorded first (durably) and its file written after, so a
+    kill or a full disk between the two leaves a workspace that knows the
+    return and a note of where its file belongs; this writes the recorded
+    bytes there (the very same file: nothing is signed again), then clears
+    the note. ``export-return`` calls it first (with its ``--out``, which may
+    be a new place when the first could not be written).
+    """
+    pending = ws.get_meta(PENDING_FILE_KEY)
+    if not pending:
+        return None
+    path = Path(out_path) if out_path is not None else Path(pending["path"])
+    row = ws.db.execute(
+        "SELECT file_bytes FROM signed_returns WHERE return_hash = ?", [pending["return_hash"]]
+    ).fetchone()
+    if row is not None:
+        try:
+            write_bytes(path, row[0], what="The signed return")
+        except UsageError as exc:
+            raise UsageError(
+                f"{exc}; the return is signed and recorded: free the space or choose the "
+                "folder, then run the same export again to save the same file"
+            ) from None
+    ws.db.execute("DELETE FROM meta WHERE key = ?", [PENDING_FILE_KEY])
+    return path
 
 
 def default_file_name(council: Council, quarter: Quarter, version: int) -> str:
@@ -71,6 +107,8 @@ def sign_return(
     now: datetime | None = None,
 ) -> Signed:
     """Sign ``draft`` and save it to ``out_path``; see the module notes."""
+    with suppress(UsageError):  # an earlier return's file still cannot be saved: it waits
+        save_pending_return(ws)
     problems = draft.problems(notes, declaration, correction_reason)
     if problems:
         raise NotReady(problems)
@@ -104,38 +142,48 @@ def sign_return(
     if not check.valid:  # pragma: no cover - the writer and the reader disagree: a bug
         raise RuntimeError(f"the signed return did not verify: {check.reason}")
     progress.update(3, 4, "Saving…")
-    with ws.atomic():
-        latest = latest_for(ws, draft.quarter)
-        if (latest.id if latest else None) != (draft.supersedes.id if draft.supersedes else None):
-            raise UsageError(
-                f"Another return for {draft.quarter} was signed while this one was being "
-                "prepared; start the return again"
+    ws.db.execute("PRAGMA synchronous = FULL")  # the record is on disk when the commit returns
+    try:
+        with ws.atomic():
+            latest = latest_for(ws, draft.quarter)
+            if (latest.id if latest else None) != (
+                draft.supersedes.id if draft.supersedes else None
+            ):
+                raise UsageError(
+                    f"Another return for {draft.quarter} was signed while this one was being "
+                    "prepared; start the return again"
+                )
+            ws.db.execute(
+                "INSERT INTO signed_returns (period_key, period, version, supersedes_hash, "
+                "return_hash, file_sha256, key_fingerprint, signer_name, signer_role, "
+                "signed_at, file_name, error_count, warning_count, return_json, file_bytes) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    draft.quarter.key,
+                    str(draft.quarter),
+                    draft.version,
+                    draft.supersedes.return_hash if draft.supersedes else None,
+                    sealed.return_hash,
+                    sealed.file_sha256,
+                    key.fingerprint,
+                    declaration.signer.name,
+                    declaration.signer.role,
+                    doc["signed_at"],
+                    out_path.name,
+                    len(draft.errors),
+                    len(draft.warnings),
+                    return_bytes.decode("utf-8"),
+                    sealed.file_bytes,
+                ],
             )
-        ws.db.execute(
-            "INSERT INTO signed_returns (period_key, period, version, supersedes_hash, "
-            "return_hash, file_sha256, key_fingerprint, signer_name, signer_role, signed_at, "
-            "file_name, error_count, warning_count, return_json, file_bytes) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                draft.quarter.key,
-                str(draft.quarter),
-                draft.version,
-                draft.supersedes.return_hash if draft.supersedes else None,
-                sealed.return_hash,
-                sealed.file_sha256,
-                key.fingerprint,
-                declaration.signer.name,
-                declaration.signer.role,
-                doc["signed_at"],
-                out_path.name,
-                len(draft.errors),
-                len(draft.warnings),
-                return_bytes.decode("utf-8"),
-                sealed.file_bytes,
-            ],
-        )
-        ws.db.execute("DELETE FROM return_notes WHERE period_key = ?", [draft.quarter.key])
-        write_bytes(out_path, sealed.file_bytes, what="The return")
+            ws.db.execute("DELETE FROM return_notes WHERE period_key = ?", [draft.quarter.key])
+            ws.set_meta(
+                PENDING_FILE_KEY,
+                {"path": str(out_path.resolve()), "return_hash": sealed.return_hash},
+            )
+    finally:
+        ws.db.execute("PRAGMA synchronous = NORMAL")
+    save_pending_return(ws)
     record = latest_for(ws, draft.quarter)
     assert record is not None
     progress.update(4, 4, "")

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lga_desktop import APP_NAME, ORGANISATION
-from lga_desktop.ui.qt import QApplication, QDialog, QFileDialog, QSettings, QTimer, QWidget
+from lga_desktop.ui import file_dialogs
+from lga_desktop.ui.qt import QApplication, QDialog, QSettings, QTimer, QWidget
 from lga_desktop.ui.tasks import show_error
 from lga_desktop.workspace import WORKSPACE_SUFFIX, Workspace, default_workspace_dir
 
@@ -45,7 +46,7 @@ def workspace_from_answer(answer: SetupAnswer, parent=None) -> Workspace | None:
     if answer.choice == START_DEMO:
         return _open_demo()
     if answer.choice == START_OPEN:
-        chosen, _ = QFileDialog.getOpenFileName(
+        chosen, _ = file_dialogs.get_open_file_name(
             parent,
             "Open workspace",
             str(default_workspace_dir()),

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from lga_desktop import APP_NAME
+from lga_desktop.errors import DamagedFileError
+from lga_desktop.ui import file_dialogs
 from lga_desktop.ui.about import show_about
 from lga_desktop.ui.context import AppContext
 from lga_desktop.ui.help import add_help_menu
@@ -16,7 +18,6 @@ from lga_desktop.ui.qt import (
     QCloseEvent,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QKeySequence,
     QLabel,
@@ -34,9 +35,9 @@ from lga_desktop.workspace import (
     WORKSPACE_SUFFIX,
     Backup,
     Workspace,
-    WorkspaceError,
-    list_backups_of,
+    newest_sound_backup,
     restore_damaged,
+    what_restoring_drops,
 )
 
 RECENT_KEY = "recentWorkspaces"
@@ -56,24 +57,28 @@ def remember_workspace(settings: QSettings, path: Path) -> None:
 
 
 def open_or_offer_restore(parent: QWidget | None, path: Path) -> Workspace | None:
-    """Open a workspace; if it is damaged and has backups, offer to put the newest back."""
+    """Open a workspace; if it is damaged and has a sound backup, offer to put it back.
+
+    Only damage leads to the offer: a workspace that is busy (open elsewhere),
+    read-only or out of reach is never moved, only explained.
+    """
     try:
         return Workspace.open(path)
-    except WorkspaceError as exc:
-        backups = list_backups_of(path)
-        if not backups or not path.exists():
+    except DamagedFileError as exc:
+        newest = newest_sound_backup(path)
+        if newest is None or not path.exists():
             show_error(parent, "Open workspace", exc)
             return None
         answer = QMessageBox.question(
             parent,
             "Open workspace",
-            f"{exc}\n\nPut back the newest backup, from {backups[0].taken_at:%d %b %Y %H:%M}? "
+            f"{exc}\n\nPut back the newest backup, from {newest.taken_at:%d %b %Y %H:%M}? "
             "The damaged file is kept beside it, renamed, so nothing is thrown away.",
         )
         if answer != QMessageBox.StandardButton.Yes:
             return None
         try:
-            restore_damaged(path, backups[0])
+            restore_damaged(path, newest)
             return Workspace.open(path)
         except Exception as again:
             show_error(parent, "Restore from backup", again)
@@ -249,6 +254,7 @@ class MainWindow(QMainWindow):
             "actionOpenProgramme",
         )
         file.addSeparator()
+        self._action(file, "Save a &copy…", self.save_copy, None, "actionSaveCopy")
         self._action(file, "&Back up now", self.backup_now, "Ctrl+Shift+B", "actionBackup")
         self._action(file, "Restore from &backup…", self.restore_dialog, None, "actionRestore")
         file.addSeparator()
@@ -263,6 +269,11 @@ class MainWindow(QMainWindow):
             self._action(view, title, lambda _=False, r=i: self.show_page(r), f"Ctrl+{i + 1}")
 
         add_help_menu(self, section="First steps")
+
+    def save_copy(self) -> None:
+        saved = file_dialogs.save_copy_dialog(self, self.workspace)
+        if saved is not None:
+            self.statusBar().showMessage(f"Saved a copy as {saved}", 10000)
 
     def _rebuild_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -279,7 +290,7 @@ class MainWindow(QMainWindow):
 
     def open_dialog(self) -> None:
         start = str(self.workspace.path.parent)
-        chosen, _ = QFileDialog.getOpenFileName(
+        chosen, _ = file_dialogs.get_open_file_name(
             self, "Open workspace", start, f"Workspaces (*{WORKSPACE_SUFFIX});;All files (*)"
         )
         if chosen:
@@ -333,6 +344,19 @@ class MainWindow(QMainWindow):
             self.restore(dialog.chosen)
 
     def restore(self, backup: Backup) -> bool:
+        try:
+            drops = what_restoring_drops(self.workspace, backup.path)
+        except Exception as exc:
+            show_error(self, "Restore from backup", exc)
+            return False
+        if drops:
+            answer = QMessageBox.question(
+                self,
+                "Restore from backup",
+                "Restoring this backup would lose: " + "; ".join(drops) + ". Restore it anyway?",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
         try:
             safety = self.workspace.restore(backup)
         except Exception as exc:

@@ -54,6 +54,7 @@ _NAMES: dict[str, tuple[str, ...]] = {
         "qVersion",
     ),
     "QtGui": (
+        "QAbstractFileIconProvider",
         "QAction",
         "QBrush",
         "QCloseEvent",
@@ -95,6 +96,7 @@ _NAMES: dict[str, tuple[str, ...]] = {
         "QDialogButtonBox",
         "QDoubleSpinBox",
         "QFileDialog",
+        "QFileIconProvider",
         "QFormLayout",
         "QFrame",
         "QGridLayout",
@@ -188,6 +190,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the names as plain imports
         qVersion,
     )
     from PySide6.QtGui import (  # noqa: F401
+        QAbstractFileIconProvider,
         QAction,
         QBrush,
         QCloseEvent,
@@ -229,6 +232,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the names as plain imports
         QDialogButtonBox,
         QDoubleSpinBox,
         QFileDialog,
+        QFileIconProvider,
         QFormLayout,
         QFrame,
         QGridLayout,

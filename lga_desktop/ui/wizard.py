@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lga_desktop.councils import Council, all_councils, search_councils
+from lga_desktop.ui import file_dialogs
 from lga_desktop.ui.qt import (
     QEvent,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -228,7 +228,7 @@ class LocationPage(QWizardPage):
             self.path.setText(str(self.default_dir / f"{council.name}{WORKSPACE_SUFFIX}"))
 
     def _browse(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(
+        chosen, _ = file_dialogs.get_save_file_name(
             self, "Workspace file", self.path.text(), f"Workspaces (*{WORKSPACE_SUFFIX})"
         )
         if chosen:

@@ -16,6 +16,7 @@ from lga_desktop.returns.keys import (
 )
 from lga_desktop.returns.trust import KEY_CARD_SUFFIX, TrustedKeys, key_card_for, write_key_card
 from lga_desktop.returns.verify import Verification, verify_file
+from lga_desktop.ui import file_dialogs
 from lga_desktop.ui.context import AppContext
 from lga_desktop.ui.pages.returns_dialogs import (
     NewReturnWizard,
@@ -26,7 +27,6 @@ from lga_desktop.ui.qt import (
     QAbstractItemView,
     QAbstractTableModel,
     QDialog,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -234,13 +234,15 @@ class ReturnsPage(QWidget):
     # ---- file choosers (tests replace these) ----------------------------------
 
     def ask_open_path(self) -> str:
-        chosen, _ = QFileDialog.getOpenFileName(
+        chosen, _ = file_dialogs.get_open_file_name(
             self, "Open a return", str(Path.home()), "Returns (*.lgareturn);;All files (*)"
         )
         return chosen
 
     def ask_save_path(self, title: str, suggested: str, filter_: str) -> str:
-        chosen, _ = QFileDialog.getSaveFileName(self, title, str(Path.home() / suggested), filter_)
+        chosen, _ = file_dialogs.get_save_file_name(
+            self, title, str(Path.home() / suggested), filter_
+        )
         return chosen
 
     def ask_printer(self, title: str) -> Any:

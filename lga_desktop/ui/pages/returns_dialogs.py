@@ -18,6 +18,7 @@ from lga_desktop.returns.build import Declaration, Draft, Person, assemble, save
 from lga_desktop.returns.keys import WrongPassphrase, current_key
 from lga_desktop.returns.sign import Signed, default_file_name, sign_return
 from lga_desktop.returns.verify import Verification
+from lga_desktop.ui import file_dialogs
 from lga_desktop.ui.context import AppContext
 from lga_desktop.ui.date_input import DateInput
 from lga_desktop.ui.qt import (
@@ -25,7 +26,6 @@ from lga_desktop.ui.qt import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -542,7 +542,7 @@ class SignPage(QWizardPage):
         QTimer.singleShot(0, self.passphrase.setFocus)
 
     def _choose(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(
+        chosen, _ = file_dialogs.get_save_file_name(
             self, "Save the signed return", self.path.text(), "Returns (*.lgareturn)"
         )
         if chosen:

@@ -31,6 +31,7 @@ from lga_desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from lga_desktop.ui.tasks import show_error
 from lga_desktop.words import count_noun, plural
 
 KEY = "procurement"
@@ -162,4 +163,9 @@ class CategoriesTab(QWidget):
         ids = self.selected_ids()
         if ids:
             match_on = "code" if self.by_code.isChecked() else "name"
+            try:
+                self.context.workspace.backup(reason="before category mapping")
+            except Exception as exc:
+                show_error(self, "Map categories", exc)
+                return
             self.undo_stack.push(MapCommand(self, ids, self.target.currentData(), match_on))

@@ -23,13 +23,13 @@ from lga_desktop.procurement.spend_import import (
 )
 from lga_desktop.procurement.spend_lines import import_session
 from lga_desktop.progress import Cancelled, Progress
+from lga_desktop.ui import file_dialogs
 from lga_desktop.ui.context import AppContext
 from lga_desktop.ui.qt import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -69,6 +69,8 @@ def import_files(
     ws = workspace.reopen()
     results: list[ImportReport | tuple[str, str]] = []
     try:
+        progress.update(0, 1, "Backing up the workspace first…")
+        ws.backup(reason=f"before import of {', '.join(p.name for p, _ in choices)}")
         with import_session(ws), ws.atomic():
             for n, (path, columns) in enumerate(choices, 1):
                 label = f"File {n} of {len(choices)}: {path.name}"
@@ -115,7 +117,7 @@ class FilesPage(QWizardPage):
         layout.addWidget(self.strict)
 
     def browse(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
+        paths, _ = file_dialogs.get_open_file_names(
             self, "Spend files", "", "Spend files (*.csv *.xlsx *.txt);;All files (*)"
         )
         self.add_paths([Path(p) for p in paths])

@@ -17,8 +17,10 @@ from lga_desktop.ui.qt import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     Qt,
     QTableView,
@@ -26,6 +28,7 @@ from lga_desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from lga_desktop.ui.tasks import show_error
 from lga_desktop.words import plural
 
 KEY = "procurement"
@@ -49,7 +52,13 @@ class SpendTab(QWidget):
         self.category.setAccessibleName("Filter by category")
         self.quarter = QComboBox()
         self.quarter.setAccessibleName("Filter by quarter")
+        self.remove_button = QPushButton("Remove import…")
+        self.remove_button.setToolTip(
+            "Take one imported file's lines back out (a backup is taken first)"
+        )
+        self.remove_button.clicked.connect(self.remove_import)
         bar.addWidget(self.import_button)
+        bar.addWidget(self.remove_button)
         bar.addWidget(self.search, 2)
         bar.addWidget(self.category, 1)
         bar.addWidget(self.quarter, 1)
@@ -140,6 +149,42 @@ class SpendTab(QWidget):
             self._fill_choices()
             self.model.refresh()
             self._update_status()
+
+    def choose_import(self, imports: list[dict]) -> dict | None:
+        """Which import to remove (a list to pick from); tests replace this."""
+        labels = [
+            f"{i['imported_at'][:16].replace('T', ' ')}  {i['file']}  "
+            f"({i['imported']:,} lines, {format_money(i['total_pence'])})"
+            for i in imports
+        ]
+        label, ok = QInputDialog.getItem(
+            self, "Remove import", "Take back out the lines of:", labels, 0, False
+        )
+        return imports[labels.index(label)] if ok and label in labels else None
+
+    def remove_import(self) -> None:
+        from lga_desktop.procurement.spend_import import list_imports, remove_import_with_backup
+
+        ws = self.context.workspace
+        imports = list_imports(ws)
+        if not imports:
+            QMessageBox.information(self, "Remove import", "No spend file has been imported yet.")
+            return
+        chosen = self.choose_import(imports)
+        if chosen is None:
+            return
+        try:
+            removed, backup = remove_import_with_backup(ws, chosen["id"])
+        except Exception as exc:
+            show_error(self, "Remove import", exc)
+            return
+        self.context.notify(KEY)
+        QMessageBox.information(
+            self,
+            "Remove import",
+            f"Removed {chosen['file']}: {removed:,} lines. The workspace as it was is kept as "
+            f"the backup '{backup.name}' (File > Restore from backup).",
+        )
 
     def open_import(self) -> None:
         from lga_desktop.ui.procurement.import_wizard import ImportWizard

@@ -17,13 +17,13 @@ from lga_desktop.procurement.suppliers import (
     restore_flags,
     set_flags,
 )
+from lga_desktop.ui import file_dialogs
 from lga_desktop.ui.context import AppContext
 from lga_desktop.ui.deferred_refresh import DeferredRefresh
 from lga_desktop.ui.list_model import Index, ListTableModel
 from lga_desktop.ui.main_column import MainColumn, fit_headers
 from lga_desktop.ui.qt import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -183,7 +183,7 @@ class SuppliersTab(QWidget):
             self.undo_stack.push(SetFlagsCommand(self, ids, {flag: on}))
 
     def export_list(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = file_dialogs.get_save_file_name(
             self, "Export supplier list", "suppliers.csv", "CSV (*.csv)"
         )
         if path:
@@ -193,7 +193,7 @@ class SuppliersTab(QWidget):
             )
 
     def import_list(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path, _ = file_dialogs.get_open_file_name(
             self, "Import supplier list", "", "Supplier lists (*.csv *.xlsx)"
         )
         if path:
@@ -201,6 +201,7 @@ class SuppliersTab(QWidget):
 
     def apply_list(self, path: Path) -> None:
         try:
+            self.context.workspace.backup(reason=f"before supplier list {path.name}")
             report = import_suppliers(self.context.workspace, path)
         except Exception as exc:  # shown in words; nothing was changed
             show_error(self, "Supplier list", exc)

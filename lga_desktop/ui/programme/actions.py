@@ -24,8 +24,9 @@ from lga_desktop.progress import Progress
 from lga_desktop.returns.fileformat import SUFFIX as RETURN_SUFFIX
 from lga_desktop.returns.keys import normalise_fingerprint
 from lga_desktop.returns.trust import KEY_CARD_SUFFIX, KeyCard, load_trusted_keys, read_key_card
+from lga_desktop.ui import file_dialogs
 from lga_desktop.ui.programme.dialogs import MergeReportDialog, TrustKeyDialog, report_summary
-from lga_desktop.ui.qt import QFileDialog, QMessageBox, Qt
+from lga_desktop.ui.qt import QMessageBox, Qt
 from lga_desktop.ui.tasks import run_task, show_error
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ class ProgrammeActions:
         return str(self.context.programme.path.parent)
 
     def ask_return_paths(self) -> list[str]:
-        chosen, _ = QFileDialog.getOpenFileNames(
+        chosen, _ = file_dialogs.get_open_file_names(
             self.window,
             "Add returns",
             self._start_dir(),
@@ -68,12 +69,12 @@ class ProgrammeActions:
         return chosen
 
     def ask_folder(self) -> str:
-        return QFileDialog.getExistingDirectory(
+        return file_dialogs.get_existing_directory(
             self.window, "Add a folder of returns", self._start_dir()
         )
 
     def ask_key_card_path(self) -> str:
-        chosen, _ = QFileDialog.getOpenFileName(
+        chosen, _ = file_dialogs.get_open_file_name(
             self.window,
             "Trust a council's key",
             self._start_dir(),
@@ -82,7 +83,7 @@ class ProgrammeActions:
         return chosen
 
     def ask_trusted_keys_path(self) -> str:
-        chosen, _ = QFileDialog.getOpenFileName(
+        chosen, _ = file_dialogs.get_open_file_name(
             self.window,
             "Add keys from a trusted-keys file",
             self._start_dir(),
@@ -91,7 +92,7 @@ class ProgrammeActions:
         return chosen
 
     def ask_report_path(self, suggested: str) -> str:
-        chosen, _ = QFileDialog.getSaveFileName(
+        chosen, _ = file_dialogs.get_save_file_name(
             self.window,
             "Export the Board report",
             str(Path(self._start_dir()) / suggested),
@@ -202,6 +203,7 @@ class ProgrammeActions:
         def work(progress: Progress) -> tuple[bool, MergeReport]:
             own = prog.reopen()
             try:
+                own.backup(reason=f"before trusting {card.council_gss}'s key")
                 with own.atomic():  # trusted and merged together, or neither
                     added = own.trust_key(card.council_gss, card.fingerprint, note)
                     return added, retry_waiting_files(own, progress=progress)
@@ -262,6 +264,7 @@ class ProgrammeActions:
         def work(progress: Progress) -> tuple[int, MergeReport]:
             own = prog.reopen()
             try:
+                own.backup(reason="before trusting keys from a trusted-keys file")
                 with own.atomic():
                     added = own.trust_all(trusted)
                     return added, retry_waiting_files(own, progress=progress)

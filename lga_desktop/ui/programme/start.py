@@ -10,8 +10,9 @@ from pathlib import Path
 from lga_desktop.consolidation.demo import DemoProgramme, build_demo_programme
 from lga_desktop.consolidation.store import PROGRAMME_SUFFIX
 from lga_desktop.progress import Progress
+from lga_desktop.ui import file_dialogs
 from lga_desktop.ui.programme.window import ProgrammeWindow, open_programme
-from lga_desktop.ui.qt import QApplication, QFileDialog, QSettings, Qt, QWidget
+from lga_desktop.ui.qt import QApplication, QSettings, Qt, QWidget
 from lga_desktop.ui.tasks import run_task, show_error
 
 __all__ = [
@@ -33,7 +34,7 @@ def fresh_demo_folder() -> Path:
 
 
 def ask_programme_path(parent: QWidget | None, start: Path) -> str:
-    chosen, _ = QFileDialog.getOpenFileName(
+    chosen, _ = file_dialogs.get_open_file_name(
         parent,
         "Open programme (LGA)",
         str(start),

@@ -9,6 +9,7 @@ from lga_desktop import APP_NAME
 from lga_desktop.consolidation.figures import quarters_with_returns
 from lga_desktop.consolidation.store import DEFAULT_NAME, PROGRAMME_SUFFIX, Programme
 from lga_desktop.returns.trust import KEY_CARD_SUFFIX
+from lga_desktop.ui import file_dialogs
 from lga_desktop.ui.about import show_about
 from lga_desktop.ui.help import add_help_menu
 from lga_desktop.ui.lazy_pages import show_lazily
@@ -19,7 +20,6 @@ from lga_desktop.ui.qt import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QKeySequence,
@@ -221,6 +221,7 @@ class ProgrammeWindow(QMainWindow):
             file, "&Trust a council's key…", self.ops.choose_key_card, None, "actionTrustKey"
         )
         file.addSeparator()
+        self._action(file, "Save a &copy…", self.save_copy, None, "actionSaveCopy")
         self.export_action = self._action(
             file, "&Export report…", self.export_report, "Ctrl+E", "actionExportReport"
         )
@@ -236,7 +237,7 @@ class ProgrammeWindow(QMainWindow):
     # ---- file choosers (tests replace these) -------------------------------------------
 
     def ask_programme_path(self) -> str:
-        chosen, _ = QFileDialog.getOpenFileName(
+        chosen, _ = file_dialogs.get_open_file_name(
             self,
             "Open programme",
             str(self.programme.path.parent),
@@ -245,7 +246,7 @@ class ProgrammeWindow(QMainWindow):
         return chosen
 
     def ask_new_programme(self) -> tuple[Path, str] | None:
-        chosen, _ = QFileDialog.getSaveFileName(
+        chosen, _ = file_dialogs.get_save_file_name(
             self,
             "New programme",
             str(self.programme.path.parent / f"{DEFAULT_NAME}{PROGRAMME_SUFFIX}"),
@@ -262,6 +263,11 @@ class ProgrammeWindow(QMainWindow):
         return (Path(chosen), name) if ok else None
 
     # ---- File actions ------------------------------------------------------------------
+
+    def save_copy(self) -> None:
+        saved = file_dialogs.save_copy_dialog(self, self.programme)
+        if saved is not None:
+            self.statusBar().showMessage(f"Saved a copy as {saved}", 10000)
 
     def open_dialog(self) -> None:
         chosen = self.ask_programme_path()

@@ -16,11 +16,11 @@ from lga_desktop.registers.catalog import family, register
 from lga_desktop.registers.declaration import Record
 from lga_desktop.registers.excel import ImportReport, export_family, import_family
 from lga_desktop.registers.family import family_findings
+from lga_desktop.ui import file_dialogs
 from lga_desktop.ui.charts import Bar, ProgressBars
 from lga_desktop.ui.elided import ElidedLabel
 from lga_desktop.ui.qt import (
     QAction,
-    QFileDialog,
     QHBoxLayout,
     QKeySequence,
     QLabel,
@@ -274,7 +274,7 @@ class RegisterPage(QWidget):
 
     # ---- files ------------------------------------------------------------------------
     def choose_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = file_dialogs.get_save_file_name(
             self, f"Export {self.top.title}", f"{self.key}.xlsx", FILE_FILTER
         )
         if path:
@@ -301,7 +301,7 @@ class RegisterPage(QWidget):
         run_task(self, f"Exporting {self.top.title}", work, done)
 
     def choose_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, f"Import {self.top.title}", "", FILE_FILTER)
+        path, _ = file_dialogs.get_open_file_name(self, f"Import {self.top.title}", "", FILE_FILTER)
         if not path:
             return
         box = QMessageBox(

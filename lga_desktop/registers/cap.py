@@ -202,10 +202,10 @@ def _covers(plan: Record, first: Any, last: Any) -> bool:
     return first <= end and last >= start
 
 
-def _outside_plan_rule(ws: Workspace) -> Iterator[Finding]:
+def _outside_plan_rule(ws: Workspace, as_at: Quarter | None) -> Iterator[Finding]:
     links = Links(ws)
     plans = _plans(ws, links)
-    for row in list_records(ws, REALISED, links=links):
+    for row in list_records(ws, REALISED, links=links, as_at=as_at):
         plan = plans.get(row.parent_id)
         q: Quarter | None = row.get("quarter")
         if plan and q and not _covers(plan, q.start, q.end):
@@ -249,11 +249,11 @@ def _outside_plan_rule(ws: Workspace) -> Iterator[Finding]:
             )
 
 
-def _far_above_rule(ws: Workspace) -> Iterator[Finding]:
+def _far_above_rule(ws: Workspace, as_at: Quarter | None) -> Iterator[Finding]:
     links = Links(ws)
     planned = {(r.parent_id, r["year"]): r for r in list_records(ws, PLANNED, links=links)}
     by_year: dict[tuple[int | None, FinancialYear], list[Record]] = {}
-    for r in list_records(ws, REALISED, links=links):
+    for r in list_records(ws, REALISED, links=links, as_at=as_at):
         by_year.setdefault((r.parent_id, r["quarter"].year), []).append(r)
     for (plan_id, year), rows in sorted(by_year.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1])):
         plan_row = planned.get((plan_id, year))

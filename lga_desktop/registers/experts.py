@@ -60,10 +60,10 @@ def _engagement_checks(rec: Record) -> Iterator[Check]:
         )
 
 
-def _days_rule(ws: Workspace) -> Iterator[Finding]:
+def _days_rule(ws: Workspace, as_at: Quarter | None) -> Iterator[Finding]:
     links = Links(ws)
-    used = days_used_by_engagement(ws, links=links)
-    for eng in list_records(ws, ENGAGEMENTS, links=links):
+    used = days_used_by_engagement(ws, until=as_at, links=links)
+    for eng in list_records(ws, ENGAGEMENTS, links=links, as_at=as_at):
         days = used.get(eng.id, Decimal(0))
         agreed = eng.get("days_agreed")
         if agreed is not None and days > agreed:
@@ -78,10 +78,10 @@ def _days_rule(ws: Workspace) -> Iterator[Finding]:
             )
 
 
-def _dates_rule(ws: Workspace) -> Iterator[Finding]:
+def _dates_rule(ws: Workspace, as_at: Quarter | None) -> Iterator[Finding]:
     links = Links(ws)
     engagements = {e.id: e for e in list_records(ws, ENGAGEMENTS, links=links)}
-    for day in list_records(ws, DAYS, links=links):
+    for day in list_records(ws, DAYS, links=links, as_at=as_at):
         eng = engagements.get(day.parent_id)
         when = day.get("date")
         if eng is None or when is None:
@@ -133,6 +133,7 @@ ENGAGEMENTS = Register(
     ),
     label_fields=("expert",),
     order_by=("start_date",),
+    period="start_date",
     filter_field="specialism",
     checks=(_engagement_checks,),
     rules=(_days_rule,),
@@ -186,9 +187,7 @@ def days_used_by_engagement(
 ) -> dict[int, Decimal]:
     """Days logged per engagement id (up to the end of a quarter, if given)."""
     used: dict[int, Decimal] = {}
-    for day in list_records(ws, DAYS, links=links):
-        if until is not None and day["date"] > until.end:
-            continue
+    for day in list_records(ws, DAYS, links=links, as_at=until):
         used[day.parent_id] = used.get(day.parent_id, Decimal(0)) + day["days"]
     return used
 

@@ -145,6 +145,7 @@ PIPELINE = Register(
     ),
     label_fields=("title",),
     order_by=("contract_start",),
+    period="added_on",
     filter_field="category",
     checks=(_pipeline_checks,),
 )
@@ -157,6 +158,7 @@ TIMELINE = Register(
     ref_prefix="PRC",
     feature=KEY,
     period="ojeu_date",
+    events=("award_date",),
     description=(
         "Procurements from OJEU notice to contract award, against the commitment to "
         f"award within {COMMITMENT_DAYS} working days."
@@ -289,13 +291,18 @@ class PipelineSummary:
         }
 
 
-def pipeline_summary(ws: Workspace, *, from_year: FinancialYear | None = None) -> PipelineSummary:
-    """The pipeline's value by category, year of contract start and confidence; exact pence."""
+def pipeline_summary(
+    ws: Workspace, *, from_year: FinancialYear | None = None, as_at: Quarter | None = None
+) -> PipelineSummary:
+    """The pipeline's value by category, year of contract start and confidence; exact pence.
+
+    With ``as_at``, the pipeline as it stood at that quarter's end.
+    """
     by_category: dict[str, int] = {}
     by_year: dict[str, int] = {}
     by_confidence: dict[str, int] = {}
     total = sme = entries = 0
-    for rec in list_records(ws, PIPELINE):
+    for rec in list_records(ws, PIPELINE, as_at=as_at):
         start = rec["contract_start"]
         if from_year is not None and year_of(start) < from_year:
             continue
@@ -317,7 +324,7 @@ def pipeline_summary(ws: Workspace, *, from_year: FinancialYear | None = None) -
 
 
 def snapshot(ws: Workspace, quarter: Quarter) -> dict[str, Any]:
-    """Timelines to the quarter's end; the pipeline as it stands, in the Q2 and Q4 returns."""
+    """Timelines and, in the Q2 and Q4 returns, the pipeline, as they stood at the quarter's end."""
     data: dict[str, Any] = {
         "timelines": records_json(ws, TIMELINES, quarter)[TIMELINES],
         "timeline_days": {
@@ -327,8 +334,8 @@ def snapshot(ws: Workspace, quarter: Quarter) -> dict[str, Any]:
         "carries_pipeline": quarter.carries_pipeline,
     }
     if quarter.carries_pipeline:
-        data["pipeline"] = records_json(ws, KEY)[KEY]
-        data["pipeline_summary"] = pipeline_summary(ws).to_json()
+        data["pipeline"] = records_json(ws, KEY, quarter)[KEY]
+        data["pipeline_summary"] = pipeline_summary(ws, as_at=quarter).to_json()
     return data
 
 

@@ -74,10 +74,10 @@ def _realised_checks(rec: Record) -> Iterator[Check]:
         )
 
 
-def _before_start_rule(ws: Workspace) -> Iterator[Finding]:
+def _before_start_rule(ws: Workspace, as_at: Quarter | None) -> Iterator[Finding]:
     links = Links(ws)
     lines = {s.id: s for s in list_records(ws, LINES, links=links)}
-    for row in list_records(ws, REALISED, links=links):
+    for row in list_records(ws, REALISED, links=links, as_at=as_at):
         line = lines.get(row.parent_id)
         if line and line.get("start") and row.get("quarter") and row["quarter"] < line["start"]:
             yield Finding(
@@ -155,6 +155,7 @@ LINES = Register(
     ),
     label_fields=("title",),
     order_by=("workstream", "title"),
+    period="start",
     filter_field="workstream",
     checks=(_line_checks,),
 )
@@ -261,11 +262,13 @@ class SavingsRow:
         return {"key": self.key, "period": self.period.to_json(), "to_date": self.to_date.to_json()}
 
 
-def _load(ws: Workspace) -> tuple[list[Record], dict[int, list[Record]]]:
+def _load(
+    ws: Workspace, as_at: Quarter | None = None
+) -> tuple[list[Record], dict[int, list[Record]]]:
     links = Links(ws)
-    lines = list_records(ws, LINES, links=links)
+    lines = list_records(ws, LINES, links=links, as_at=as_at)
     realised: dict[int, list[Record]] = {}
-    for r in list_records(ws, REALISED, links=links):
+    for r in list_records(ws, REALISED, links=links, as_at=as_at):
         realised.setdefault(r.parent_id, []).append(r)
     return lines, realised
 
@@ -288,8 +291,8 @@ def by_workstream(ws: Workspace, period: Quarter | FinancialYear) -> list[Saving
 
     Only workstreams with at least one line appear, in the declared order.
     """
-    lines, realised = _load(ws)
     quarters, end = set(quarters_of(period)), last_quarter(period)
+    lines, realised = _load(ws, end)
     sums: dict[str, tuple[Against, Against]] = {}
     for line in lines:
         p, t = _line_against(line, realised.get(line.id, []), quarters, end)
@@ -330,7 +333,7 @@ def line_progress(ws: Workspace, line: Record, end: Quarter) -> Against:
 
 def realised_by_engagement(ws: Workspace, *, until: Quarter | None = None) -> dict[int, int]:
     """Pence realised on lines linked to each expert engagement (up to a quarter's end)."""
-    lines, realised = _load(ws)
+    lines, realised = _load(ws, until)
     out: dict[int, int] = {}
     for line in lines:
         eng = line.get("engagement")

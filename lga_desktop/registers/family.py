@@ -12,7 +12,7 @@ from typing import Any
 
 from lga_desktop.periods import FinancialYear, Quarter
 from lga_desktop.registers.catalog import family
-from lga_desktop.registers.declaration import Record, Register
+from lga_desktop.registers.declaration import Register
 from lga_desktop.registers.fields import Money
 from lga_desktop.registers.store import Links, list_records
 from lga_desktop.validation import Finding

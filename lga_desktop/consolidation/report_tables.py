@@ -340,10 +340,10 @@ def _category_table(f: ProgrammeFigures) -> ReportTable:
 
 OUTPUT_COLUMNS = (
     Column("unit", "Unit", in_csv=False),
-    Column("planned_to_date", "Planned to date"),
+    Column("planned_to_date", "Plan due by the quarter's end"),
     Column("realised_in_quarter", "Realised in quarter"),
     Column("realised_to_date", "Realised to date"),
-    Column("percent_of_plan", "% of plan to date"),
+    Column("percent_of_plan", "% of plan due by the quarter's end"),
 )
 
 
@@ -360,8 +360,9 @@ def _output_cells(line: OutputLine) -> tuple[Cell, ...]:
 
 def _output_tables(f: ProgrammeFigures) -> list[ReportTable]:
     about = (
-        "The five Capital & Assets Pathfinder outputs: planned for every year up to this one, "
-        "realised in the quarter and in every quarter up to its end."
+        "The five Capital & Assets Pathfinder outputs: the plan due by the quarter's end "
+        "(earlier years in full, this year pro-rata by quarter), realised in the quarter and "
+        "in every quarter up to its end."
     )
     names = {r.council_gss: r.council_name for r in f.returns}
     per_council = []

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from lga_desktop.money import format_money
 from lga_desktop.periods import FinancialYear, Quarter
+from lga_desktop.registers import cap
 from lga_desktop.registers.headlines import Headlines, default_period, headlines, years_with_data
 from lga_desktop.ui.charts import Bar, BulletChart, Column, ColumnChart, ProgressBars
 from lga_desktop.ui.context import AppContext
@@ -238,8 +239,7 @@ class DashboardPage(QWidget):
         planned, on_plan = h.outputs_planned, h.outputs_on_plan
         self.cap_card.set(
             f"{len(on_plan)} of {len(planned)}" if planned else "—",
-            f"outputs planned for {year} have reached the year's plan"
-            + (f" by the end of Q{period.q}" if isinstance(period, Quarter) else "")
+            f"outputs planned for {year} have reached {cap.plan_due_label(period)}"
             if planned
             else f"No CAP outputs are planned for {year}.",
             None,
@@ -288,16 +288,17 @@ class DashboardPage(QWidget):
         self.outputs_box.setTitle(
             f"CAP outputs in {year}"
             + (f" to the end of Q{period.q}" if isinstance(period, Quarter) else "")
-            + ", against the year's plan"
+            + f", against {cap.plan_due_label(period)}"
         )
         self.outputs_chart.set_bars(
             [
                 Bar(
                     o.output.label,
                     o.realised_year_to_date,
-                    o.planned_year,
-                    f"{o.output.display(o.realised_year_to_date)} of {o.output.display(o.planned_year)}"
-                    f"{_percent(o.percent)}"
+                    o.planned_due_year,
+                    f"{o.output.display(o.realised_year_to_date)} of "
+                    f"{o.output.display(o.planned_due_year)} due{_percent(o.percent)}"
+                    + cap.whole_year_words(o)
                     if o.planned_year or o.realised_year_to_date
                     else "none planned",
                 )

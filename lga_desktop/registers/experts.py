@@ -4,7 +4,8 @@ An engagement is an expert (often from another council) lent to the council
 under LGA seed funding for an agreed number of days, to unlock a saving; its
 day log records each day or half day and what was done.
 
-Rules: days logged beyond those agreed is a warning; a day logged outside
+Rules: days logged beyond those agreed, and more than a day logged for one
+expert on one date, are warnings; a day logged outside
 the engagement's dates is an error. Derived: days used against agreed, and
 savings per expert day (the expected saving, and the savings realised on
 lines linked to the engagement, each divided by the days used).
@@ -99,6 +100,31 @@ def _dates_rule(ws: Workspace, as_at: Quarter | None) -> Iterator[Finding]:
             )
 
 
+def _same_day_rule(ws: Workspace, as_at: Quarter | None) -> Iterator[Finding]:
+    """More than one day logged for one expert on one date (a line typed twice?)."""
+    links = Links(ws)
+    experts = {e.id: e.get("expert", "").strip().lower() for e in list_records(ws, ENGAGEMENTS)}
+    by_day: dict[tuple[str, Any], list[Record]] = {}
+    for day in list_records(ws, DAYS, links=links, as_at=as_at):
+        who = experts.get(day.parent_id)
+        if who is not None and day.get("date") is not None:
+            by_day.setdefault((who, day["date"]), []).append(day)
+    for lines in by_day.values():
+        total = sum((d["days"] for d in lines), Decimal(0))
+        if total > 1:
+            last = lines[-1]
+            others = ", ".join(d.ref for d in lines[:-1])
+            yield Finding(
+                Severity.WARNING,
+                KEY,
+                "experts.more_than_a_day",
+                f"{last.ref}: {total} days are logged for one expert on {last['date']:%d/%m/%Y} "
+                f"(with {others}); remove the line typed twice, or explain",
+                last.ref,
+                "date",
+            )
+
+
 ENGAGEMENTS = Register(
     key=KEY,
     title="Expert engagements",
@@ -173,7 +199,7 @@ DAYS = Register(
     ),
     label_fields=("date",),
     order_by=("date",),
-    rules=(_dates_rule,),
+    rules=(_dates_rule, _same_day_rule),
 )
 
 REGISTERS = (ENGAGEMENTS, DAYS)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from lga_desktop.cli import EXIT_INVALID, EXIT_OK, print_json
+from lga_desktop.cli import EXIT_INVALID, EXIT_OK, print_json, quarter_arg
 from lga_desktop.errors import UsageError
 from lga_desktop.money import format_money
 
@@ -136,9 +136,10 @@ def cmd_programme(args: argparse.Namespace) -> int:
 
     if args.out and not args.period:
         raise UsageError("--out writes one quarter's report: name it with --period")
+    quarter = quarter_arg(args.period) if args.period else None
     with Programme.open(args.programme) as prog:
-        if args.period:
-            figures = figures_for(prog, args.period)
+        if quarter is not None:
+            figures = figures_for(prog, quarter)
             if args.out:
                 from lga_desktop.consolidation.reports import write_report
 

@@ -111,6 +111,14 @@ def quarter_arg(text: str) -> Quarter:
         raise UsageError(f"--period: {exc}.") from None
 
 
+def warn_signed(records: list) -> None:
+    """Tell the officer on stderr that a change reached quarters already signed."""
+    if records:
+        from lga_desktop.returns.changes import warning_text
+
+        print(f"{APP_NAME}: warning: {warning_text(records)}", file=sys.stderr)
+
+
 def fail(message: str) -> None:
     print(f"{APP_NAME}: {message}", file=sys.stderr)
 

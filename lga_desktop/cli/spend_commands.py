@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from lga_desktop.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, fail, print_json
+from lga_desktop.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, fail, print_json, warn_signed
 from lga_desktop.errors import LgaError, NotValidError, UsageError
 from lga_desktop.money import format_money
 from lga_desktop.procurement.headers import FIELD_LABELS
@@ -98,11 +98,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_import_spend(args: argparse.Namespace) -> int:
     from lga_desktop.procurement.spend_import import import_spend
+    from lga_desktop.returns.changes import watch_signed
 
     columns = dict(args.columns) or None
     results: list[dict] = []
     code = EXIT_OK
-    with Workspace.open(args.workspace) as ws:
+    with Workspace.open(args.workspace) as ws, watch_signed(ws) as affected:
         for path in args.files:
             try:
                 report = import_spend(
@@ -129,6 +130,7 @@ def cmd_import_spend(args: argparse.Namespace) -> int:
                     print(f"  line {line}: {reason}")
                 if len(report.refused) > 20:
                     print(f"  ... and {len(report.refused) - 20:,} more refused rows (see --json)")
+    warn_signed(affected)
     if args.json:
         print_json(results)
     return code
@@ -148,9 +150,11 @@ def cmd_export_suppliers(args: argparse.Namespace) -> int:
 
 def cmd_import_suppliers(args: argparse.Namespace) -> int:
     from lga_desktop.procurement.suppliers import import_suppliers
+    from lga_desktop.returns.changes import watch_signed
 
-    with Workspace.open(args.workspace) as ws:
+    with Workspace.open(args.workspace) as ws, watch_signed(ws) as affected:
         report = import_suppliers(ws, args.file)
+    warn_signed(affected)
     if args.json:
         print_json(report.as_dict())
     else:

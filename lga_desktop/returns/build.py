@@ -200,6 +200,21 @@ def _notes_from(doc: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def snapshot_sections(
+    ws: Workspace, quarter: Quarter, progress: Progress = NO_PROGRESS
+) -> list[dict[str, Any]]:
+    """Every feature's section of ``quarter``'s return, as it stood at the quarter's end."""
+    feats = feature_registry.features()
+    sections: list[dict[str, Any]] = []
+    for i, feature in enumerate(feats):
+        progress.update(i, len(feats) + 1, f"Reading {feature.title}…")
+        if feature.snapshot is not None:
+            data = feature.snapshot(ws, quarter)
+            canonical_bytes(data, where=f"the {feature.title} section")  # fail early, by name
+            sections.append({"key": feature.key, "title": feature.title, "data": data})
+    return sections
+
+
 def assemble(
     ws: Workspace,
     quarter: Quarter,
@@ -211,14 +226,9 @@ def assemble(
     today = today or date.today()
     feats = feature_registry.features()
     total = len(feats) + 1
-    sections: list[dict[str, Any]] = []
+    sections = snapshot_sections(ws, quarter, progress)
     findings: list[Finding] = []
-    for i, feature in enumerate(feats):
-        progress.update(i, total, f"Reading {feature.title}…")
-        if feature.snapshot is not None:
-            data = feature.snapshot(ws, quarter)
-            canonical_bytes(data, where=f"the {feature.title} section")  # fail early, by name
-            sections.append({"key": feature.key, "title": feature.title, "data": data})
+    for feature in feats:
         if feature.validate is not None:
             findings += feature.validate(ws, quarter)
     findings = _return_rules(ws, quarter, sections, today) + findings

@@ -7,16 +7,22 @@ and decides for itself whether to refresh (Anki's "changes" hook).
 
 from __future__ import annotations
 
+from lga_desktop.returns.changes import changed_since_signed, newly_changed
+from lga_desktop.returns.history import ReturnRecord
 from lga_desktop.ui.qt import QObject, QUndoStack, Signal
 from lga_desktop.workspace import Workspace
 
 
 class AppContext(QObject):
     changed = Signal(object)  # frozenset of feature keys (or "*" for everything)
+    # signed returns that a change has just made differ from what was signed (list)
+    correction_due = Signal(object)
 
     def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
+        # the latest signed return of each quarter whose figures changed since it was signed
+        self.changed_since_signed: list[ReturnRecord] = changed_since_signed(workspace)
         self.undo_stack = QUndoStack(self)
         # Inside the main window, Edit > Undo / Redo own Ctrl+Z and Ctrl+Shift+Z for
         # the whole window; a page's own undo buttons must then carry no shortcut,
@@ -24,4 +30,9 @@ class AppContext(QObject):
         self.window_owns_undo_keys = False
 
     def notify(self, *what: str) -> None:
+        before = self.changed_since_signed
+        self.changed_since_signed = changed_since_signed(self.workspace)
         self.changed.emit(frozenset(what or ("*",)))
+        news = newly_changed(before, self.changed_since_signed)
+        if news:
+            self.correction_due.emit(news)

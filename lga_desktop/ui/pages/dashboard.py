@@ -14,6 +14,7 @@ from lga_desktop.money import format_money
 from lga_desktop.periods import FinancialYear, Quarter
 from lga_desktop.registers import cap
 from lga_desktop.registers.headlines import Headlines, default_period, headlines, years_with_data
+from lga_desktop.returns.changes import banner_text
 from lga_desktop.ui.charts import Bar, BulletChart, Column, ColumnChart, ProgressBars
 from lga_desktop.ui.context import AppContext
 from lga_desktop.ui.qt import (
@@ -28,6 +29,8 @@ from lga_desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from lga_desktop.ui.registers.form import NOTE_STYLES
+from lga_desktop.validation import Severity
 from lga_desktop.workspace import describe
 
 __all__ = ["DashboardPage", "Card"]
@@ -116,6 +119,11 @@ class DashboardPage(QWidget):
         top.addWidget(self.year_box)
         top.addWidget(self.quarter_box)
         layout.addLayout(top)
+        self.signed_banner = QLabel()
+        self.signed_banner.setObjectName("changedSinceSigned")
+        self.signed_banner.setWordWrap(True)
+        self.signed_banner.setStyleSheet(NOTE_STYLES[Severity.WARNING] + " font-weight: bold;")
+        layout.addWidget(self.signed_banner)
 
         cards = QHBoxLayout()
         self.savings_card = Card("Savings realised against target")
@@ -199,6 +207,9 @@ class DashboardPage(QWidget):
 
     # ---- refreshing ----------------------------------------------------------------------
     def refresh(self) -> None:
+        banner = banner_text(self.context.changed_since_signed)
+        self.signed_banner.setText(banner)
+        self.signed_banner.setVisible(bool(banner))
         info = describe(self.context.workspace)
         council = info["council"]
         officer = info["officer"]

@@ -110,8 +110,11 @@ def test_programme_totals_are_the_sum_of_the_returns_to_the_penny(demo_programme
     shares = [section(d, "procurement")["share"] for d in docs]
     assert fig.sme_total.total_pence == sum(s["total_pence"] for s in shares)
     assert fig.sme_total.sme_pence == sum(s["sme_pence"] for s in shares)
+    # the share is of procurement spend, and shown with the part of it classified
+    assert fig.sme_total.basis_pence == sum(s["basis_pence"] for s in shares)
+    assert fig.sme_total.classified_pence == sum(s["classified_pence"] for s in shares)
     expected_percent = (
-        Decimal(fig.sme_total.sme_pence) * 100 / Decimal(fig.sme_total.total_pence)
+        Decimal(fig.sme_total.sme_pence) * 100 / Decimal(fig.sme_total.basis_pence)
     ).quantize(Decimal("0.1"))
     assert fig.sme_total.sme_percent == expected_percent
     days = sum(Decimal(section(d, "experts")["days"]["days_used_period"]) for d in docs)

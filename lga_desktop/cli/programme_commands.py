@@ -202,11 +202,15 @@ def _show_figures(args: argparse.Namespace, fig) -> int:
         )
     sme = fig.sme_total
     print(
-        f"  SME share of spend {_percent(sme.sme_percent)} of {format_money(sme.total_pence)} "
-        "(aspiration 25%)"
+        f"  SME share of procurement spend {_percent(sme.sme_percent)} of "
+        f"{format_money(sme.basis_pence)} (suppliers classified for "
+        f"{_percent(sme.classified_percent)} of it)"
     )
     for s in fig.sme:
-        print(f"    {s.label:<32} {_percent(s.sme_percent):>7} of {format_money(s.total_pence)}")
+        print(
+            f"    {s.label:<32} {_percent(s.sme_percent):>7} of {format_money(s.basis_pence)}, "
+            f"{_percent(s.classified_percent)} classified"
+        )
     if fig.experts_total:
         e = fig.experts_total
         print(
@@ -246,10 +250,19 @@ def _figures_json(fig) -> dict:
         "savings_total": fig.savings_total.__dict__,
         "savings_by_council": money_lines(fig.savings_by_council),
         "sme_by_council": [
-            {**s.__dict__, "sme_percent": s.sme_percent, "vcse_percent": s.vcse_percent}
+            {
+                **s.__dict__,
+                "sme_percent": s.sme_percent,
+                "classified_percent": s.classified_percent,
+                "vcse_percent": s.vcse_percent,
+            }
             for s in fig.sme
         ],
-        "sme_total": {**fig.sme_total.__dict__, "sme_percent": fig.sme_total.sme_percent},
+        "sme_total": {
+            **fig.sme_total.__dict__,
+            "sme_percent": fig.sme_total.sme_percent,
+            "classified_percent": fig.sme_total.classified_percent,
+        },
         "spend_by_category": [
             {"category": c, "name": n, "pence": p, "lines": lines}
             for c, n, p, lines in fig.spend_by_category

@@ -88,8 +88,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "spend-summary",
         help="spend by category by quarter, and the SME and VCSE share",
-        description="Print spend by big-spend category by quarter and the SME/VCSE share "
-        "against the 25% aspiration, by quarter and by financial year.",
+        description="Print spend by big-spend category by quarter and the SME/VCSE share of "
+        "procurement spend, with how much of it is classified, by quarter and by financial "
+        "year (the 25% aspiration shown as context).",
     )
     p.add_argument("workspace", type=Path, metavar="WORKSPACE", help="the workspace file")
     p.add_argument("--json", action="store_true", help="print as JSON (money in pence)")
@@ -181,17 +182,30 @@ def cmd_spend_summary(args: argparse.Namespace) -> int:
                 ],
                 "shares_by_quarter": [s.as_dict() for s in quarters],
                 "shares_by_year": [s.as_dict() for s in years],
+                "sme_definition": derived.SME_DEFINITION,
                 "sme_aspiration_percent": str(derived.SME_ASPIRATION),
+                "sme_aspiration_context": derived.SME_ASPIRATION_WORDS,
             }
         )
         return EXIT_OK
     if not quarters:
         raise UsageError(f"{args.workspace.name} holds no spend yet; import a spend file first")
-    print(f"{'Period':<14}{'Spend':>18}{'SME':>8}{'VCSE':>8}  (aspiration 25% SME)")
+
+    def pct(d) -> str:
+        return f"{d}%" if d is not None else "-"
+
+    print("Shares are of procurement spend (grants, public bodies, benefits, refunds and")
+    print("redacted payees left out), each with how much of it has suppliers classified.")
+    print(
+        f"{'Period':<14}{'All spend':>18}{'Procurement':>18}{'SME':>8}{'Classified':>12}{'VCSE':>8}"
+    )
     for s in [*quarters, *years]:
-        sme = f"{s.sme_percent}%" if s.sme_percent is not None else "-"
-        vcse = f"{s.vcse_percent}%" if s.vcse_percent is not None else "-"
-        print(f"{s.period:<14}{format_money(s.total_pence):>18}{sme:>8}{vcse:>8}")
+        print(
+            f"{s.period:<14}{format_money(s.total_pence):>18}{format_money(s.basis_pence):>18}"
+            f"{pct(s.sme_percent):>8}{pct(s.classified_percent):>12}{pct(s.vcse_percent):>8}"
+        )
+    print(derived.SME_DEFINITION)
+    print(f"Context: {derived.SME_ASPIRATION_WORDS}.")
     print()
     current = None
     for q, _code, name, pence, lines in by_category:

@@ -140,6 +140,11 @@ def _read_spend(doc: dict[str, Any], facts: ReturnFacts) -> None:
         "vcse_pence": _pence(share["vcse_pence"], "VCSE spend"),
         "local_pence": _pence(share["local_pence"], "local spend"),
         "unmapped_pence": _pence(data.get("unmapped_pence", 0), "unmapped spend"),
+        # returns from before the SME share's basis: all spend, classification not stated
+        "basis_pence": _pence(share.get("basis_pence", share["total_pence"]), "procurement spend"),
+        "classified_pence": None
+        if share.get("classified_pence") is None
+        else _pence(share["classified_pence"], "classified spend"),
     }
     seen = set()
     for row in data.get("spend_by_category") or []:

@@ -77,6 +77,8 @@ class ShareLine(Shares):
     vcse_pence: int
     local_pence: int
     lines: int
+    basis_pence: int  # procurement spend, what the shares are of
+    classified_pence: int  # of that, with suppliers classified SME or not
 
 
 @dataclass(frozen=True)
@@ -262,7 +264,9 @@ def _shares(prog: Programme, quarter: Quarter) -> list[ShareLine]:
         ShareLine(*row[:2], *map(int, row[2:]))
         for row in prog.db.execute(
             "SELECT r.council_gss, r.council_name, f.total_pence, f.sme_pence, f.vcse_pence, "
-            "f.local_pence, f.lines FROM council_return r JOIN fact_spend f ON f.return_id = r.id "
+            "f.local_pence, f.lines, COALESCE(f.basis_pence, f.total_pence), "
+            "COALESCE(f.classified_pence, 0) "
+            "FROM council_return r JOIN fact_spend f ON f.return_id = r.id "
             "WHERE r.counts = 1 AND r.period_key = ? ORDER BY r.council_name",
             [quarter.key],
         )
@@ -349,7 +353,15 @@ def figures_for(prog: Programme, quarter: Quarter | str) -> ProgrammeFigures:
             "All pilot councils",
             *(
                 sum(getattr(s, f) for s in shares)
-                for f in ("total_pence", "sme_pence", "vcse_pence", "local_pence", "lines")
+                for f in (
+                    "total_pence",
+                    "sme_pence",
+                    "vcse_pence",
+                    "local_pence",
+                    "lines",
+                    "basis_pence",
+                    "classified_pence",
+                )
             ),
         ),
         spend_by_category=categories,

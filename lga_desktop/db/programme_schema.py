@@ -183,3 +183,13 @@ def p0001_programme(db: Database) -> None:
         )
         """
     )
+
+
+@PROGRAMME_MIGRATIONS(name="p0002_sme_basis")
+def p0002_sme_basis(db: Database) -> None:
+    # The SME share is of procurement spend (basis), shown with how much of it has
+    # suppliers classified. A return signed before its council's software knew the
+    # basis has basis = all its spend and nothing known about classification (NULL).
+    db.execute("ALTER TABLE fact_spend ADD COLUMN basis_pence INTEGER")
+    db.execute("ALTER TABLE fact_spend ADD COLUMN classified_pence INTEGER")
+    db.execute("UPDATE fact_spend SET basis_pence = total_pence")

@@ -28,7 +28,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from lga_desktop.categories import default_categories
+from lga_desktop.categories import procurement_categories
 from lga_desktop.features import Feature
 from lga_desktop.periods import FinancialYear, PeriodError, Quarter, working_days_between, year_of
 from lga_desktop.registers.declaration import Check, Field, Record, Register, error, warning
@@ -52,7 +52,7 @@ TIMELINES = "timelines"
 COMMITMENT_DAYS = 120  # working days from OJEU notice to contract award
 HORIZON_YEARS = 5
 
-CATEGORIES = tuple((c.code, c.name) for c in default_categories())
+CATEGORIES = tuple((c.code, c.name) for c in procurement_categories())
 CONFIDENCE = (("high", "High"), ("medium", "Medium"), ("low", "Low"))
 PROCEDURES = (
     ("open", "Open"),

@@ -23,7 +23,7 @@ from lga_desktop.councils import council_by_gss
 from lga_desktop.errors import LgaError
 from lga_desktop.money import format_money
 from lga_desktop.periods import Quarter, parse_quarter
-from lga_desktop.procurement.derived import SME_ASPIRATION, percent
+from lga_desktop.procurement.derived import SME_ASPIRATION_WORDS, percent
 from lga_desktop.registers.cap import OUTPUTS
 from lga_desktop.ui.charts import Bar, BulletChart, Column, ColumnChart, ProgressBars
 from lga_desktop.ui.deferred_refresh import DeferredRefresh
@@ -149,7 +149,7 @@ class OverviewPage(QWidget):
 
         cards = QHBoxLayout()
         self.savings_card = Card("Savings realised against target")
-        self.sme_card = Card("Spend with SMEs, against the 25% aspiration")
+        self.sme_card = Card("SME share of procurement spend")
         self.days_card = Card("Expert days used against agreed", over_is_warning=True)
         for card in (self.savings_card, self.sme_card, self.days_card):
             cards.addWidget(card, 1)
@@ -294,22 +294,22 @@ class OverviewPage(QWidget):
         )
         sme = f.sme_total
         share = sme.sme_percent
-        meeting = sum(1 for c in f.sme if c.meets_aspiration)
         self.sme_card.set(
             "—" if share is None else f"{share}%",
-            f"of {format_money(sme.total_pence)} spent by the councils in {q} went to SMEs "
-            f"({format_money(sme.sme_pence)})",
+            f"of {format_money(sme.basis_pence)} of procurement spend by the councils in {q} "
+            f"went to SMEs ({format_money(sme.sme_pence)}); suppliers are classified for "
+            f"{sme.classified_percent if sme.classified_percent is not None else '—'}% of it",
             None
             if share is None
             else Bar(
-                "Towards 25%",
-                share,
-                SME_ASPIRATION,
-                "aspiration met" if share >= SME_ASPIRATION else f"{SME_ASPIRATION}% aspiration",
+                "Classified",
+                sme.classified_pence,
+                sme.basis_pence,
+                f"{format_money(sme.unclassified_pence)} not yet classified",
             ),
-            f"{meeting} of {len(f.sme)} councils meet the aspiration. VCSE "
-            f"{sme.vcse_percent if sme.vcse_percent is not None else '—'}%, local "
-            f"{percent(sme.local_pence, sme.total_pence) or '—'}%.",
+            f"VCSE {sme.vcse_percent if sme.vcse_percent is not None else '—'}%, local "
+            f"{sme.local_percent if sme.local_percent is not None else '—'}%. "
+            f"Context: {SME_ASPIRATION_WORDS}.",
         )
         e = f.experts_total
         if e is None or not (e.days_agreed_tenths or e.days_used_to_date_tenths):
@@ -364,22 +364,23 @@ class OverviewPage(QWidget):
                 for s in f.savings_by_council
             ]
         )
-        self.sme_box.setTitle(f"SME share by council, {q} (a full bar is the 25% aspiration)")
+        self.sme_box.setTitle(f"SME share of procurement spend by council, {q}")
         self.sme_chart.set_bars(
             [
                 Bar(
                     _council(c.key, c.label),
                     c.sme_percent or Decimal(0),
-                    SME_ASPIRATION,
-                    f"{c.sme_percent}% of {_money(c.total_pence)}"
+                    Decimal(100),
+                    f"{c.sme_percent}% of {_money(c.basis_pence)}, "
+                    f"{c.classified_percent}% classified"
                     if c.sme_percent is not None
-                    else "no spend reported",
+                    else "no procurement spend reported",
                 )
                 for c in f.sme
             ]
         )
         self.outputs_box.setTitle(
-            f"CAP outputs to the end of {q}, against the plan to the end of {q.year}"
+            f"CAP outputs to the end of {q}, against the plan due by then (this year pro-rata)"
         )
         self.outputs_chart.set_bars(
             [

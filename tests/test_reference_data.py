@@ -52,3 +52,51 @@ def test_shipped_files_carry_their_attribution():
     assert "mySociety" in readme and "CC BY 4.0" in readme and "Open Government Licence" in readme
     with resource("councils.csv").open() as f:
         assert set(csv.DictReader(f).fieldnames) >= {"gss", "name", "type", "region"}
+
+
+def test_former_codes_and_names_find_the_council_and_the_return_names_both():
+    from datetime import date
+
+    from lga_desktop.councils import council_by_gss, search_councils
+    from lga_desktop.periods import Quarter
+    from lga_desktop.returns.build import council_json
+
+    formers = {
+        "E08000020": "E08000037",  # Gateshead
+        "E06000048": "E06000057",  # Northumberland
+        "E07000097": "E07000242",  # East Hertfordshire
+        "E07000100": "E07000240",  # St Albans
+        "E07000101": "E07000243",  # Stevenage
+        "E07000104": "E07000241",  # Welwyn Hatfield
+    }
+    for old, new in formers.items():
+        assert council_by_gss(old).gss == new
+        assert search_councils(old)[0].gss == new
+    shepway = search_councils("Shepway")[0]
+    assert shepway.official_name == "Folkestone and Hythe District Council"
+    assert shepway.identity_on(date(2012, 9, 30)) == ("E07000112", "Shepway District Council")
+    gateshead = council_by_gss("E08000037")
+    assert council_json(gateshead, Quarter(2012, 2)) == {
+        "gss": "E08000037",
+        "name": "Gateshead Metropolitan Borough Council",
+        "gss_in_period": "E08000020",
+        "name_in_period": "Gateshead Metropolitan Borough Council",
+    }
+    assert council_json(gateshead, Quarter(2013, 1)) == {
+        "gss": "E08000037",
+        "name": "Gateshead Metropolitan Borough Council",
+    }
+    assert council_json(shepway, Quarter(2017, 4))["name_in_period"] == "Shepway District Council"
+    assert "name_in_period" not in council_json(shepway, Quarter(2018, 1))
+
+
+def test_a_spend_files_body_is_matched_to_the_council():
+    from lga_desktop.councils import body_is_council, council_by_gss, search_councils
+
+    oxford = council_by_gss("E07000178")
+    for body in ("Oxford City Council", "OXFORD CITY COUNCIL - Housing", "E07000178", ""):
+        assert body_is_council(oxford, body), body
+    for body in ("The Borough of Calderdale", "Oxfordshire County Council", "E08000033"):
+        assert not body_is_council(oxford, body), body
+    folkestone = search_councils("Folkestone")[0]
+    assert body_is_council(folkestone, "Shepway District Council")

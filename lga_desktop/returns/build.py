@@ -295,6 +295,18 @@ def save_note(ws: Workspace, quarter: Quarter, finding_key: str, note: str) -> N
             )
 
 
+def council_json(council: Council, quarter: Quarter) -> dict[str, str]:
+    """The council as it is now and, when they differed, the code and name of its period.
+
+    Gateshead's 2012/13 return says E08000037 (now) and E08000020 (then).
+    """
+    out = {"gss": council.gss, "name": council.official_name}
+    gss, name = council.identity_on(quarter.end)
+    if (gss, name) != (council.gss, council.official_name):
+        out.update(gss_in_period=gss, name_in_period=name)
+    return out
+
+
 def return_document(
     draft: Draft,
     *,
@@ -330,7 +342,7 @@ def return_document(
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
         "program": {"name": APP_NAME, "version": __version__},
-        "council": {"gss": draft.council.gss, "name": draft.council.official_name},
+        "council": council_json(draft.council, q),
         "period": {
             "quarter": str(q),
             "key": q.key,

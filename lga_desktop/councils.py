@@ -156,6 +156,11 @@ def _name_words(text: str) -> list[str]:
     return kept or words
 
 
+def _initials(name: str) -> str:
+    words = re.sub(r"[^A-Za-z]+", " ", name).split()
+    return "".join(w[0] for w in words if w.lower() not in {"of", "and", "the", "upon"}).upper()
+
+
 def body_is_council(council: Council, body: str) -> bool:
     """Whether a spend file's body name (or code) names ``council``.
 
@@ -167,6 +172,8 @@ def body_is_council(council: Council, body: str) -> bool:
         return True
     if _GSS.match(text.upper()):
         return text.upper() in council.all_gss
+    if re.fullmatch(r"[A-Za-z]{2,6}", text):  # initials: "OCC" for Oxford City Council
+        return text.upper() in {_initials(n) for n in council.all_names}
     body_words = _name_words(text)
     for name in council.all_names:
         words = _name_words(name)

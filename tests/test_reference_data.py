@@ -94,9 +94,9 @@ def test_a_spend_files_body_is_matched_to_the_council():
     from lga_desktop.councils import body_is_council, council_by_gss, search_councils
 
     oxford = council_by_gss("E07000178")
-    for body in ("Oxford City Council", "OXFORD CITY COUNCIL - Housing", "E07000178", ""):
+    for body in ("Oxford City Council", "OXFORD CITY COUNCIL - Housing", "E07000178", "OCC", ""):
         assert body_is_council(oxford, body), body
-    for body in ("The Borough of Calderdale", "Oxfordshire County Council", "E08000033"):
+    for body in ("The Borough of Calderdale", "Oxfordshire County Council", "E08000033", "OCX"):
         assert not body_is_council(oxford, body), body
     folkestone = search_councils("Folkestone")[0]
     assert body_is_council(folkestone, "Shepway District Council")

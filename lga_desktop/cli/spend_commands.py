@@ -29,8 +29,10 @@ def register(sub: argparse._SubParsersAction) -> None:
             "Import one or more 'spend over £500' transparency files. Each file is imported "
             "all or nothing; lines already in the workspace (same transaction reference and "
             "amount) are skipped and counted; rows that cannot be read are reported with their "
-            "line number. Exit 0 when every file imported, 1 when --strict refused a file, "
-            "2 when a file could not be read or its columns need mapping."
+            "line number. A file whose body column names another body, or whose dates cannot "
+            "be this council's, is refused unless --other-body is given. Exit 0 when every file "
+            "imported, 1 when --strict refused a file, 2 when a file could not be read, its "
+            "columns need mapping or it is not this council's."
         ),
     )
     p.add_argument("workspace", type=Path, metavar="WORKSPACE", help="the workspace file")
@@ -52,6 +54,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--strict",
         action="store_true",
         help="refuse a whole file when any of its rows cannot be read (default: import the rest)",
+    )
+    p.add_argument(
+        "--other-body",
+        action="store_true",
+        help="import a file even though its body column names another body, or its dates are "
+        "not this council's (refused otherwise)",
     )
     p.add_argument(
         "--no-remember",
@@ -108,7 +116,12 @@ def cmd_import_spend(args: argparse.Namespace) -> int:
         for path in args.files:
             try:
                 report = import_spend(
-                    ws, path, columns=columns, remember=not args.no_remember, strict=args.strict
+                    ws,
+                    path,
+                    columns=columns,
+                    remember=not args.no_remember,
+                    strict=args.strict,
+                    other_body=args.other_body,
                 )
             except NotValidError as exc:
                 code = max(code, EXIT_INVALID)

@@ -313,7 +313,7 @@ def demo(ws: Workspace, rng: random.Random) -> None:
                             serial += 1
                             w.writerow(
                                 [
-                                    "Oxford City Council",
+                                    ws.council.official_name,
                                     area,
                                     cat,
                                     code,
@@ -442,6 +442,26 @@ def validate(ws: Workspace, quarter: Quarter) -> list[Finding]:
                 "procurement.unmapped_spend",
                 f"{format_money(unmapped)} of spend in {quarter} ({lines:,} lines) has no "
                 "big-spend category; map its expenditure categories on the Categories tab.",
+            )
+        )
+    from lga_desktop.procurement.spend_import import other_bodies
+
+    others = other_bodies(
+        ws, "spend_date BETWEEN ? AND ?", [quarter.start.isoformat(), quarter.end.isoformat()]
+    )
+    if others:
+        named = "; ".join(
+            f"{body!r} ({lines:,} lines, {format_money(pence)})"
+            for body, lines, pence in others[:3]
+        )
+        findings.append(
+            Finding(
+                Severity.WARNING,
+                KEY,
+                "procurement.other_body",
+                f"Spend in {quarter} names another body than {ws.council.official_name}: "
+                f"{named}; remove that import on the Spend tab if it is not this council's, "
+                "or explain.",
             )
         )
     if share.classification_low:

@@ -71,6 +71,10 @@ def test_dashboard_opens_on_the_latest_quarter_with_headlines_and_charts(page, d
     assert page.period() == Quarter(2012, 4)
     q4 = _realised_in(demo_workspace, {Quarter(2012, 4)})
     assert page.savings_card.figure.text() == format_money(q4)
+    # one figure for every kind of saving is labelled so, and shown split
+    assert "all kinds together" in page.savings_card.title.text()
+    assert "cashable revenue £" in page.savings_card.note.text()
+    assert "non-cashable capital £" in page.savings_card.note.text()
     assert page.cap_card.figure.text() == "4 of 4"
     assert page.days_card.figure.text() == "48.5 of 57.0"
     assert "Productivity experts" in page.workstream_chart.describe()

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from lga_desktop.money import format_money
 from lga_desktop.periods import FinancialYear, Quarter
-from lga_desktop.registers import cap
+from lga_desktop.registers import cap, savings
 from lga_desktop.registers.headlines import Headlines, default_period, headlines, years_with_data
 from lga_desktop.returns.changes import banner_text
 from lga_desktop.ui.charts import Bar, BulletChart, Column, ColumnChart, ProgressBars
@@ -126,7 +126,10 @@ class DashboardPage(QWidget):
         layout.addWidget(self.signed_banner)
 
         cards = QHBoxLayout()
-        self.savings_card = Card("Savings realised against target")
+        self.savings_card = Card(
+            "Savings realised against target: all kinds together "
+            "(cashable and non-cashable, revenue and capital)"
+        )
         self.cap_card = Card("CAP outputs against plan")
         self.days_card = Card("Expert days used against agreed", over_is_warning=True)
         for card in (self.savings_card, self.cap_card, self.days_card):
@@ -245,7 +248,11 @@ class DashboardPage(QWidget):
                 _percent(s.period.percent).strip(" ()"),
             ),
             f"Since the first line started: {format_money(s.to_date.realised)} of "
-            f"{format_money(s.to_date.target)}{_percent(s.to_date.percent)}",
+            f"{format_money(s.to_date.target)}{_percent(s.to_date.percent)}. In the period: "
+            + "; ".join(
+                f"{r.label.lower()} {format_money(r.period.realised)}"
+                for r in savings.by_basis(self.context.workspace, period)
+            ),
         )
         planned, on_plan = h.outputs_planned, h.outputs_on_plan
         self.cap_card.set(

@@ -170,6 +170,11 @@ class Register:
     unique: tuple[tuple[tuple[str, ...], str], ...] = ()
     period: str | None = None
     events: tuple[str, ...] = ()
+    # choice fields whose options depend on the record's other values (the procedures of
+    # the rules in force on the notice date): field -> values -> (key, label) options
+    options_from: Mapping[str, Callable[[Mapping[str, Any]], tuple[tuple[str, str], ...]]] = field(
+        default_factory=dict
+    )
     filter_field: str | None = None  # a choice field the page offers as a filter
     checks: tuple[RecordCheck, ...] = ()
     rules: tuple[RegisterRule, ...] = ()

@@ -292,6 +292,7 @@ TIMELINE = Register(
     ),
     label_fields=("title",),
     order_by=("ojeu_date",),
+    options_from={"procedure": lambda values: procedures_on(values.get("ojeu_date"))},
     filter_field="procedure",
     checks=(_timeline_checks,),
 )

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from lga_desktop.consolidation.store import Programme
 from lga_desktop.periods import Quarter, parse_quarter
-from lga_desktop.procurement.derived import Shares, percent
+from lga_desktop.procurement.derived import SHARE_FIELDS, Shares, percent
 from lga_desktop.registers.cap import OUTPUTS
 from lga_desktop.registers.savings import WORKSTREAM_LABELS
 
@@ -351,18 +351,7 @@ def figures_for(prog: Programme, quarter: Quarter | str) -> ProgrammeFigures:
         sme_total=ShareLine(
             "",
             "All pilot councils",
-            *(
-                sum(getattr(s, f) for s in shares)
-                for f in (
-                    "total_pence",
-                    "sme_pence",
-                    "vcse_pence",
-                    "local_pence",
-                    "lines",
-                    "basis_pence",
-                    "classified_pence",
-                )
-            ),
+            *(sum(getattr(s, f) for s in shares) for f in SHARE_FIELDS),
         ),
         spend_by_category=categories,
         outputs=outputs,

@@ -222,7 +222,9 @@ def _savings_cells(line: SavingsLine) -> tuple[Cell, ...]:
 def _savings_tables(f: ProgrammeFigures) -> list[ReportTable]:
     about = (
         "Realised savings against target, as the councils' returns state them: in the quarter, "
-        "and to date (every quarter up to the end of this one)."
+        "and to date (every quarter up to the end of this one). Each figure is every kind of "
+        "saving together: cashable and non-cashable, revenue and capital (each council's "
+        "return keeps them apart)."
     )
     by_workstream = ReportTable(
         "savings_by_workstream",

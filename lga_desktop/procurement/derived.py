@@ -157,11 +157,12 @@ class Share(Shares):
         return Share(
             self.period,
             self.key,
-            *(getattr(self, f) + getattr(other, f) for f in _SUMMED),
+            *(getattr(self, f) + getattr(other, f) for f in SHARE_FIELDS),
         )
 
 
-_SUMMED = (
+# the summed fields of a share, in the order ``Share`` and ``ShareLine`` take them
+SHARE_FIELDS = (
     "total_pence",
     "sme_pence",
     "vcse_pence",
@@ -247,7 +248,7 @@ def share_for(ws: Workspace, quarter: Quarter) -> Share:
 
 
 def empty_share(period: str, key: str) -> Share:
-    return Share(period, key, *(0 for _ in _SUMMED))
+    return Share(period, key, *(0 for _ in SHARE_FIELDS))
 
 
 def shares_by_year(ws: Workspace, quarters: list[Share] | None = None) -> list[Share]:

@@ -201,10 +201,17 @@ def _notes_from(doc: dict[str, Any]) -> dict[str, str]:
 
 
 def snapshot_sections(
-    ws: Workspace, quarter: Quarter, progress: Progress = NO_PROGRESS
+    ws: Workspace,
+    quarter: Quarter,
+    progress: Progress = NO_PROGRESS,
+    *,
+    only: frozenset[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Every feature's section of ``quarter``'s return, as it stood at the quarter's end."""
-    feats = feature_registry.features()
+    """Every feature's section of ``quarter``'s return, as it stood at the quarter's end.
+
+    ``only`` limits it to the features with those keys.
+    """
+    feats = [f for f in feature_registry.features() if only is None or f.key in only]
     sections: list[dict[str, Any]] = []
     for i, feature in enumerate(feats):
         progress.update(i, len(feats) + 1, f"Reading {feature.title}…")

@@ -26,6 +26,7 @@ __all__ = [
     "changed_since_signed",
     "newly_changed",
     "watch_signed",
+    "SignedWatch",
     "describe",
     "warning_text",
     "banner_text",
@@ -48,15 +49,59 @@ def latest_signed(ws: Workspace) -> list[ReturnRecord]:
 
 def changed_since_signed(ws: Workspace) -> list[ReturnRecord]:
     """The latest signed return of every quarter whose figures now differ from what was signed."""
+    return [r for r in latest_signed(ws) if differing_sections(ws, r)]
+
+
+def differing_sections(
+    ws: Workspace, record: ReturnRecord, only: frozenset[str] | None = None
+) -> set[str]:
+    """The keys of the sections (of ``only`` those, if given) that now differ from ``record``'s."""
     from lga_desktop.returns.build import snapshot_sections
 
-    changed = []
-    for record in latest_signed(ws):
-        signed = record_document(ws, record).get("sections", [])
-        now = snapshot_sections(ws, parse_quarter(record.period_key))
-        if canonical_bytes(now) != canonical_bytes(signed):
-            changed.append(record)
-    return changed
+    signed = {
+        s["key"]: canonical_bytes(s)
+        for s in record_document(ws, record).get("sections", [])
+        if only is None or s["key"] in only
+    }
+    now = {
+        s["key"]: canonical_bytes(s)
+        for s in snapshot_sections(ws, parse_quarter(record.period_key), only=only)
+    }
+    return {k for k in signed.keys() | now.keys() if signed.get(k) != now.get(k)}
+
+
+class SignedWatch:
+    """What the window keeps: which signed returns differ, in which sections.
+
+    :meth:`update` after a change rebuilds only the sections of the features
+    the change names (a county's spend is not re-read for a day logged), and
+    returns the signed returns that newly differ.
+    """
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.differs: dict[str, set[str]] = {
+            r.return_hash: differing_sections(ws, r) for r in latest_signed(ws)
+        }
+        self.records = {r.return_hash: r for r in latest_signed(ws)}
+
+    @property
+    def changed(self) -> list[ReturnRecord]:
+        return [r for h, r in self.records.items() if self.differs.get(h)]
+
+    def update(self, what: frozenset[str]) -> list[ReturnRecord]:
+        before = {h for h, keys in self.differs.items() if keys}
+        only = None if "*" in what else what
+        latest = {r.return_hash: r for r in latest_signed(self.ws)}
+        differs: dict[str, set[str]] = {}
+        for h, record in latest.items():
+            if h not in self.differs or only is None:
+                differs[h] = differing_sections(self.ws, record)
+            else:
+                kept = self.differs[h] - set(only)
+                differs[h] = kept | differing_sections(self.ws, record, frozenset(only))
+        self.records, self.differs = latest, differs
+        return [r for h, r in latest.items() if differs[h] and h not in before]
 
 
 def newly_changed(before: list[ReturnRecord], after: list[ReturnRecord]) -> list[ReturnRecord]:

@@ -7,7 +7,7 @@ and decides for itself whether to refresh (Anki's "changes" hook).
 
 from __future__ import annotations
 
-from lga_desktop.returns.changes import changed_since_signed, newly_changed
+from lga_desktop.returns.changes import SignedWatch
 from lga_desktop.returns.history import ReturnRecord
 from lga_desktop.ui.qt import QObject, QUndoStack, Signal
 from lga_desktop.workspace import Workspace
@@ -22,17 +22,20 @@ class AppContext(QObject):
         super().__init__(parent)
         self.workspace = workspace
         # the latest signed return of each quarter whose figures changed since it was signed
-        self.changed_since_signed: list[ReturnRecord] = changed_since_signed(workspace)
+        self.signed_watch = SignedWatch(workspace)
         self.undo_stack = QUndoStack(self)
         # Inside the main window, Edit > Undo / Redo own Ctrl+Z and Ctrl+Shift+Z for
         # the whole window; a page's own undo buttons must then carry no shortcut,
         # or Qt finds two actions for one key and fires neither.
         self.window_owns_undo_keys = False
 
+    @property
+    def changed_since_signed(self) -> list[ReturnRecord]:
+        return self.signed_watch.changed
+
     def notify(self, *what: str) -> None:
-        before = self.changed_since_signed
-        self.changed_since_signed = changed_since_signed(self.workspace)
-        self.changed.emit(frozenset(what or ("*",)))
-        news = newly_changed(before, self.changed_since_signed)
+        keys = frozenset(what or ("*",))
+        news = self.signed_watch.update(keys)
+        self.changed.emit(keys)
         if news:
             self.correction_due.emit(news)

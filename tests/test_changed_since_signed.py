@@ -127,3 +127,17 @@ def test_the_window_warns_naming_the_return_and_the_pages_say_a_correction_is_du
     assert returns.model.record(0).return_hash == signed.return_hash
     context.notify("experts")  # nothing new: no second warning
     assert len(message_boxes) == 1
+
+
+def test_the_windows_watch_rebuilds_only_what_a_change_names_and_keeps_the_rest(signed_q2):
+    from lga_desktop.returns.changes import SignedWatch
+
+    ws, signed = signed_q2
+    watch = SignedWatch(ws)
+    assert watch.changed == []
+    _log_day(ws, "EXP-001", date(2012, 9, 3))
+    assert watch.update(frozenset({"procurement"})) == []  # the day log was not re-read
+    assert [r.return_hash for r in watch.update(frozenset({"experts"}))] == [signed.return_hash]
+    assert watch.differs[signed.return_hash] == {"experts"}
+    assert watch.update(frozenset({"procurement"})) == []
+    assert [r.period for r in watch.changed] == ["2012/13 Q2"]  # still due

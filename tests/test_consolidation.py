@@ -106,6 +106,22 @@ def test_programme_totals_are_the_sum_of_the_returns_to_the_penny(demo_programme
             sums[0] += row["period"]["realised_pence"]
             sums[1] += row["period"]["target_pence"]
     assert {s.key: [s.realised_pence, s.target_pence] for s in fig.savings} == by_ws
+    # cashable or not, revenue or capital: kept apart as the returns keep them
+    by_kind: dict[str, list[int]] = {}
+    for d in docs:
+        for row in section(d, "savings")["by_basis"]:
+            sums = by_kind.setdefault(row["key"], [0, 0])
+            sums[0] += row["period"]["realised_pence"]
+            sums[1] += row["to_date"]["target_pence"]
+    assert by_kind and {
+        s.key: [s.realised_pence, s.target_to_date_pence] for s in fig.savings_by_kind
+    } == by_kind
+    assert {s.label for s in fig.savings_by_kind} <= {
+        "Cashable revenue",
+        "Cashable capital",
+        "Non-cashable revenue",
+        "Non-cashable capital",
+    }
     assert fig.savings_total.realised_pence == sum(v[0] for v in by_ws.values())
     shares = [section(d, "procurement")["share"] for d in docs]
     assert fig.sme_total.total_pence == sum(s["total_pence"] for s in shares)

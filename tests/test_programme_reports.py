@@ -175,6 +175,7 @@ def test_xlsx_totals_equal_the_returns_to_the_penny(figures, expected, tmp_path,
     assert book.sheetnames == [
         "Summary",
         "Savings by workstream",
+        "Savings by kind",
         "Savings by quarter",
         "Savings by council",
         "SME share by council",
@@ -207,6 +208,14 @@ def test_xlsx_totals_equal_the_returns_to_the_penny(figures, expected, tmp_path,
     total = by_council["All pilot councils"]
     assert _pence(total["Realised in quarter"]) == exp.total_realised
     assert _pence(total["Target for quarter"]) == exp.total_target
+
+    # kinds kept apart; together they are the quarter's total
+    kinds = _rows(book["Savings by kind"])
+    assert {r["Kind"] for r in kinds} <= {"Cashable revenue", "Non-cashable revenue"} | {
+        "Cashable capital",
+        "Non-cashable capital",
+    }
+    assert sum(_pence(r["Realised in quarter"]) for r in kinds) == exp.total_realised
 
     # the year so far, quarter by quarter: each quarter's own returns
     by_quarter = {r["Quarter"]: r for r in _rows(book["Savings by quarter"])}

@@ -16,6 +16,7 @@ from lga_desktop.consolidation.store import Programme
 from lga_desktop.periods import Quarter, parse_quarter
 from lga_desktop.procurement.derived import SHARE_FIELDS, Shares, percent
 from lga_desktop.registers.cap import OUTPUTS
+from lga_desktop.registers.savings import BASES as SAVINGS_BASES
 from lga_desktop.registers.savings import WORKSTREAM_LABELS
 
 __all__ = [
@@ -140,6 +141,8 @@ class ProgrammeFigures:
     experts_total: ExpertLine | None = None
     # programme totals for each quarter of the financial year up to this one (key: "2012Q1")
     savings_by_quarter: list[SavingsLine] = field(default_factory=list)
+    # cashable or not, revenue or capital: never added into one unlabelled figure
+    savings_by_kind: list[SavingsLine] = field(default_factory=list)
     # files not (yet) counted: held aside, and returns waiting for their key to be trusted
     held_aside: int = 0
     waiting_for_key: int = 0
@@ -230,6 +233,25 @@ def _savings(prog: Programme, quarter: Quarter) -> tuple[list[SavingsLine], list
         )
     ]
     return workstreams, councils
+
+
+def _savings_by_kind(prog: Programme, quarter: Quarter) -> list[SavingsLine]:
+    """The quarter's savings of the returns that count, by cashable or not and revenue or capital."""
+    sums = {
+        (row[0], row[1]): row[2:]
+        for row in prog.db.execute(
+            "SELECT s.cashable, s.kind, SUM(s.realised_pence), SUM(s.target_pence), "
+            "SUM(s.realised_to_date_pence), SUM(s.target_to_date_pence) FROM council_return r "
+            "JOIN fact_savings_kind s ON s.return_id = r.id "
+            "WHERE r.counts = 1 AND r.period_key = ? GROUP BY s.cashable, s.kind",
+            [quarter.key],
+        )
+    }
+    return [
+        SavingsLine(f"{cashable}.{kind}", label, *map(int, sums[(cashable, kind)]))
+        for cashable, kind, label in SAVINGS_BASES
+        if (cashable, kind) in sums
+    ]
 
 
 def _savings_by_quarter(prog: Programme, quarter: Quarter) -> list[SavingsLine]:
@@ -338,6 +360,7 @@ def figures_for(prog: Programme, quarter: Quarter | str) -> ProgrammeFigures:
     counts = prog.counts()
     return ProgrammeFigures(
         savings_by_quarter=_savings_by_quarter(prog, quarter),
+        savings_by_kind=_savings_by_kind(prog, quarter),
         held_aside=counts["held_aside"],
         waiting_for_key=counts["waiting_for_key"],
         programme=prog.name,

@@ -258,7 +258,18 @@ def _savings_tables(f: ProgrammeFigures) -> list[ReportTable]:
         SAVINGS_COLUMNS,
         [Row("", ALL_COUNCILS, s.label, _savings_cells(s)) for s in f.savings_by_quarter],
     )
-    return [by_workstream, by_quarter, by_council]
+    by_kind = ReportTable(
+        "savings_by_kind",
+        "Savings by kind",
+        "The quarter's savings kept apart: cashable or non-cashable, revenue or capital "
+        "(a non-cashable saving frees no money; a capital saving is not a revenue budget cut). "
+        "Returns signed before kinds were kept apart are not in this table.",
+        "",
+        "Kind",
+        SAVINGS_COLUMNS,
+        [Row("", ALL_COUNCILS, s.label, _savings_cells(s)) for s in f.savings_by_kind],
+    )
+    return [by_workstream, by_kind, by_quarter, by_council]
 
 
 def _share_row(line: ShareLine, total: bool = False) -> Row:

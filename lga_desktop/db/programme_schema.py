@@ -193,3 +193,22 @@ def p0002_sme_basis(db: Database) -> None:
     db.execute("ALTER TABLE fact_spend ADD COLUMN basis_pence INTEGER")
     db.execute("ALTER TABLE fact_spend ADD COLUMN classified_pence INTEGER")
     db.execute("UPDATE fact_spend SET basis_pence = total_pence")
+
+
+@PROGRAMME_MIGRATIONS(name="p0003_savings_kinds")
+def p0003_savings_kinds(db: Database) -> None:
+    # savings kept apart by cashable or not and revenue or capital, as returns state them
+    db.execute(
+        """
+        CREATE TABLE fact_savings_kind (
+            return_id INTEGER NOT NULL REFERENCES council_return (id),
+            cashable TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            realised_pence INTEGER NOT NULL,
+            target_pence INTEGER NOT NULL,
+            realised_to_date_pence INTEGER NOT NULL,
+            target_to_date_pence INTEGER NOT NULL,
+            PRIMARY KEY (return_id, cashable, kind)
+        )
+        """
+    )

@@ -113,9 +113,11 @@ def test_programme_totals_are_the_sum_of_the_returns_to_the_penny(demo_programme
             sums = by_kind.setdefault(row["key"], [0, 0])
             sums[0] += row["period"]["realised_pence"]
             sums[1] += row["to_date"]["target_pence"]
-    assert by_kind and {
-        s.key: [s.realised_pence, s.target_to_date_pence] for s in fig.savings_by_kind
-    } == by_kind
+    assert (
+        by_kind
+        and {s.key: [s.realised_pence, s.target_to_date_pence] for s in fig.savings_by_kind}
+        == by_kind
+    )
     assert {s.label for s in fig.savings_by_kind} <= {
         "Cashable revenue",
         "Cashable capital",

@@ -72,6 +72,7 @@ STEPS: list[tuple[str, str]] = [
     # the GUI steps: Qt lives under lga_desktop/ui/, imported only here
     ("main-window", "lga_desktop.ui.selftest_gui:build_main_window"),
     ("programme-window", "lga_desktop.ui.selftest_gui:build_programme_window"),
+    ("return-viewer", "lga_desktop.ui.selftest_gui:view_signed_return"),
 ]
 
 SELF_TEST_COUNCIL = "E07000178"  # Oxford City Council, as in the demo

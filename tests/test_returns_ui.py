@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from types import SimpleNamespace
 
 import pytest
+from pypdf import PdfReader
 from returns_support import (  # noqa: F401  (fixtures)
     PASSPHRASE,
     add_grants,
@@ -142,6 +144,18 @@ def test_the_wizard_goes_from_registers_to_a_signed_return(
     decl.signer.role.setText("Head of Finance")
     decl.signer.email.setText("jo.reed@example.gov.uk")
     assert decl.isComplete() and decl.warning.text() == ""
+    wizard.next()
+    # the whole return, as it will print, before the passphrase
+    preview = wizard.preview_page
+    assert wizard.currentPage() is preview
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(preview.viewer.data)).pages]
+    assert pages and all("DRAFT – NOT SIGNED" in p for p in pages)
+    assert "Jo Reed" in pages[0] and "Approved by the grants panel." in "".join(pages)
+    assert preview.viewer.page_count == len(pages) and not preview.viewer.page.pixmap().isNull()
+    assert not preview.isComplete()
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    preview.read.setChecked(True)
+    assert preview.isComplete()
     wizard.next()
     sign = wizard.sign_page
     assert wizard.currentPage() is sign

@@ -32,6 +32,7 @@ COMMAND_MODULES = [
     "lga_desktop.cli.workspace_commands",
     "lga_desktop.cli.selftest_command",
     "lga_desktop.cli.return_commands",
+    "lga_desktop.cli.print_commands",
     "lga_desktop.cli.spend_commands",
     "lga_desktop.cli.register_commands",
     "lga_desktop.cli.programme_commands",

@@ -39,12 +39,8 @@ KEEP_ROWS = 15  # a council's rows in a table are kept on one page up to this ma
 def _styles() -> dict[str, Any]:
     from reportlab.lib.styles import ParagraphStyle
 
-    st = styles()
+    st = styles()  # the printed return's: headings, cells, bold cells and figures
     st["about"] = ParagraphStyle("about", parent=st["small"], spaceAfter=3)
-    st["cell_b"] = ParagraphStyle("cb", parent=st["cell"], fontName=SANS_BOLD)
-    st["num_b"] = ParagraphStyle("nb", parent=st["num"], fontName=SANS_BOLD)
-    st["head"] = ParagraphStyle("hd", parent=st["cell"], fontName=SANS_BOLD)
-    st["head_num"] = ParagraphStyle("hn", parent=st["num"], fontName=SANS_BOLD)
     st["code"] = ParagraphStyle(
         "cd", parent=st["mono"], fontSize=CODE_SIZE, leading=8.5, leftIndent=0
     )

@@ -185,8 +185,24 @@ def p0001_programme(db: Database) -> None:
     )
 
 
-@PROGRAMME_MIGRATIONS(name="p0002_sme_basis")
-def p0002_sme_basis(db: Database) -> None:
+@PROGRAMME_MIGRATIONS(name="p0002_revoked_keys")
+def p0002_revoked_keys(db: Database) -> None:
+    # A trusted key the LGA revoked: not valid for returns received after `after`
+    # (an ISO date), for `reason`. The key stays trusted for what came before.
+    db.execute(
+        """
+        CREATE TABLE revoked_key (
+            fingerprint TEXT PRIMARY KEY,
+            after TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            revoked_at TEXT NOT NULL
+        )
+        """
+    )
+
+
+@PROGRAMME_MIGRATIONS(name="p0003_sme_basis")
+def p0003_sme_basis(db: Database) -> None:
     # The SME share is of procurement spend (basis), shown with how much of it has
     # suppliers classified. A return signed before its council's software knew the
     # basis has basis = all its spend and nothing known about classification (NULL).
@@ -195,8 +211,8 @@ def p0002_sme_basis(db: Database) -> None:
     db.execute("UPDATE fact_spend SET basis_pence = total_pence")
 
 
-@PROGRAMME_MIGRATIONS(name="p0003_savings_kinds")
-def p0003_savings_kinds(db: Database) -> None:
+@PROGRAMME_MIGRATIONS(name="p0004_savings_kinds")
+def p0004_savings_kinds(db: Database) -> None:
     # savings kept apart by cashable or not and revenue or capital, as returns state them
     db.execute(
         """

@@ -200,6 +200,31 @@ def _notes_from(doc: dict[str, Any]) -> dict[str, str]:
     }
 
 
+COUNCIL_IN_PERIOD = "council_in_period"
+
+
+def council_in_period(council: Council, quarter: Quarter) -> dict[str, Any] | None:
+    """A section naming the council as it was at the quarter's end, when that differs from now.
+
+    Gateshead's 2012/13 returns say E08000020 (then) beside the return's
+    ``council`` E08000037 (now); Folkestone and Hythe's before April 2018 say
+    Shepway District Council. None when the code and name are today's.
+    """
+    gss, name = council.identity_on(quarter.end)
+    if (gss, name) == (council.gss, council.official_name):
+        return None
+    return {
+        "key": COUNCIL_IN_PERIOD,
+        "title": "The council's code and name in this period",
+        "data": {
+            "gss_in_period": gss,
+            "name_in_period": name,
+            "gss_now": council.gss,
+            "name_now": council.official_name,
+        },
+    }
+
+
 def snapshot_sections(
     ws: Workspace,
     quarter: Quarter,
@@ -213,6 +238,10 @@ def snapshot_sections(
     """
     feats = [f for f in feature_registry.features() if only is None or f.key in only]
     sections: list[dict[str, Any]] = []
+    if only is None or COUNCIL_IN_PERIOD in only:
+        identity = council_in_period(ws.council, quarter)
+        if identity is not None:
+            sections.append(identity)
     for i, feature in enumerate(feats):
         progress.update(i, len(feats) + 1, f"Reading {feature.title}…")
         if feature.snapshot is not None:
@@ -302,28 +331,19 @@ def save_note(ws: Workspace, quarter: Quarter, finding_key: str, note: str) -> N
             )
 
 
-def council_json(council: Council, quarter: Quarter) -> dict[str, str]:
-    """The council as it is now and, when they differed, the code and name of its period.
-
-    Gateshead's 2012/13 return says E08000037 (now) and E08000020 (then).
-    """
-    out = {"gss": council.gss, "name": council.official_name}
-    gss, name = council.identity_on(quarter.end)
-    if (gss, name) != (council.gss, council.official_name):
-        out.update(gss_in_period=gss, name_in_period=name)
-    return out
-
-
 def return_document(
     draft: Draft,
     *,
     notes: dict[str, str],
     declaration: Declaration,
-    key: SigningKey,
+    key: SigningKey | None,
     signed_at: datetime,
     correction_reason: str = "",
 ) -> dict[str, Any]:
-    """The content of ``return.json`` for a ready draft (see ``docs/return-format.md``)."""
+    """The content of ``return.json`` for a ready draft (see ``docs/return-format.md``).
+
+    ``key`` None: the draft as it would be signed, for the preview (``signing_key`` null).
+    """
     q = draft.quarter
     findings = [
         {
@@ -349,7 +369,7 @@ def return_document(
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
         "program": {"name": APP_NAME, "version": __version__},
-        "council": council_json(draft.council, q),
+        "council": {"gss": draft.council.gss, "name": draft.council.official_name},
         "period": {
             "quarter": str(q),
             "key": q.key,
@@ -360,7 +380,9 @@ def return_document(
         "supersedes": supersedes,
         "signed_at": signed_at.isoformat(timespec="seconds"),
         "declaration": declaration.to_json(),
-        "signing_key": {
+        "signing_key": None
+        if key is None
+        else {
             "algorithm": "Ed25519",
             "public_key": key.public_key_hex,
             "fingerprint": key.fingerprint,

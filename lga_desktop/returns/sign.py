@@ -21,9 +21,9 @@ from lga_desktop.errors import NotValidError, UsageError
 from lga_desktop.periods import Quarter
 from lga_desktop.progress import NO_PROGRESS, Progress
 from lga_desktop.returns.build import Declaration, Draft, return_document
-from lga_desktop.returns.canonical import canonical_bytes
+from lga_desktop.returns.canonical import canonical_bytes, strict_loads
 from lga_desktop.returns.fileformat import SUFFIX, seal
-from lga_desktop.returns.history import ReturnRecord, latest_for
+from lga_desktop.returns.history import ReturnRecord, latest_for, record_document
 from lga_desktop.returns.keys import unlock
 from lga_desktop.returns.trust import TrustedKeys
 from lga_desktop.returns.verify import verify_bytes
@@ -95,7 +95,9 @@ def sign_return(
     from lga_desktop.returns.fileformat import return_hash
     from lga_desktop.returns.pdf import return_pdf
 
-    pdf = return_pdf(doc, return_hash(return_bytes))
+    previous = record_document(ws, draft.supersedes) if draft.supersedes else None
+    # printed from return.json as any reader loads it, so the file reprints to the same bytes
+    pdf = return_pdf(strict_loads(return_bytes), return_hash(return_bytes), previous)
     progress.update(2, 4, "Signing…")
     sealed = seal(return_bytes, pdf, private)
     check = verify_bytes(sealed.file_bytes, trusted=TrustedKeys.from_keys(draft.council.gss, [key]))

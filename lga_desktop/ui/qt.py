@@ -65,6 +65,7 @@ _NAMES: dict[str, tuple[str, ...]] = {
         "QFontMetrics",
         "QGuiApplication",
         "QIcon",
+        "QImage",
         "QKeySequence",
         "QPainter",
         "QPainterPath",
@@ -78,6 +79,7 @@ _NAMES: dict[str, tuple[str, ...]] = {
         "QUndoStack",
         "QValidator",
     ),
+    "QtPrintSupport": ("QPrintDialog", "QPrinter", "QPrinterInfo"),  # imported on first use
     "QtWidgets": (
         "QAbstractItemView",
         "QApplication",
@@ -137,9 +139,14 @@ __all__ = sorted(_WHERE)
 
 def __getattr__(name: str) -> Any:
     try:
-        module = _MODULES[_WHERE[name]]
+        where = _WHERE[name]
     except KeyError:
         raise AttributeError(f"lga_desktop.ui.qt has no {name!r}; add it to _NAMES") from None
+    module = _MODULES.get(where)
+    if module is None:  # a module the window needs only now and then (printing)
+        import importlib
+
+        module = _MODULES[where] = importlib.import_module(f"PySide6.{where}")
     value = getattr(module, name)
     globals()[name] = value  # the next lookup is an ordinary global
     return value
@@ -188,6 +195,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the names as plain imports
         QFontMetrics,
         QGuiApplication,
         QIcon,
+        QImage,
         QKeySequence,
         QPainter,
         QPainterPath,
@@ -201,6 +209,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the names as plain imports
         QUndoStack,
         QValidator,
     )
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo  # noqa: F401
     from PySide6.QtWidgets import (  # noqa: F401
         QAbstractItemView,
         QApplication,

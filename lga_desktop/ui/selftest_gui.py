@@ -83,6 +83,38 @@ def build_programme_window(ctx: SelfTestContext) -> str:
     return f"{len(PAGES)} pages built; {status}"
 
 
+def view_signed_return(ctx: SelfTestContext) -> str:
+    """The signed return's PDF drawn by PDFium in the viewer, as Open on the Returns page does."""
+    import zipfile
+
+    from lga_desktop.ui.pdf_viewer import PdfViewer
+    from lga_desktop.ui.qt import QPrinter
+
+    path = ctx.shared.get("signed_return")
+    expect(path is not None, "no signed return to view (the signed-return step failed)")
+    with zipfile.ZipFile(path) as z:
+        pdf = z.read("return.pdf")
+    _application()
+    viewer = PdfViewer()
+    try:
+        viewer.resize(800, 600)
+        viewer.set_pdf(pdf, "self-test")
+        expect(viewer.page_count > 1, f"the viewer found {viewer.page_count} pages")
+        picture = viewer.page.pixmap()
+        expect(not picture.isNull() and picture.width() > 100, "page 1 was not drawn")
+        printer = QPrinter()  # Qt's printing, to a PDF file: proves QtPrintSupport is there
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(ctx.folder / "printed.pdf"))
+        printer.setFromTo(1, 1)
+        viewer.ask_printer = lambda: printer
+        expect(viewer.print_document() == 1, "page 1 did not print")
+        pages = viewer.page_count
+    finally:
+        viewer.clear()
+        viewer.deleteLater()
+    return f"{pages} pages; page 1 drawn {picture.width()}x{picture.height()}"
+
+
 def _qt_version() -> str:
     from lga_desktop.ui.qt import qVersion
 

@@ -144,13 +144,31 @@ class ReturnsPage(QWidget):
         actions = QHBoxLayout()
         self.new_button = QPushButton("New return…")
         self.new_button.clicked.connect(self.new_return)
-        self.open_button = QPushButton("Open return…")
-        self.open_button.setToolTip("Check a return file: intact, who signed it, with which key")
+        self.open_button = QPushButton("Check a return…")
+        self.open_button.setToolTip(
+            "Check a return file: intact, who signed it, with which key; its figures and PDF"
+        )
         self.open_button.clicked.connect(self.open_return)
         self.copy_button = QPushButton("Save a copy…")
         self.copy_button.setToolTip("Save the selected return's file again, exactly as signed")
         self.copy_button.clicked.connect(self.save_copy)
-        for b in (self.new_button, self.open_button, self.copy_button):
+        self.view_button = QPushButton("Open")
+        self.view_button.setToolTip("Read the selected return's printed PDF (or double-click it)")
+        self.view_button.clicked.connect(self.view_selected)
+        self.print_button = QPushButton("Print…")
+        self.print_button.setToolTip("Print the selected return, as signed")
+        self.print_button.clicked.connect(self.print_selected)
+        self.save_pdf_button = QPushButton("Save PDF as…")
+        self.save_pdf_button.setToolTip("Save the selected return's printed PDF")
+        self.save_pdf_button.clicked.connect(self.save_selected_pdf)
+        for b in (
+            self.new_button,
+            self.open_button,
+            self.view_button,
+            self.print_button,
+            self.save_pdf_button,
+            self.copy_button,
+        ):
             actions.addWidget(b)
         actions.addStretch(1)
         layout.addLayout(actions)
@@ -174,6 +192,8 @@ class ReturnsPage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
+        self.table.doubleClicked.connect(lambda *_: self.view_selected())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._enable())
         layout.addWidget(self.table, 1)
         self.empty = QLabel("No return has been signed in this workspace yet.")
         layout.addWidget(self.empty)
@@ -218,7 +238,12 @@ class ReturnsPage(QWidget):
         self.signed_banner.setText(banner)
         self.signed_banner.setVisible(bool(banner))
         self.empty.setVisible(not records)
-        self.copy_button.setEnabled(bool(records))
+        self._enable()
+
+    def _enable(self) -> None:
+        chosen = bool(self.table.selectionModel().selectedRows())
+        for b in (self.copy_button, self.view_button, self.print_button, self.save_pdf_button):
+            b.setEnabled(chosen)
 
     def say(self, text: str) -> None:
         self.status.setText(text)
@@ -234,6 +259,11 @@ class ReturnsPage(QWidget):
     def ask_save_path(self, title: str, suggested: str, filter_: str) -> str:
         chosen, _ = QFileDialog.getSaveFileName(self, title, str(Path.home() / suggested), filter_)
         return chosen
+
+    def ask_printer(self, title: str) -> Any:
+        from lga_desktop.ui.pdf_viewer import choose_printer
+
+        return choose_printer(self, title)
 
     def ask_passphrases(
         self, title: str, *, current: bool, new: bool, intro: str = ""
@@ -361,25 +391,112 @@ class ReturnsPage(QWidget):
             self.check_file(Path(path))
 
     def check_file(self, path: Path) -> None:
+        """Check a return file and show the verdict, its headline figures and its PDF."""
+        from lga_desktop.returns.pdf import signed_pdf
+
         trusted = TrustedKeys.from_keys(self.ws.council.gss, all_keys(self.ws))
 
-        def done(result: Verification) -> None:
+        def work(progress) -> tuple[Verification, bytes | None]:
+            result = verify_file(path, trusted=trusted)
+            if not result.intact:
+                return result, None
+            return signed_pdf(path.read_bytes(), path=str(path), trusted=trusted)
+
+        def done(found: tuple[Verification, bytes | None]) -> None:
+            result, pdf = found
             self.last_result = result
-            dialog = VerificationDialog(self, result)
+            dialog = VerificationDialog(self, result, pdf, save_pdf=self._save_checked_pdf)
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.show()
             self.last_dialog = dialog
 
-        run_task(
-            self, "Checking the return", lambda progress: verify_file(path, trusted=trusted), done
-        )
+        run_task(self, "Checking the return", work, done)
 
-    def save_copy(self) -> None:
+    def _save_checked_pdf(self, result: Verification, pdf: bytes) -> None:
+        self.save_pdf(pdf, f"{Path(result.path or 'return').stem}.pdf")
+
+    # ---- the printed return of a signed return --------------------------------
+
+    def selected(self) -> ReturnRecord | None:
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             self.say("Choose a return in the list first.")
+            return None
+        return self.model.record(rows[0].row())
+
+    def selected_pdf(self) -> tuple[ReturnRecord, bytes] | None:
+        """The selected return and the PDF inside its file, checked as the LGA would."""
+        from lga_desktop.returns.pdf import signed_pdf
+
+        record = self.selected()
+        if record is None:
+            return None
+        check, pdf = signed_pdf(file_bytes(self.ws, record))
+        if pdf is None:
+            self.say(f"The {record.period} return's file cannot be read: {check.reason}")
+            return None
+        return record, pdf
+
+    @staticmethod
+    def pdf_title(record: ReturnRecord) -> str:
+        return f"{Path(record.file_name).stem} ({record.period}, version {record.version})"
+
+    def view_selected(self) -> None:
+        from lga_desktop.ui.pdf_viewer import PdfViewerDialog
+
+        found = self.selected_pdf()
+        if found is None:
             return
-        record = self.model.record(rows[0].row())
+        record, pdf = found
+        name = f"{Path(record.file_name).stem}.pdf"
+        dialog = PdfViewerDialog(
+            self, pdf, self.pdf_title(record), save=lambda: self.save_pdf(pdf, name)
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.last_viewer = dialog
+
+    def print_selected(self) -> int:
+        from lga_desktop.ui.pdf_viewer import print_pdf
+
+        found = self.selected_pdf()
+        if found is None:
+            return 0
+        record, pdf = found
+        printer = self.ask_printer(self.pdf_title(record))
+        if printer is None:
+            return 0
+        pages = print_pdf(pdf, printer)
+        self.say(f"Printed the {record.period} return, version {record.version} ({pages} pages).")
+        return pages
+
+    def save_selected_pdf(self) -> None:
+        found = self.selected_pdf()
+        if found is not None:
+            record, pdf = found
+            self.save_pdf(pdf, f"{Path(record.file_name).stem}.pdf")
+
+    def save_pdf(self, pdf: bytes, suggested: str) -> None:
+        from lga_desktop.atomic_write import write_bytes
+        from lga_desktop.errors import LgaError
+
+        chosen = self.ask_save_path("Save PDF as", suggested, "PDF (*.pdf)")
+        if not chosen:
+            return
+        path = Path(chosen)
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(path.name + ".pdf")
+        try:
+            write_bytes(path, pdf, what="The PDF")
+        except LgaError as exc:
+            self.say(str(exc))
+            return
+        self.say(f"Saved the printed return as {path}.")
+
+    def save_copy(self) -> None:
+        record = self.selected()
+        if record is None:
+            return
         chosen = self.ask_save_path("Save a copy", record.file_name, "Returns (*.lgareturn)")
         if chosen:
             Path(chosen).write_bytes(file_bytes(self.ws, record))

@@ -13,13 +13,14 @@ from typing import Any
 
 from lga_desktop.errors import LgaError
 from lga_desktop.periods import Quarter, quarter_of
+from lga_desktop.printing import when
 from lga_desktop.returns.build import Declaration, Draft, Person, assemble, save_note
 from lga_desktop.returns.keys import WrongPassphrase, current_key
-from lga_desktop.returns.pdf import when
 from lga_desktop.returns.sign import Signed, default_file_name, sign_return
 from lga_desktop.returns.verify import Verification
 from lga_desktop.ui.context import AppContext
 from lga_desktop.ui.qt import (
+    QCheckBox,
     QComboBox,
     QDate,
     QDateEdit,
@@ -142,15 +143,25 @@ def _halves(text: str) -> list[str]:
 
 
 class VerificationDialog(QDialog):
-    """A return file's check, in words: valid or not, why, and what it is."""
+    """A return file's check, in words: valid or not, why, what it is, its figures and its PDF."""
 
-    def __init__(self, parent: QWidget | None, result: Verification) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        result: Verification,
+        pdf: bytes | None = None,
+        save_pdf=None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("verificationDialog")
         self.setWindowTitle("Check a return")
         self.setMinimumWidth(560)
         self.result = result
-        layout = QVBoxLayout(self)
+        self.viewer = None
+        outer = QHBoxLayout(self)
+        side = QWidget()
+        layout = QVBoxLayout(side)
+        layout.setContentsMargins(0, 0, 0, 0)
         name = Path(result.path).name if result.path else "The file"
         verdict = (
             "Valid"
@@ -182,10 +193,50 @@ class VerificationDialog(QDialog):
                     field.setStyleSheet("font-family: monospace;")
                 form.addRow(f"{label}:", field)
             layout.addWidget(box)
+        self.figures = _label()
+        self.figures.setTextFormat(Qt.TextFormat.RichText)
+        if result.document:
+            self.figures.setText(figures_html(result.document))
+            box = QGroupBox("Headline figures")
+            QVBoxLayout(box).addWidget(self.figures)
+            layout.addWidget(box)
+        layout.addStretch(1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        if pdf is not None and save_pdf is not None:
+            self.save_button = buttons.addButton(
+                "Save PDF as…", QDialogButtonBox.ButtonRole.ActionRole
+            )
+            self.save_button.clicked.connect(lambda: save_pdf(result, pdf))
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
         layout.addWidget(buttons)
+        outer.addWidget(side, 2 if pdf is not None else 1)
+        if pdf is not None:
+            from lga_desktop.ui.pdf_viewer import PdfViewer
+
+            self.viewer = PdfViewer(self)
+            outer.addWidget(self.viewer, 3)
+            self.viewer.set_pdf(pdf, f"{result.council_name} {result.period} v{result.version}")
+            self.resize(1180, 780)
+
+    def done(self, result: int) -> None:
+        if self.viewer is not None:
+            self.viewer.clear()
+        super().done(result)
+
+
+def figures_html(doc: dict[str, Any]) -> str:
+    """Page 1's headline figures of a return, as a small table for a label."""
+    from html import escape
+
+    from lga_desktop.returns.presentation import headlines
+
+    rows = "".join(
+        f"<tr><td><b>{escape(h.strand)}</b></td><td>{escape(h.figure)}"
+        f"<br><span style='color:#4a5560'>{escape(h.detail)}</span></td></tr>"
+        for h in headlines(doc)
+    )
+    return f"<table cellspacing='4'>{rows}</table>" if rows else "None recorded."
 
 
 # ---- the new-return wizard ------------------------------------------------------
@@ -389,6 +440,42 @@ class DeclarationPage(QWizardPage):
         return not self._problems()
 
 
+class PreviewPage(QWizardPage):
+    """The whole return as it will print, DRAFT – NOT SIGNED, read before the passphrase."""
+
+    def __init__(self, wizard: NewReturnWizard) -> None:
+        from lga_desktop.ui.pdf_viewer import PdfViewer
+
+        super().__init__()
+        self.wiz = wizard
+        self.setTitle("Read the return")
+        self.setSubTitle(
+            "This is the whole return exactly as it will print, marked DRAFT – NOT SIGNED. "
+            "Read every page: once signed, a return cannot be changed."
+        )
+        layout = QVBoxLayout(self)
+        self.viewer = PdfViewer(self, print_text="Print draft…")
+        layout.addWidget(self.viewer, 1)
+        self.read = QCheckBox("I have read the whole return, and it is right")
+        self.read.toggled.connect(lambda *_: self.completeChanged.emit())
+        layout.addWidget(self.read)
+
+    def initializePage(self) -> None:
+        self.read.setChecked(False)
+        self.read.setEnabled(False)
+        self.viewer.clear("Printing the draft…")
+        self.wiz.preview()
+
+    def show_pdf(self, data: bytes) -> None:
+        draft = self.wiz.draft
+        self.viewer.set_pdf(data, f"{draft.council.name} {draft.quarter} return (draft)")
+        self.read.setEnabled(True)
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return self.read.isChecked() and self.viewer.page_count > 0
+
+
 class SignPage(QWizardPage):
     def __init__(self, wizard: NewReturnWizard) -> None:
         super().__init__()
@@ -455,7 +542,7 @@ class SignPage(QWizardPage):
 
 
 class NewReturnWizard(QWizard):
-    """Quarter -> checks and notes -> declaration -> passphrase and file -> signed."""
+    """Quarter -> checks and notes -> declaration -> the draft, read -> passphrase -> signed."""
 
     def __init__(
         self,
@@ -476,11 +563,18 @@ class NewReturnWizard(QWizard):
         self.quarter_page = QuarterPage(self)
         self.findings_page = FindingsPage(self)
         self.declaration_page = DeclarationPage(self)
+        self.preview_page = PreviewPage(self)
         self.sign_page = SignPage(self)
-        for page in (self.quarter_page, self.findings_page, self.declaration_page, self.sign_page):
+        for page in (
+            self.quarter_page,
+            self.findings_page,
+            self.declaration_page,
+            self.preview_page,
+            self.sign_page,
+        ):
             self.addPage(page)
         self.setButtonText(QWizard.WizardButton.FinishButton, "Sign and save")
-        self.resize(760, 560)
+        self.resize(900, 700)
 
     def register_title(self, key: str) -> str:
         import lga_desktop.features as feature_registry
@@ -504,6 +598,26 @@ class NewReturnWizard(QWizard):
             QTimer.singleShot(0, self.next)
 
         run_task(self, f"Gathering {quarter}", work, done)
+
+    def preview(self) -> None:
+        """Print the draft as it stands (in the background), for the preview page."""
+        from lga_desktop.returns.pdf import draft_pdf
+
+        draft, ws = self.draft, self.context.workspace
+        notes = self.findings_page.notes()
+        declaration = self.declaration_page.declaration()
+        reason = self.declaration_page.reason.toPlainText()
+
+        def work(progress) -> bytes:
+            own = ws.reopen()
+            try:
+                return draft_pdf(
+                    own, draft, notes=notes, declaration=declaration, correction_reason=reason
+                )
+            finally:
+                own.close()
+
+        run_task(self, "Printing the draft", work, self.preview_page.show_pdf)
 
     def sign(self, passphrase: str, out_path: Path) -> None:
         draft = self.draft
@@ -544,6 +658,10 @@ class NewReturnWizard(QWizard):
                 self.sign_page.passphrase.clear()
 
         run_task(self, "Signing the return", work, done, on_error=failed, cancellable=False)
+
+    def done(self, result: int) -> None:
+        self.preview_page.viewer.clear()
+        super().done(result)
 
     def result_summary(self) -> dict[str, Any] | None:
         if self.signed is None:

@@ -317,10 +317,12 @@ def test_page_one_is_the_headline_and_the_declaration(signed):
     first = pages_of(pdf_in(signed["v1_file"]))[0]
     flat = " ".join(first.split())
     savings = next(s["data"] for s in doc["sections"] if s["key"] == "savings")
-    total = savings["total"]["period"]
-    assert format_money(total["realised_pence"]) in flat and "cashable" in flat
+    realised = sum(r["period"]["realised_pence"] for r in savings["by_basis"])
+    assert format_money(realised) in flat and "all kinds together" in flat
+    assert "cashable revenue" in flat  # each kind apart, never one unlabelled total
     share = next(s["data"] for s in doc["sections"] if s["key"] == "procurement")["share"]
-    assert f"{share['sme_percent']}% of spend with SMEs" in flat
+    assert f"{share['sme_percent']}% of procurement spend with SMEs" in flat
+    assert "aspiration for its own spend is 25%" in flat
     days = next(s["data"] for s in doc["sections"] if s["key"] == "experts")["days"]
     assert f"{days['days_used_to_date']} days used of {days['days_agreed']} days agreed" in flat
     assert "awarded within 120 working days" in flat and "planned procurements" in flat

@@ -45,7 +45,7 @@ SME_ASPIRATION_WORDS = (
 )
 SME_DEFINITION = (
     "An SME has fewer than 250 staff, and a turnover of €50m or less or a balance sheet of "
-    "€43m or less (the UK/EU definition; the LGA paper says '250 employees or less')."
+    "€43m or less (the UK and European Union definition; the LGA paper says '250 employees or less')."
 )
 CLASSIFIED_THRESHOLD = Decimal(80)  # per cent of procurement spend classified: below, a warning
 UNMAPPED = ""  # the category code under which unmapped spend is reported

@@ -420,3 +420,21 @@ def test_export_pdf_takes_the_pdf_out_of_a_valid_return_only(signed, tmp_path, c
     assert code == 1 and "NOT VALID" in err and not out2.exists()
     code, _, err = run(capsys, "export-pdf", tmp_path / "missing.lgareturn", "--out", out2)
     assert code == 2 and err
+
+
+def test_a_countys_supplier_list_prints_its_first_rows_and_says_the_rest_is_in_the_file():
+    from lga_desktop.returns.presentation import LONG_TABLE_SHOWN, printed_sections
+
+    flags = [
+        {"name": f"Supplier {n:04d}", "sme": None, "spend_pence": 10_000 - n} for n in range(900)
+    ]
+    doc = {
+        "sections": [
+            {"key": "procurement", "title": "Procurement", "data": {"supplier_flags": flags}}
+        ]
+    }
+    [section] = printed_sections(doc)
+    [block] = [b for b in section.blocks if b.title.startswith("Suppliers paid")]
+    assert len(block.rows) == LONG_TABLE_SHOWN
+    assert block.rows[0][0] == "Supplier 0000"
+    assert "first 50 of 900; every one is in the signed file" in block.title

@@ -446,6 +446,9 @@ def _rows_block(title: str, rows: list[dict[str, Any]], parent: str = "") -> Blo
     return Block(title, "table", [cl for _, cl in columns], out, numeric, [False] * len(columns))
 
 
+LONG_TABLE, LONG_TABLE_SHOWN = 60, 50  # rows of a figures table printed in full, or shown
+
+
 def _figures(data: dict[str, Any], parent: str = "", money: bool = False) -> list[list[str]]:
     rows = []
     for k, v in ordered(data, parent):
@@ -489,10 +492,18 @@ def _blocks(data: dict[str, Any], parent: str = "") -> list[Block]:
                 blocks += inner
             else:
                 blocks.append(Block(label(k, parent), "figures"))
+        elif isinstance(v, list) and _has_dicts(v) and register_of(v):
+            blocks.append(_records_block(label(k, parent), v))
         elif isinstance(v, list) and _has_dicts(v):
-            blocks.append(_records_block(label(k, parent), v) if register_of(v) else None)
-            if blocks[-1] is None:
-                blocks[-1] = _rows_block(label(k, parent), v, k)
+            # a long table of figures (a county's suppliers as flagged when signed) prints its
+            # first rows, the largest: the whole list is in the signed return.json
+            shown = v[:LONG_TABLE_SHOWN] if len(v) > LONG_TABLE else v
+            block = _rows_block(label(k, parent), shown, k)
+            if len(shown) < len(v):
+                block.title += (
+                    f" (the first {len(shown)} of {len(v):,}; every one is in the signed file)"
+                )
+            blocks.append(block)
         elif isinstance(v, list) and not v and k not in scalars:
             blocks.append(Block(label(k, parent), "table"))
     return blocks

@@ -446,7 +446,10 @@ def _rows_block(title: str, rows: list[dict[str, Any]], parent: str = "") -> Blo
     return Block(title, "table", [cl for _, cl in columns], out, numeric, [False] * len(columns))
 
 
-LONG_TABLE, LONG_TABLE_SHOWN = 60, 50  # rows of a figures table printed in full, or shown
+# the frozen lists a return carries to show what its figures used: past LONG_TABLE rows, the
+# first LONG_TABLE_SHOWN (the largest spend) are printed; every other list is printed whole
+CUT_TABLES = {"supplier_flags", "category_mapping"}
+LONG_TABLE, LONG_TABLE_SHOWN = 60, 50
 
 
 def _figures(data: dict[str, Any], parent: str = "", money: bool = False) -> list[list[str]]:
@@ -495,9 +498,9 @@ def _blocks(data: dict[str, Any], parent: str = "") -> list[Block]:
         elif isinstance(v, list) and _has_dicts(v) and register_of(v):
             blocks.append(_records_block(label(k, parent), v))
         elif isinstance(v, list) and _has_dicts(v):
-            # a long table of figures (a county's suppliers as flagged when signed) prints its
-            # first rows, the largest: the whole list is in the signed return.json
-            shown = v[:LONG_TABLE_SHOWN] if len(v) > LONG_TABLE else v
+            # what the figures were worked out with (a county's suppliers as flagged when
+            # signed) prints its first rows, the largest: all of it is in the signed return.json
+            shown = v[:LONG_TABLE_SHOWN] if k in CUT_TABLES and len(v) > LONG_TABLE else v
             block = _rows_block(label(k, parent), shown, k)
             if len(shown) < len(v):
                 block.title += (

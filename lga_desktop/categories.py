@@ -7,12 +7,41 @@ spend already coded with ProClass maps without any rule being written.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import cache
 
 from lga_desktop.resources import resource
 
-__all__ = ["Category", "default_categories", "proclass_level1", "category_for_proclass"]
+__all__ = [
+    "Category",
+    "default_categories",
+    "procurement_categories",
+    "proclass_level1",
+    "category_for_proclass",
+    "NOT_PROCUREMENT",
+    "NOT_PROCUREMENT_PROCLASS",
+    "is_not_procurement",
+]
+
+# Spend that is not procurement: the SME, VCSE and local shares leave it out
+# (paper §7: the share is of third-party, addressable spend).
+NOT_PROCUREMENT = "NPR"
+# ProClass headings (level 2 under "Financial Services") that are not buying anything
+NOT_PROCUREMENT_PROCLASS = ("Grants", "Refund")
+# words in a council's own expenditure category that say it is not procurement:
+# grants, payments to other public bodies (precepts, levies), benefits, refunds
+_NOT_PROCUREMENT_WORDS = re.compile(
+    r"\b(grants?|benefits?|refunds?|precepts?|levy|levies|subsidy|subsidies|"
+    r"rebates?|housing benefit|council tax support|payments? to (other )?public bodies|"
+    r"(nndr|business rates?) (payments?|pool|transfer)|pension (fund )?contributions?)\b",
+    re.IGNORECASE,
+)
+
+
+def is_not_procurement(name: str) -> bool:
+    """True when a council's own expenditure category names spend that is not procurement."""
+    return bool(_NOT_PROCUREMENT_WORDS.search(name))
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +49,10 @@ class Category:
     code: str
     name: str
     proclass_level1: tuple[str, ...]  # prefixes of ProClass level-1 headings
+
+    @property
+    def procurement(self) -> bool:
+        return self.code != NOT_PROCUREMENT
 
 
 @cache
@@ -29,6 +62,11 @@ def default_categories() -> tuple[Category, ...]:
             Category(r["code"], r["name"], tuple(filter(None, r["proclass_level1"].split("|"))))
             for r in csv.DictReader(f)
         )
+
+
+def procurement_categories() -> tuple[Category, ...]:
+    """The default categories a procurement (a pipeline entry, a timeline) can be in."""
+    return tuple(c for c in default_categories() if c.procurement)
 
 
 @cache

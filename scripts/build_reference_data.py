@@ -20,6 +20,36 @@ RESOURCES = ROOT / "resources"
 COUNCIL_TYPES = {"NMD", "UA", "MD", "LBO", "CTY", "CC"}
 PROGRAMME_START = "2012-04-01"  # councils that existed when the programme ran
 
+# When a council's GSS code changed (a boundary change gives a new code; ONS
+# code history). The source lists the former codes but not when they ended.
+CODE_CHANGED_ON = {
+    "E08000020": "2013-04-01",  # Gateshead -> E08000037
+    "E06000048": "2013-04-01",  # Northumberland -> E06000057
+    "E07000097": "2020-04-01",  # East Hertfordshire -> E07000242
+    "E07000100": "2020-04-01",  # St Albans -> E07000240
+    "E07000101": "2020-04-01",  # Stevenage -> E07000243
+    "E07000104": "2020-04-01",  # Welwyn Hatfield -> E07000241
+}
+# When a council was renamed, keeping its code: (former name, former official name, until)
+RENAMED = {
+    "E07000112": ("Shepway", "Shepway District Council", "2018-04-01"),
+}
+
+
+def former_identities(r: dict) -> str:
+    """'GSS|name|official name|until' for each earlier identity, ';'-separated, oldest first."""
+    out = []
+    for code in filter(None, r["former-gss-codes"].replace(",", " ").split()):
+        if code not in CODE_CHANGED_ON:
+            sys.exit(f"{r['official-name']}: former code {code} has no date in CODE_CHANGED_ON")
+        out.append((CODE_CHANGED_ON[code], code, r["nice-name"], r["official-name"]))
+    if r["gss-code"] in RENAMED:
+        name, official, until = RENAMED[r["gss-code"]]
+        out.append((until, r["gss-code"], name, official))
+    return ";".join(
+        f"{code}|{name}|{official}|{until}" for until, code, name, official in sorted(out)
+    )
+
 
 def build_councils() -> int:
     rows = list(csv.DictReader((SHARED / "councils" / "uk_local_authorities_current.csv").open()))
@@ -46,6 +76,7 @@ def build_councils() -> int:
                 "start": r["start-date"],
                 "end": r["end-date"],
                 "population": r["pop-2020"].split(".")[0],
+                "former": former_identities(r),
             }
         )
     out.sort(key=lambda c: c["name"])

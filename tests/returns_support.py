@@ -191,3 +191,30 @@ def sign_q2(ws, *, out=None, passphrase: str = "a passphrase", new_key: bool = T
         passphrase=passphrase,
         out_path=out or ws.path.with_name("q2.lgareturn"),
     )
+
+
+def sign_quarter(ws, quarter, folder, *, today=None, now=None):
+    """Sign ``quarter``'s return of ``ws`` the real way, every warning explained."""
+    from datetime import UTC, date, datetime
+
+    from lga_desktop.returns.build import Declaration, Person, assemble
+    from lga_desktop.returns.sign import sign_return
+
+    if keys.current_key(ws) is None:
+        keys.create_key(ws, PASSPHRASE)
+    draft = assemble(ws, quarter, today=today or date(2026, 12, 1))
+    notes = {w.key: "Explained to the LGA." for w in draft.warnings}
+    decl = Declaration(
+        Person("Alex Morgan", "Finance Business Partner", "", "2012-10-12"),
+        Person("Jo Reed", "Head of Finance", "", "2012-10-15"),
+    )
+    return sign_return(
+        ws,
+        draft,
+        notes=notes,
+        declaration=decl,
+        passphrase=PASSPHRASE,
+        out_path=folder / f"{quarter.key}.lgareturn",
+        correction_reason="Corrected figures.",
+        now=now or datetime(2012, 10, 15, 9, 30, tzinfo=UTC),
+    )

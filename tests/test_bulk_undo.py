@@ -79,7 +79,11 @@ def test_flag_and_mapping_changes_are_audited(workspace):
     rows = workspace.db.execute(
         "SELECT record_ref, field, old_value, new_value FROM audit_log WHERE register = 'supplier'"
     ).fetchall()
-    assert sorted(rows) == sorted((s.name, "sme", "no", "yes") for s in suppliers if not s.sme)
+    assert sorted(rows) == sorted(
+        (s.name, "sme", "not yet classified" if s.sme is None else "no", "yes")
+        for s in suppliers
+        if not s.sme
+    )
     source = source_categories(workspace)[0]
     code = big_categories(workspace)[0].code
     map_sources(workspace, [source.id], code)

@@ -131,7 +131,10 @@ def test_outputs_against_plan_are_exact_for_a_quarter_and_a_year(workspace):
         Decimal("3.3"),
     )
     assert (capex.planned_year, capex.realised_year_to_date) == (4_000_001, 1_000_001)
-    assert jobs.percent == Decimal("3.3") * 100 / Decimal("10.5")
+    # at Q2 half the year's plan is due: 5.25 jobs, £20,000.00 (of £40,000.01)
+    assert (jobs.planned_due_year, capex.planned_due_year) == (Decimal("5.25"), 2_000_000)
+    assert jobs.planned_to_date == Decimal("5.25")
+    assert jobs.percent == Decimal("3.3") * 100 / Decimal("5.25")
 
     year = {o.output.name: o for o in cap.outputs_against_plan(workspace, FinancialYear(2012))}
     assert year["jobs"].realised_period == Decimal("6.6")
@@ -139,12 +142,35 @@ def test_outputs_against_plan_are_exact_for_a_quarter_and_a_year(workspace):
     assert year["jobs"].planned_to_date == Decimal("10.5")
 
     later = {o.output.name: o for o in cap.outputs_against_plan(workspace, Quarter(2013, 1))}
-    assert later["jobs"].planned_to_date == Decimal("30.5")
+    # 2012/13 in full, and a quarter of 2013/14's plan
+    assert later["jobs"].planned_to_date == Decimal("10.5") + Decimal("5")
     assert later["jobs"].realised_to_date == Decimal("6.7")
-    assert later["capex_reduced"].planned_to_date == 10_000_001
+    assert later["capex_reduced"].planned_to_date == 4_000_001 + 1_500_000
 
     rows = cap.outputs_by_year(workspace, link.id)
     assert [(r.year, r.planned["jobs"], r.realised["jobs"]) for r in rows] == [
         (FinancialYear(2012), Decimal("10.5"), Decimal("6.6")),
         (FinancialYear(2013), Decimal("20.0"), Decimal("0.1")),
     ]
+
+
+def test_a_council_exactly_on_plan_shows_100_percent_at_q2_labelled_exactly(workspace):
+    from lga_desktop.registers.headlines import headlines
+
+    link = _plan(workspace).link()
+    store.create(workspace, cap.PLANNED, {"plan": link, "year": "2012/13", "jobs": "8"})
+    for q in (1, 2):
+        store.create(
+            workspace, cap.REALISED, {"plan": link, "quarter": f"2012/13 Q{q}", "jobs": "2"}
+        )
+    jobs = next(o for o in cap.outputs_against_plan(workspace, Quarter(2012, 2)))
+    assert jobs.output.name == "jobs"
+    assert jobs.percent == 100
+    assert (jobs.planned_year, jobs.planned_due_year) == (Decimal(8), Decimal(4))
+    assert [o.output.name for o in headlines(workspace, Quarter(2012, 2)).outputs_on_plan] == [
+        "jobs"
+    ]
+    assert cap.plan_due_label(Quarter(2012, 2)) == (
+        "the plan due by 30 September 2012 (2 of 4 quarters of 2012/13, pro-rata)"
+    )
+    assert cap.plan_due_label(FinancialYear(2012)) == "the plan for 2012/13"

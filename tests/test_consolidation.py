@@ -99,19 +99,42 @@ def test_programme_totals_are_the_sum_of_the_returns_to_the_penny(demo_programme
     assert sorted(r.return_hash for r in fig.returns) == sorted(
         __import__("hashlib").sha256(canonical_bytes(d)).hexdigest() for d in docs
     )
-    by_ws: dict[str, list[int]] = {}
-    for d in docs:
-        for row in section(d, "savings")["by_workstream"]:
-            sums = by_ws.setdefault(row["key"], [0, 0])
-            sums[0] += row["period"]["realised_pence"]
-            sums[1] += row["period"]["target_pence"]
+
+    def savings_sums(rows: str) -> dict[str, list[int]]:
+        """realised in the quarter, target for it, target to date: summed over the returns"""
+        out: dict[str, list[int]] = {}
+        for d in docs:
+            for row in section(d, "savings")[rows]:
+                sums = out.setdefault(row["key"], [0, 0, 0])
+                sums[0] += row["period"]["realised_pence"]
+                sums[1] += row["period"]["target_pence"]
+                sums[2] += row["to_date"]["target_pence"]
+        return out
+
+    by_ws = {k: v[:2] for k, v in savings_sums("by_workstream").items()}
     assert {s.key: [s.realised_pence, s.target_pence] for s in fig.savings} == by_ws
+    # cashable or not, revenue or capital: kept apart as the returns keep them
+    by_kind = {k: [v[0], v[2]] for k, v in savings_sums("by_basis").items()}
+    assert (
+        by_kind
+        and {s.key: [s.realised_pence, s.target_to_date_pence] for s in fig.savings_by_kind}
+        == by_kind
+    )
+    assert {s.label for s in fig.savings_by_kind} <= {
+        "Cashable revenue",
+        "Cashable capital",
+        "Non-cashable revenue",
+        "Non-cashable capital",
+    }
     assert fig.savings_total.realised_pence == sum(v[0] for v in by_ws.values())
     shares = [section(d, "procurement")["share"] for d in docs]
     assert fig.sme_total.total_pence == sum(s["total_pence"] for s in shares)
     assert fig.sme_total.sme_pence == sum(s["sme_pence"] for s in shares)
+    # the share is of procurement spend, and shown with the part of it classified
+    assert fig.sme_total.basis_pence == sum(s["basis_pence"] for s in shares)
+    assert fig.sme_total.classified_pence == sum(s["classified_pence"] for s in shares)
     expected_percent = (
-        Decimal(fig.sme_total.sme_pence) * 100 / Decimal(fig.sme_total.total_pence)
+        Decimal(fig.sme_total.sme_pence) * 100 / Decimal(fig.sme_total.basis_pence)
     ).quantize(Decimal("0.1"))
     assert fig.sme_total.sme_percent == expected_percent
     days = sum(Decimal(section(d, "experts")["days"]["days_used_period"]) for d in docs)

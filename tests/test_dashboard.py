@@ -71,13 +71,17 @@ def test_dashboard_opens_on_the_latest_quarter_with_headlines_and_charts(page, d
     assert page.period() == Quarter(2012, 4)
     q4 = _realised_in(demo_workspace, {Quarter(2012, 4)})
     assert page.savings_card.figure.text() == format_money(q4)
+    # one figure for every kind of saving is labelled so, and shown split
+    assert "all kinds together" in page.savings_card.title.text()
+    assert "cashable revenue £" in page.savings_card.note.text()
+    assert "non-cashable capital £" in page.savings_card.note.text()
     assert page.cap_card.figure.text() == "4 of 4"
     assert page.days_card.figure.text() == "48.5 of 57.0"
     assert "Productivity experts" in page.workstream_chart.describe()
     assert page.quarter_chart.highlight == 3
     assert "EXP-002 David Okafor: 16.5 of 15.0 days (110%)" in page.days_chart.describe()
     assert (
-        "Carbon reduction: 6.3 tCO2e a year of 2.5 tCO2e a year (252%)"
+        "Carbon reduction: 6.3 tCO2e a year of 2.5 tCO2e a year due (252%)"
         in page.outputs_chart.describe()
     )
     assert page.counts_form.rowCount() == len(demo_workspace.counts()) >= 8
@@ -89,7 +93,8 @@ def test_choosing_a_quarter_or_the_whole_year_changes_every_figure(page, demo_wo
     assert page.savings_card.figure.text() == format_money(
         _realised_in(demo_workspace, {Quarter(2012, 2)})
     )
-    assert page.cap_card.figure.text() == "1 of 4"
+    # jobs 2.5 FTE of the 2.5 due by 30 September (5.0 for the year) is on plan, as is carbon
+    assert page.cap_card.figure.text() == "2 of 4"
     assert "Q2" in page.outputs_box.title()
     page.quarter_box.setCurrentIndex(page.quarter_box.findData(0))
     assert page.period() == FinancialYear(2012)

@@ -58,6 +58,23 @@ def test_a_day_outside_the_engagement_is_an_error(workspace):
     assert sorted(f.record for f in found) == ["DAY-0001", "DAY-0003"]
 
 
+def test_two_full_days_for_one_expert_on_one_date_are_a_warning(workspace):
+    eng = _engagement(workspace, days_agreed="10")
+    other = _engagement(workspace, days_agreed="10", purpose="Another engagement")
+    _log(workspace, eng, date(2012, 5, 1), "0.5")
+    _log(workspace, other, date(2012, 5, 1), "0.5")  # two halves: one day, fine
+    assert experts.validate(workspace, Quarter(2012, 1)) == []
+    _log(workspace, eng, date(2012, 5, 2))
+    _log(workspace, other, date(2012, 5, 2))  # the same expert, a second full day
+    [finding] = experts.validate(workspace, Quarter(2012, 1))
+    assert (finding.code, finding.record, finding.severity.value) == (
+        "experts.more_than_a_day",
+        "DAY-0004",
+        "warning",
+    )
+    assert "2.0 days are logged for one expert on 02/05/2012 (with DAY-0003)" in finding.message
+
+
 def test_a_log_line_is_a_whole_or_half_day(workspace):
     eng = _engagement(workspace)
     with pytest.raises(store.RecordError, match="whole or a half day"):

@@ -66,3 +66,36 @@ def test_recording_the_award_updates_the_summary(qtbot, demo_context):
     demo_context.notify(pipeline.KEY)
     assert "<b>4 of 5</b>" in page.summary.text()
     assert "0 running" in page.summary.text()
+
+
+def test_the_form_offers_the_procedures_of_the_rules_on_the_notice_date(qtbot):
+    from datetime import date
+
+    from lga_desktop.registers import pipeline
+    from lga_desktop.ui.registers.form import RecordForm
+
+    form = RecordForm(pipeline.TIMELINE)
+    qtbot.addWidget(form)
+
+    def offered() -> list[str]:
+        box = form.editors["procedure"]
+        return [box.itemText(i) for i in range(box.count())]
+
+    form.set_values({"title": "Cleaning", "category": "FM", "ojeu_date": date(2012, 7, 2)})
+    assert offered() == [
+        "Open",
+        "Restricted",
+        "Negotiated with a contract notice",
+        "Negotiated without a notice",
+        "Competitive dialogue",
+    ]
+    form.set_values({"title": "Cleaning", "category": "FM", "ojeu_date": date(2016, 7, 1)})
+    assert "Competitive with negotiation" in offered()
+    assert "Negotiated with a contract notice" not in offered()
+    # a choice made under other rules stays visible, with the reason beside it
+    form.set_values(
+        {"title": "X", "category": "FM", "procedure": "negotiation", "ojeu_date": date(2012, 7, 2)}
+    )
+    assert offered()[-1] == "Competitive with negotiation"
+    form.check(reveal=True)  # as on Save: messages wait for a field to be touched
+    assert "was not a procedure under" in form.note_text("procedure")

@@ -184,11 +184,14 @@ def test_council_can_add_its_own_category(ws2017):
 # ---- derived, snapshot, validation ------------------------------------------------------
 
 
-def test_share_against_aspiration_is_exact():
-    share = derived.Share("x", "2017Q1", 300, 100, 0, 0, 3)
+def test_share_is_exact_and_of_procurement_spend():
+    # 400 spent, 100 of it not procurement; 300 of procurement, 200 of it classified
+    share = derived.Share("x", "2017Q1", 400, 100, 0, 0, 3, 300, 200)
     assert share.sme_percent == Decimal("33.3")
-    assert share.meets_aspiration is True
-    assert derived.Share("x", "k", 0, 0, 0, 0, 0).sme_percent is None
+    assert share.classified_percent == Decimal("66.7")
+    assert (share.not_sme_pence, share.unclassified_pence, share.excluded_pence) == (100, 100, 100)
+    assert not hasattr(share, "meets_aspiration")  # context, never a pass or fail
+    assert derived.empty_share("x", "k").sme_percent is None
 
 
 def test_year_share_is_the_sum_of_its_quarters(workspace):
@@ -228,15 +231,22 @@ def test_share_for_a_quarter_and_year_to_date_read_only_their_quarters(demo_work
 
 def test_validation_warns_but_never_errors(ws2017):
     codes = {f.code for f in validate(ws2017, Q1_2017)}
-    assert codes == {"procurement.unmapped_spend", "procurement.no_sme_flags"}
+    assert codes == {"procurement.unmapped_spend", "procurement.sme_classification_low"}
     assert all(f.severity == "warning" for f in validate(ws2017, Q1_2017))
     assert {f.code for f in validate(ws2017, Quarter(2017, 2))} == {"procurement.no_spend"}
 
 
-def test_low_sme_share_is_not_a_finding(ws2017):
-    set_flags(ws2017, [list_suppliers(ws2017)[-1].id], sme=True)
-    assert derived.share_for(ws2017, Q1_2017).meets_aspiration is False
-    assert "procurement.no_sme_flags" not in {f.code for f in validate(ws2017, Q1_2017)}
+def test_low_sme_share_is_not_a_finding_but_low_classification_is(ws2017):
+    everyone = [s.id for s in list_suppliers(ws2017)]
+    set_flags(ws2017, everyone, sme=False)
+    set_flags(ws2017, everyone[-1:], sme=True)
+    share = derived.share_for(ws2017, Q1_2017)
+    assert share.sme_percent < derived.SME_ASPIRATION
+    assert share.classified_percent == 100
+    assert "procurement.sme_classification_low" not in {f.code for f in validate(ws2017, Q1_2017)}
+    set_flags(ws2017, everyone[: len(everyone) // 2], sme=None)
+    [low] = [f for f in validate(ws2017, Q1_2017) if f.code == "procurement.sme_classification_low"]
+    assert low.severity == "warning" and "not yet classified" in low.message
 
 
 def test_demo_fills_spend_with_plausible_sme_share(demo_workspace):
@@ -348,3 +358,73 @@ def test_every_option_has_help(command, capsys):
     sub = next(a for a in parser._actions if a.dest == "command").choices[command]
     for action in sub._actions:
         assert action.help, f"{command} {action.dest} has no help"
+
+
+# ---- the SME share's basis ----------------------------------------------------------
+
+
+def test_not_yet_classified_is_a_third_state(ws2017, tmp_path):
+    first, second, third = (s.id for s in list_suppliers(ws2017)[:3])
+    assert list_suppliers(ws2017)[0].sme is None  # nobody has said yet
+    set_flags(ws2017, [first], sme=True)
+    set_flags(ws2017, [second], sme=False)
+    by_id = {s.id: s for s in list_suppliers(ws2017)}
+    assert (by_id[first].sme, by_id[second].sme, by_id[third].sme) == (True, False, None)
+    share = derived.share_for(ws2017, Q1_2017)
+    assert share.classified_pence == by_id[first].pence + by_id[second].pence
+    assert share.sme_pence == by_id[first].pence
+    # the supplier list keeps the three states through a file
+    listing = tmp_path / "suppliers.csv"
+    export_suppliers(ws2017, listing)
+    with open(listing, encoding="utf-8-sig") as f:
+        rows = {r["name"]: r["sme"] for r in csv.DictReader(f)}
+    assert rows[by_id[third].name] == "not yet classified"
+    assert rows[by_id[second].name] == "no"
+    set_flags(ws2017, [first, second], sme=None)
+    import_suppliers(ws2017, listing)
+    again = {s.id: s.sme for s in list_suppliers(ws2017)}
+    assert (again[first], again[second], again[third]) == (True, False, None)
+
+
+def test_grants_benefits_refunds_and_redacted_payees_are_not_the_basis(demo_workspace):
+    q = Quarter(2012, 2)
+    share = derived.share_for(demo_workspace, q)
+    data = snapshot(demo_workspace, q)
+    mapping = {m["source"]: m for m in data["category_mapping"]}
+    # recognised by default from the council's own names: the officer can see and change it
+    for name in ("Grants to Voluntary Organisations", "Housing Benefit Overpayment Refunds"):
+        assert mapping[name]["category"] == "NPR" and mapping[name]["procurement"] is False
+    assert mapping["Computer Consultancy"]["procurement"] is True
+    excluded = sum(m["spend_pence"] for m in mapping.values() if not m["procurement"])
+    redacted = sum(s["spend_pence"] for s in data["supplier_flags"] if s["redacted"])
+    assert share.excluded_pence == excluded > redacted > 0  # the redacted payee: benefit refunds
+    assert share.basis_pence == share.total_pence - share.excluded_pence
+    assert data["share"]["basis_pence"] == share.basis_pence
+    assert "fewer than 250 staff" in data["sme_definition"]
+    # the officer changes the mapping: grants count as procurement again, redacted payees not
+    from lga_desktop.procurement.category_mapping import set_procurement
+
+    set_procurement(demo_workspace, "NPR", True)
+    assert derived.share_for(demo_workspace, q).basis_pence == share.total_pence - redacted
+
+
+def test_proclass_grants_and_refunds_are_not_procurement():
+    from lga_desktop.procurement.category_mapping import proclass_category, resolve
+
+    assert proclass_category("", "201710") == "NPR"  # Financial Services > Grants > Charitable
+    assert proclass_category("", "201900") == "NPR"  # Financial Services > Refund
+    assert proclass_category("", "290000") == "OTH"
+    assert resolve("Precepts to parish councils", "", {}) == ("NPR", "not procurement")
+    assert resolve("Computer software", "", {})[0] != "NPR"
+    # a remembered rule wins over the default
+    assert resolve("Grants", "", {("name", "grants"): "OTH"}) == ("OTH", "name rule")
+
+
+def test_the_return_freezes_the_flags_and_mapping_it_used(demo_workspace):
+    q = Quarter(2012, 2)
+    before = snapshot(demo_workspace, q)
+    flags = {s["name"]: s["sme"] for s in before["supplier_flags"]}
+    assert flags["Cherwell Packaging Ltd"] is True
+    assert flags["Bidwells LLP"] is None and flags["Kier Construction Ltd"] is False
+    assert sum(s["spend_pence"] for s in before["supplier_flags"]) == before["total_pence"]
+    assert sum(m["spend_pence"] for m in before["category_mapping"]) == before["total_pence"]

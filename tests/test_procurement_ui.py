@@ -11,7 +11,7 @@ from lga_desktop.procurement.spend_import import import_spend
 from lga_desktop.procurement.spend_query import SpendFilter
 from lga_desktop.progress import Cancelled, Progress
 from lga_desktop.ui.context import AppContext
-from lga_desktop.ui.qt import QItemSelectionModel, Qt
+from lga_desktop.ui.qt import QItemSelectionModel, QLabel, Qt
 
 OXFORD = Path(__file__).parent / "data" / "spend" / "oxford"
 F2016 = OXFORD / "expenditure-over-500-jul-sep-2016.csv"
@@ -243,6 +243,17 @@ def test_bulk_flagging_with_undo(qtbot, context):
     assert context.workspace.db.execute(
         "SELECT COUNT(*) FROM supplier WHERE sme = 1"
     ).fetchone() == (3,)
+    # back to "not yet classified": a third state, not "not an SME"
+    assert tab.model.data(tab.model.index(5, 2)) == "Not yet classified"
+    tab.flag_buttons[("sme", None)].click()
+    assert {s.sme for s in tab.model.suppliers if s.id in ids} == {None}
+    tab.flag_buttons[("sme", False)].click()
+    row = next(i for i, s in enumerate(tab.model.suppliers) if s.id == ids[0])
+    assert tab.model.data(tab.model.index(row, 2)) == "No"
+    context.undo_stack.undo()
+    assert {s.sme for s in tab.model.suppliers if s.id in ids} == {None}
+    definition = tab.findChild(QLabel, "smeDefinition").text()
+    assert "fewer than 250 staff" in definition and "€50m" in definition
 
 
 def test_supplier_model_passes_qt_model_tester(qtbot, qtmodeltester, context):
@@ -297,6 +308,13 @@ def test_sme_chart_draws_shares_and_aspiration(qtbot, demo_workspace):
     )
     assert found
     assert page.sme_share.figures.topLevelItemCount() == 2
+    headers = [
+        page.sme_share.figures.headerItem().text(i)
+        for i in range(page.sme_share.figures.columnCount())
+    ]
+    assert "Not yet classified" in headers and "Classified" in headers
+    basis = page.sme_share.findChild(QLabel, "smeBasis").text()
+    assert "procurement spend" in basis and "not a target for each council" in basis
 
 
 def test_procurement_page_is_listed(qtbot, context):

@@ -101,6 +101,12 @@ def test_programme_errors_are_one_line(tmp_path, workspace, capsys):
     assert code == 2 and err.count("\n") == 1
 
 
+def test_programme_with_a_whole_year_is_a_usage_error(demo_programme, capsys):
+    code, out, err = run(capsys, "programme", demo_programme.path, "--period", "2012/13")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "whole year" in err and "2012/13 Q2" in err
+
+
 def test_programme_out_writes_the_board_report(demo_programme, tmp_path, capsys):
     import csv
 

@@ -168,7 +168,9 @@ def test_overview_shows_figures_for_and_who_is_missing(window, demo_programme):
     assert page.savings_card.figure.text() == format_money(s.realised_pence) == "£2,434,100.00"
     assert f"of {format_money(s.target_pence)} target" in page.savings_card.against.text()
     assert page.sme_card.figure.text() == f"{f.sme_total.sme_percent}%"
-    assert format_money(f.sme_total.total_pence) in page.sme_card.against.text()
+    assert format_money(f.sme_total.basis_pence) in page.sme_card.against.text()
+    assert f"classified for {f.sme_total.classified_percent}%" in page.sme_card.against.text()
+    assert "meet the aspiration" not in page.sme_card.note.text()
     e = f.experts_total
     assert page.days_card.figure.text() == f"{e.days_used_to_date} of {e.days_agreed}"
     # each workstream, council and output line, as the charts say it

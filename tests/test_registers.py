@@ -182,11 +182,12 @@ def test_every_declared_register_matches_its_table(workspace):
         columns = {row[1]: row[2] for row in info}
         expected = {"id": "INTEGER", "ref": "TEXT", **{f.name: f.type.sql_type for f in reg.fields}}
         assert columns == expected, reg.key
-        # and the declaration still produces the statement the migration froze
+        # and the declaration still produces the statement the migrations froze (a column
+        # added later by ALTER TABLE is written on the same line: spacing aside)
         sql = workspace.db.execute(
             "SELECT sql FROM sqlite_master WHERE name = ?", [reg.table]
         ).fetchone()[0]
-        assert sql == create_table_sql(reg)[0]
+        assert "".join(sql.split()) == "".join(create_table_sql(reg)[0].split())
 
 
 def test_features_are_declared():
@@ -372,7 +373,7 @@ def test_demo_snapshot_is_json_ready_with_money_in_pence(demo_workspace):
             text = json.dumps(data)
             assert "Decimal" not in text
     snap = savings.snapshot(demo_workspace, Quarter(2012, 4))
-    assert isinstance(snap["total"]["period"]["realised_pence"], int)
+    assert isinstance(snap["by_basis"][0]["period"]["realised_pence"], int)
     assert all(isinstance(r["target_pence"], int) for r in snap["records"]["savings"])
     later = savings.snapshot(demo_workspace, Quarter(2012, 2))["records"]["savings.realised"]
     assert all(r["quarter"] <= "2012Q2" for r in later)

@@ -317,10 +317,12 @@ def test_page_one_is_the_headline_and_the_declaration(signed):
     first = pages_of(pdf_in(signed["v1_file"]))[0]
     flat = " ".join(first.split())
     savings = next(s["data"] for s in doc["sections"] if s["key"] == "savings")
-    total = savings["total"]["period"]
-    assert format_money(total["realised_pence"]) in flat and "cashable" in flat
+    realised = sum(r["period"]["realised_pence"] for r in savings["by_basis"])
+    assert format_money(realised) in flat and "all kinds together" in flat
+    assert "cashable revenue" in flat  # each kind apart, never one unlabelled total
     share = next(s["data"] for s in doc["sections"] if s["key"] == "procurement")["share"]
-    assert f"{share['sme_percent']}% of spend with SMEs" in flat
+    assert f"{share['sme_percent']}% of procurement spend with SMEs" in flat
+    assert "aspiration for its own spend is 25%" in flat
     days = next(s["data"] for s in doc["sections"] if s["key"] == "experts")["days"]
     assert f"{days['days_used_to_date']} days used of {days['days_agreed']} days agreed" in flat
     assert "awarded within 120 working days" in flat and "planned procurements" in flat
@@ -418,3 +420,21 @@ def test_export_pdf_takes_the_pdf_out_of_a_valid_return_only(signed, tmp_path, c
     assert code == 1 and "NOT VALID" in err and not out2.exists()
     code, _, err = run(capsys, "export-pdf", tmp_path / "missing.lgareturn", "--out", out2)
     assert code == 2 and err
+
+
+def test_a_countys_supplier_list_prints_its_first_rows_and_says_the_rest_is_in_the_file():
+    from lga_desktop.returns.presentation import LONG_TABLE_SHOWN, printed_sections
+
+    flags = [
+        {"name": f"Supplier {n:04d}", "sme": None, "spend_pence": 10_000 - n} for n in range(900)
+    ]
+    doc = {
+        "sections": [
+            {"key": "procurement", "title": "Procurement", "data": {"supplier_flags": flags}}
+        ]
+    }
+    [section] = printed_sections(doc)
+    [block] = [b for b in section.blocks if b.title.startswith("Suppliers paid")]
+    assert len(block.rows) == LONG_TABLE_SHOWN
+    assert block.rows[0][0] == "Supplier 0000"
+    assert "first 50 of 900; every one is in the signed file" in block.title

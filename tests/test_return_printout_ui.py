@@ -111,7 +111,7 @@ def test_check_a_return_shows_the_figures_and_the_pdf(page, signed, tmp_path, mo
     figures = dialog.figures.text()
     for strand in ("Savings", "CAP outputs", "SME share", "Expert days", "Pipeline"):
         assert strand in figures
-    assert "of spend with SMEs" in figures
+    assert "of procurement spend with SMEs" in figures
     assert dialog.viewer.data == inner_pdf(signed.path) and dialog.viewer.page_count > 5
     monkeypatch.setattr(page, "ask_save_path", lambda *a: str(tmp_path / "checked.pdf"))
     dialog.save_button.click()

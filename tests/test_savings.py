@@ -13,6 +13,7 @@ def _line(ws, **over):
         "title": "ICT framework",
         "target": "1,000.01",
         "start": "2012/13 Q1",
+        "years": "5",
     } | over
     return store.create(ws, savings.LINES, values)
 
@@ -106,3 +107,59 @@ def test_realised_against_target_by_workstream_quarter_and_to_date(workspace):
     assert [r.period.target for r in quarters] == [25000, 35000, 35000, 35001]
     assert quarters[-1].to_date.target == year.period.target
     assert savings.line_progress(workspace, ict, Quarter(2012, 3)) == savings.Against(75000, 75034)
+
+
+# ---- an end, in-year and full-year effect, totals kept apart ------------------------------
+
+
+def test_a_recurring_line_has_an_end_and_its_target_stops_there(workspace):
+    line = _line(workspace, target="4,000", start="2012/13 Q3", years="1")
+    # Q3 and Q4 of 2012/13, Q1 and Q2 of 2013/14: a year of saving, then nothing
+    assert [savings.quarter_target(line, q) for q in Quarter(2012, 1).year.quarters] == [
+        0,
+        0,
+        100_000,
+        100_000,
+    ]
+    assert savings.target_over(line, FinancialYear(2013).quarters) == 200_000
+    assert savings.target_over(line, FinancialYear(2014).quarters) == 0
+    assert savings.target_to(line, Quarter(2020, 4)) == 400_000  # never inflated year on year
+    no_end = _line(workspace, title="No end", years="")
+    [warned] = [f for f in savings.validate(workspace, Quarter(2012, 1)) if f.record == no_end.ref]
+    assert (warned.code, warned.field, warned.severity.value) == (
+        "savings.recurring_no_end",
+        "years",
+        "warning",
+    )
+
+
+def test_in_year_and_full_year_effect(workspace):
+    _line(workspace, target="4,000", start="2012/13 Q3", years="3")
+    _line(workspace, title="One-off", recurrence="one_off", target="900", start="2012/13 Q2")
+    snap = savings.snapshot(workspace, Quarter(2012, 4))
+    effect = {e["ref"]: e for e in snap["effect"]["lines"]}
+    assert snap["effect"]["year"] == "2012/13"
+    # starting at Q3: half a year in 2012/13, a whole year's effect
+    assert (effect["SAV-001"]["in_year_pence"], effect["SAV-001"]["full_year_pence"]) == (
+        200_000,
+        400_000,
+    )
+    assert (effect["SAV-002"]["in_year_pence"], effect["SAV-002"]["full_year_pence"]) == (
+        90_000,
+        90_000,
+    )
+
+
+def test_cashable_and_non_cashable_revenue_and_capital_are_never_one_unlabelled_total(workspace):
+    a = _line(workspace, target="4,000")
+    b = _line(workspace, title="Avoided borrowing", cashable="Non-cashable", kind="Capital")
+    _realise(workspace, a, "2012/13 Q1", "1,000")
+    _realise(workspace, b, "2012/13 Q1", "250")
+    snap = savings.snapshot(workspace, Quarter(2012, 1))
+    assert "total" not in snap
+    rows = {r["key"]: r for r in snap["by_basis"]}
+    assert set(rows) == {"cashable.revenue", "non_cashable.capital"}
+    assert rows["cashable.revenue"]["period"]["realised_pence"] == 100_000
+    assert rows["non_cashable.capital"]["period"]["realised_pence"] == 25_000
+    labels = [r.label for r in savings.by_basis(workspace, Quarter(2012, 1))]
+    assert labels == ["Cashable revenue", "Non-cashable capital"]

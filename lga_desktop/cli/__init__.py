@@ -20,10 +20,13 @@ import sqlite3
 import sys
 import traceback
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lga_desktop import APP_NAME, __version__
-from lga_desktop.errors import LgaError, NotValidError
+from lga_desktop.errors import LgaError, NotValidError, UsageError
+
+if TYPE_CHECKING:
+    from lga_desktop.periods import Quarter
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -108,6 +111,24 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
 def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
     sys.stdout.write("\n")
+
+
+def quarter_arg(text: str) -> Quarter:
+    """A ``--period`` that must name a quarter; anything else is a usage error (exit 2)."""
+    from lga_desktop.periods import PeriodError, parse_quarter
+
+    try:
+        return parse_quarter(text)
+    except PeriodError as exc:
+        raise UsageError(f"--period: {exc}.") from None
+
+
+def warn_signed(records: list) -> None:
+    """Tell the officer on stderr that a change reached quarters already signed."""
+    if records:
+        from lga_desktop.returns.changes import warning_text
+
+        print(f"{APP_NAME}: warning: {warning_text(records)}", file=sys.stderr)
 
 
 def fail(message: str) -> None:

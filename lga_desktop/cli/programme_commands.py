@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from lga_desktop.cli import EXIT_INVALID, EXIT_OK, print_json
+from lga_desktop.cli import EXIT_INVALID, EXIT_OK, print_json, quarter_arg
 from lga_desktop.errors import UsageError
 from lga_desktop.money import format_money
 
@@ -141,9 +141,10 @@ def cmd_programme(args: argparse.Namespace) -> int:
 
     if args.out and not args.period:
         raise UsageError("--out writes one quarter's report: name it with --period")
+    quarter = quarter_arg(args.period) if args.period else None
     with Programme.open(args.programme, read_only=True) as prog:
-        if args.period:
-            figures = figures_for(prog, args.period)
+        if quarter is not None:
+            figures = figures_for(prog, quarter)
             if args.out:
                 from lga_desktop.consolidation.reports import write_report
 
@@ -206,11 +207,15 @@ def _show_figures(args: argparse.Namespace, fig) -> int:
         )
     sme = fig.sme_total
     print(
-        f"  SME share of spend {_percent(sme.sme_percent)} of {format_money(sme.total_pence)} "
-        "(aspiration 25%)"
+        f"  SME share of procurement spend {_percent(sme.sme_percent)} of "
+        f"{format_money(sme.basis_pence)} (suppliers classified for "
+        f"{_percent(sme.classified_percent)} of it)"
     )
     for s in fig.sme:
-        print(f"    {s.label:<32} {_percent(s.sme_percent):>7} of {format_money(s.total_pence)}")
+        print(
+            f"    {s.label:<32} {_percent(s.sme_percent):>7} of {format_money(s.basis_pence)}, "
+            f"{_percent(s.classified_percent)} classified"
+        )
     if fig.experts_total:
         e = fig.experts_total
         print(
@@ -250,10 +255,19 @@ def _figures_json(fig) -> dict:
         "savings_total": fig.savings_total.__dict__,
         "savings_by_council": money_lines(fig.savings_by_council),
         "sme_by_council": [
-            {**s.__dict__, "sme_percent": s.sme_percent, "vcse_percent": s.vcse_percent}
+            {
+                **s.__dict__,
+                "sme_percent": s.sme_percent,
+                "classified_percent": s.classified_percent,
+                "vcse_percent": s.vcse_percent,
+            }
             for s in fig.sme
         ],
-        "sme_total": {**fig.sme_total.__dict__, "sme_percent": fig.sme_total.sme_percent},
+        "sme_total": {
+            **fig.sme_total.__dict__,
+            "sme_percent": fig.sme_total.sme_percent,
+            "classified_percent": fig.sme_total.classified_percent,
+        },
         "spend_by_category": [
             {"category": c, "name": n, "pence": p, "lines": lines}
             for c, n, p, lines in fig.spend_by_category

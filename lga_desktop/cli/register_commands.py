@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from lga_desktop.cli import print_json
+from lga_desktop.cli import print_json, warn_signed
 from lga_desktop.errors import NotValidError
 from lga_desktop.registers.catalog import family, family_keys
 from lga_desktop.workspace import Workspace
@@ -84,9 +84,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from lga_desktop.registers.excel import import_family
+    from lga_desktop.returns.changes import watch_signed
 
-    with Workspace.open(args.workspace) as ws:
+    with Workspace.open(args.workspace) as ws, watch_signed(ws) as affected:
         report = import_family(ws, args.register, args.file, replace=args.replace)
+    warn_signed(affected)
     if args.json:
         print_json(report.to_json())
         return 0 if report.ok else 1

@@ -14,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from lga_desktop.cli import print_json
+from lga_desktop.cli import print_json, quarter_arg
 from lga_desktop.errors import NotValidError, UsageError
 from lga_desktop.workspace import Workspace
 
@@ -426,15 +426,11 @@ def _findings_json(draft, notes: dict[str, str]) -> list[dict]:
 
 
 def cmd_export_return(args: argparse.Namespace) -> int:
-    from lga_desktop.periods import PeriodError, parse_quarter
     from lga_desktop.returns.build import assemble
     from lga_desktop.returns.fileformat import SUFFIX
     from lga_desktop.returns.sign import save_pending_return, sign_return
 
-    try:
-        quarter = parse_quarter(args.period)
-    except PeriodError as exc:
-        raise UsageError(str(exc)) from None
+    quarter = quarter_arg(args.period)
     with Workspace.open(args.workspace) as ws:
         council_name = ws.council.official_name
         wanted = args.out and args.out.with_name(args.out.name.removesuffix(SUFFIX) + SUFFIX)

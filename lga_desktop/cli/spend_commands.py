@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from lga_desktop.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, fail, print_json
+from lga_desktop.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, fail, print_json, warn_signed
 from lga_desktop.errors import LgaError, NotValidError, UsageError
 from lga_desktop.money import format_money
 from lga_desktop.procurement.headers import FIELD_LABELS
@@ -29,8 +29,10 @@ def register(sub: argparse._SubParsersAction) -> None:
             "Import one or more 'spend over £500' transparency files. Each file is imported "
             "all or nothing; lines already in the workspace (same transaction reference and "
             "amount) are skipped and counted; rows that cannot be read are reported with their "
-            "line number. Exit 0 when every file imported, 1 when --strict refused a file, "
-            "2 when a file could not be read or its columns need mapping."
+            "line number. A file whose body column names another body, or whose dates cannot "
+            "be this council's, is refused unless --other-body is given. Exit 0 when every file "
+            "imported, 1 when --strict refused a file, 2 when a file could not be read, its "
+            "columns need mapping or it is not this council's."
         ),
     )
     p.add_argument("workspace", type=Path, metavar="WORKSPACE", help="the workspace file")
@@ -52,6 +54,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--strict",
         action="store_true",
         help="refuse a whole file when any of its rows cannot be read (default: import the rest)",
+    )
+    p.add_argument(
+        "--other-body",
+        action="store_true",
+        help="import a file even though its body column names another body, or its dates are "
+        "not this council's (refused otherwise)",
     )
     p.add_argument(
         "--no-remember",
@@ -88,8 +96,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "spend-summary",
         help="spend by category by quarter, and the SME and VCSE share",
-        description="Print spend by big-spend category by quarter and the SME/VCSE share "
-        "against the 25% aspiration, by quarter and by financial year.",
+        description="Print spend by big-spend category by quarter and the SME/VCSE share of "
+        "procurement spend, with how much of it is classified, by quarter and by financial "
+        "year (the 25% aspiration shown as context).",
     )
     p.add_argument("workspace", type=Path, metavar="WORKSPACE", help="the workspace file")
     p.add_argument("--json", action="store_true", help="print as JSON (money in pence)")
@@ -111,16 +120,22 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_import_spend(args: argparse.Namespace) -> int:
     from lga_desktop.procurement.spend_import import import_spend
+    from lga_desktop.returns.changes import watch_signed
 
     columns = dict(args.columns) or None
     results: list[dict] = []
     code = EXIT_OK
-    with Workspace.open(args.workspace) as ws:
+    with Workspace.open(args.workspace) as ws, watch_signed(ws) as affected:
         ws.backup(reason=f"before import of {', '.join(p.name for p in args.files)}")
         for path in args.files:
             try:
                 report = import_spend(
-                    ws, path, columns=columns, remember=not args.no_remember, strict=args.strict
+                    ws,
+                    path,
+                    columns=columns,
+                    remember=not args.no_remember,
+                    strict=args.strict,
+                    other_body=args.other_body,
                 )
             except NotValidError as exc:
                 code = max(code, EXIT_INVALID)
@@ -144,6 +159,7 @@ def cmd_import_spend(args: argparse.Namespace) -> int:
                     print(f"  line {line}: {reason}")
                 if len(report.refused) > 20:
                     print(f"  ... and {len(report.refused) - 20:,} more refused rows (see --json)")
+    warn_signed(affected)
     if args.json:
         print_json(results)
     return code
@@ -173,10 +189,12 @@ def cmd_export_suppliers(args: argparse.Namespace) -> int:
 
 def cmd_import_suppliers(args: argparse.Namespace) -> int:
     from lga_desktop.procurement.suppliers import import_suppliers
+    from lga_desktop.returns.changes import watch_signed
 
-    with Workspace.open(args.workspace) as ws:
+    with Workspace.open(args.workspace) as ws, watch_signed(ws) as affected:
         ws.backup(reason=f"before supplier list {args.file.name}")
         report = import_suppliers(ws, args.file)
+    warn_signed(affected)
     if args.json:
         print_json(report.as_dict())
     else:
@@ -203,17 +221,30 @@ def cmd_spend_summary(args: argparse.Namespace) -> int:
                 ],
                 "shares_by_quarter": [s.as_dict() for s in quarters],
                 "shares_by_year": [s.as_dict() for s in years],
+                "sme_definition": derived.SME_DEFINITION,
                 "sme_aspiration_percent": str(derived.SME_ASPIRATION),
+                "sme_aspiration_context": derived.SME_ASPIRATION_WORDS,
             }
         )
         return EXIT_OK
     if not quarters:
         raise UsageError(f"{args.workspace.name} holds no spend yet; import a spend file first")
-    print(f"{'Period':<14}{'Spend':>18}{'SME':>8}{'VCSE':>8}  (aspiration 25% SME)")
+
+    def pct(d) -> str:
+        return f"{d}%" if d is not None else "-"
+
+    print("Shares are of procurement spend (grants, public bodies, benefits, refunds and")
+    print("redacted payees left out), each with how much of it has suppliers classified.")
+    print(
+        f"{'Period':<14}{'All spend':>18}{'Procurement':>18}{'SME':>8}{'Classified':>12}{'VCSE':>8}"
+    )
     for s in [*quarters, *years]:
-        sme = f"{s.sme_percent}%" if s.sme_percent is not None else "-"
-        vcse = f"{s.vcse_percent}%" if s.vcse_percent is not None else "-"
-        print(f"{s.period:<14}{format_money(s.total_pence):>18}{sme:>8}{vcse:>8}")
+        print(
+            f"{s.period:<14}{format_money(s.total_pence):>18}{format_money(s.basis_pence):>18}"
+            f"{pct(s.sme_percent):>8}{pct(s.classified_percent):>12}{pct(s.vcse_percent):>8}"
+        )
+    print(derived.SME_DEFINITION)
+    print(f"Context: {derived.SME_ASPIRATION_WORDS}.")
     print()
     current = None
     for q, _code, name, pence, lines in by_category:

@@ -68,6 +68,7 @@ def _section(doc: dict[str, Any], key: str) -> dict[str, Any] | None:
 @dataclass
 class ReturnFacts:
     savings: list[dict[str, Any]] = field(default_factory=list)
+    savings_kinds: list[dict[str, Any]] = field(default_factory=list)
     spend: dict[str, Any] | None = None
     spend_categories: list[dict[str, Any]] = field(default_factory=list)
     cap: dict[str, Any] | None = None
@@ -77,6 +78,7 @@ class ReturnFacts:
     def rows(self) -> list[tuple[str, dict[str, Any]]]:
         """(table, row) pairs to insert, each row still without its ``return_id``."""
         out: list[tuple[str, dict[str, Any]]] = [("fact_savings", r) for r in self.savings]
+        out += [("fact_savings_kind", r) for r in self.savings_kinds]
         if self.spend is not None:
             out.append(("fact_spend", self.spend))
         out += [("fact_spend_category", r) for r in self.spend_categories]
@@ -113,19 +115,26 @@ def _read_savings(doc: dict[str, Any], facts: ReturnFacts) -> None:
         if key in seen:
             raise FactError(f"the savings section lists the workstream {key!r} twice")
         seen.add(key)
-        facts.savings.append(
-            {
-                "workstream": key,
-                "realised_pence": _pence(row["period"]["realised_pence"], f"{key} realised"),
-                "target_pence": _pence(row["period"]["target_pence"], f"{key} target"),
-                "realised_to_date_pence": _pence(
-                    row["to_date"]["realised_pence"], f"{key} realised to date"
-                ),
-                "target_to_date_pence": _pence(
-                    row["to_date"]["target_pence"], f"{key} target to date"
-                ),
-            }
-        )
+        facts.savings.append({"workstream": key, **_against(row, key)})
+    seen = set()
+    for row in data.get("by_basis") or []:  # returns from before kinds were kept apart have none
+        key = str(row["key"])
+        if key in seen or key.count(".") != 1:
+            raise FactError(f"the savings section lists the kind {key!r} twice or unreadably")
+        seen.add(key)
+        cashable, kind = key.split(".")
+        facts.savings_kinds.append({"cashable": cashable, "kind": kind, **_against(row, key)})
+
+
+def _against(row: dict[str, Any], key: str) -> dict[str, int]:
+    return {
+        "realised_pence": _pence(row["period"]["realised_pence"], f"{key} realised"),
+        "target_pence": _pence(row["period"]["target_pence"], f"{key} target"),
+        "realised_to_date_pence": _pence(
+            row["to_date"]["realised_pence"], f"{key} realised to date"
+        ),
+        "target_to_date_pence": _pence(row["to_date"]["target_pence"], f"{key} target to date"),
+    }
 
 
 def _read_spend(doc: dict[str, Any], facts: ReturnFacts) -> None:
@@ -140,6 +149,11 @@ def _read_spend(doc: dict[str, Any], facts: ReturnFacts) -> None:
         "vcse_pence": _pence(share["vcse_pence"], "VCSE spend"),
         "local_pence": _pence(share["local_pence"], "local spend"),
         "unmapped_pence": _pence(data.get("unmapped_pence", 0), "unmapped spend"),
+        # returns from before the SME share's basis: all spend, classification not stated
+        "basis_pence": _pence(share.get("basis_pence", share["total_pence"]), "procurement spend"),
+        "classified_pence": None
+        if share.get("classified_pence") is None
+        else _pence(share["classified_pence"], "classified spend"),
     }
     seen = set()
     for row in data.get("spend_by_category") or []:

@@ -14,8 +14,9 @@ from decimal import Decimal
 
 from lga_desktop.consolidation.store import Programme
 from lga_desktop.periods import Quarter, parse_quarter
-from lga_desktop.procurement.derived import Shares, percent
+from lga_desktop.procurement.derived import SHARE_FIELDS, Shares, percent
 from lga_desktop.registers.cap import OUTPUTS
+from lga_desktop.registers.savings import BASES as SAVINGS_BASES
 from lga_desktop.registers.savings import WORKSTREAM_LABELS
 
 __all__ = [
@@ -77,6 +78,8 @@ class ShareLine(Shares):
     vcse_pence: int
     local_pence: int
     lines: int
+    basis_pence: int  # procurement spend, what the shares are of
+    classified_pence: int  # of that, with suppliers classified SME or not
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,8 @@ class ProgrammeFigures:
     experts_total: ExpertLine | None = None
     # programme totals for each quarter of the financial year up to this one (key: "2012Q1")
     savings_by_quarter: list[SavingsLine] = field(default_factory=list)
+    # cashable or not, revenue or capital: never added into one unlabelled figure
+    savings_by_kind: list[SavingsLine] = field(default_factory=list)
     # files not (yet) counted: held aside, and returns waiting for their key to be trusted
     held_aside: int = 0
     waiting_for_key: int = 0
@@ -230,6 +235,25 @@ def _savings(prog: Programme, quarter: Quarter) -> tuple[list[SavingsLine], list
     return workstreams, councils
 
 
+def _savings_by_kind(prog: Programme, quarter: Quarter) -> list[SavingsLine]:
+    """The quarter's savings of the returns that count, by cashable or not and revenue or capital."""
+    sums = {
+        (row[0], row[1]): row[2:]
+        for row in prog.db.execute(
+            "SELECT s.cashable, s.kind, SUM(s.realised_pence), SUM(s.target_pence), "
+            "SUM(s.realised_to_date_pence), SUM(s.target_to_date_pence) FROM council_return r "
+            "JOIN fact_savings_kind s ON s.return_id = r.id "
+            "WHERE r.counts = 1 AND r.period_key = ? GROUP BY s.cashable, s.kind",
+            [quarter.key],
+        )
+    }
+    return [
+        SavingsLine(f"{cashable}.{kind}", label, *map(int, sums[(cashable, kind)]))
+        for cashable, kind, label in SAVINGS_BASES
+        if (cashable, kind) in sums
+    ]
+
+
 def _savings_by_quarter(prog: Programme, quarter: Quarter) -> list[SavingsLine]:
     """The programme's savings in each quarter of the year so far (zero where none counted)."""
     quarters = [q for q in quarter.year.quarters if q <= quarter]
@@ -262,7 +286,9 @@ def _shares(prog: Programme, quarter: Quarter) -> list[ShareLine]:
         ShareLine(*row[:2], *map(int, row[2:]))
         for row in prog.db.execute(
             "SELECT r.council_gss, r.council_name, f.total_pence, f.sme_pence, f.vcse_pence, "
-            "f.local_pence, f.lines FROM council_return r JOIN fact_spend f ON f.return_id = r.id "
+            "f.local_pence, f.lines, COALESCE(f.basis_pence, f.total_pence), "
+            "COALESCE(f.classified_pence, 0) "
+            "FROM council_return r JOIN fact_spend f ON f.return_id = r.id "
             "WHERE r.counts = 1 AND r.period_key = ? ORDER BY r.council_name",
             [quarter.key],
         )
@@ -334,6 +360,7 @@ def figures_for(prog: Programme, quarter: Quarter | str) -> ProgrammeFigures:
     counts = prog.counts()
     return ProgrammeFigures(
         savings_by_quarter=_savings_by_quarter(prog, quarter),
+        savings_by_kind=_savings_by_kind(prog, quarter),
         held_aside=counts["held_aside"],
         waiting_for_key=counts["waiting_for_key"],
         programme=prog.name,
@@ -347,10 +374,7 @@ def figures_for(prog: Programme, quarter: Quarter | str) -> ProgrammeFigures:
         sme_total=ShareLine(
             "",
             "All pilot councils",
-            *(
-                sum(getattr(s, f) for s in shares)
-                for f in ("total_pence", "sme_pence", "vcse_pence", "local_pence", "lines")
-            ),
+            *(sum(getattr(s, f) for s in shares) for f in SHARE_FIELDS),
         ),
         spend_by_category=categories,
         outputs=outputs,

@@ -23,7 +23,12 @@ from lga_desktop.consolidation.figures import (
 )
 from lga_desktop.money import format_money, pence_to_decimal
 from lga_desktop.printing import when
-from lga_desktop.procurement.derived import SME_ASPIRATION, percent
+from lga_desktop.procurement.derived import (
+    SME_ASPIRATION,
+    SME_ASPIRATION_WORDS,
+    SME_DEFINITION,
+    percent,
+)
 from lga_desktop.registers.cap import OUTPUTS
 
 __all__ = [
@@ -217,7 +222,9 @@ def _savings_cells(line: SavingsLine) -> tuple[Cell, ...]:
 def _savings_tables(f: ProgrammeFigures) -> list[ReportTable]:
     about = (
         "Realised savings against target, as the councils' returns state them: in the quarter, "
-        "and to date (every quarter up to the end of this one)."
+        "and to date (every quarter up to the end of this one). Each figure is every kind of "
+        "saving together: cashable and non-cashable, revenue and capital (each council's "
+        "return keeps them apart)."
     )
     by_workstream = ReportTable(
         "savings_by_workstream",
@@ -251,24 +258,34 @@ def _savings_tables(f: ProgrammeFigures) -> list[ReportTable]:
         SAVINGS_COLUMNS,
         [Row("", ALL_COUNCILS, s.label, _savings_cells(s)) for s in f.savings_by_quarter],
     )
-    return [by_workstream, by_quarter, by_council]
+    by_kind = ReportTable(
+        "savings_by_kind",
+        "Savings by kind",
+        "The quarter's savings kept apart: cashable or non-cashable, revenue or capital "
+        "(a non-cashable saving frees no money; a capital saving is not a revenue budget cut). "
+        "Returns signed before kinds were kept apart are not in this table.",
+        "",
+        "Kind",
+        SAVINGS_COLUMNS,
+        [Row("", ALL_COUNCILS, s.label, _savings_cells(s)) for s in f.savings_by_kind],
+    )
+    return [by_workstream, by_kind, by_quarter, by_council]
 
 
 def _share_row(line: ShareLine, total: bool = False) -> Row:
-    meets = line.meets_aspiration
     return Row(
         line.key,
         line.label,
         "",
         (
             _money(line.total_pence),
+            _money(line.basis_pence),
             _money(line.sme_pence),
+            _money(line.unclassified_pence),
             _percent(line.sme_percent),
-            _text("" if meets is None else "Yes" if meets else "No"),
-            _money(line.vcse_pence),
+            _percent(line.classified_percent),
             _percent(line.vcse_percent),
-            _money(line.local_pence),
-            _count(line.lines),
+            _percent(line.local_percent),
         ),
         total,
     )
@@ -281,20 +298,23 @@ def _sme_table(f: ProgrammeFigures) -> ReportTable:
     return ReportTable(
         "sme_share_by_council",
         "SME share by council",
-        f"Spend in the quarter and the share of it with small and medium-sized enterprises, "
-        f"against the {SME_ASPIRATION}% aspiration; the all-councils share is worked out from "
-        "the summed spend, not averaged.",
+        "Spend in the quarter, the procurement spend the shares are of (grants, payments to "
+        "other public bodies, benefits, refunds and redacted personal payees left out), and "
+        "the share of it with small and medium-sized enterprises, shown with how much of it "
+        "has suppliers classified at all (not yet classified is not 'not an SME'). "
+        f"{SME_DEFINITION} The {SME_ASPIRATION}% is {SME_ASPIRATION_WORDS}. The all-councils "
+        "share is worked out from the summed spend, not averaged.",
         "Council",
         "",
         (
             Column("spend", "Spend"),
+            Column("procurement_spend", "Procurement spend"),
             Column("sme_spend", "SME spend"),
+            Column("unclassified_spend", "Not yet classified"),
             Column("sme_share", "SME share"),
-            Column("meets_sme_aspiration", f"Meets {SME_ASPIRATION}%"),
-            Column("vcse_spend", "VCSE spend"),
+            Column("classified_share", "Classified"),
             Column("vcse_share", "VCSE share"),
-            Column("local_spend", "Local spend"),
-            Column("spend_lines", "Lines"),
+            Column("local_share", "Local share"),
         ),
         rows,
     )
@@ -340,10 +360,10 @@ def _category_table(f: ProgrammeFigures) -> ReportTable:
 
 OUTPUT_COLUMNS = (
     Column("unit", "Unit", in_csv=False),
-    Column("planned_to_date", "Planned to date"),
+    Column("planned_to_date", "Plan due by the quarter's end"),
     Column("realised_in_quarter", "Realised in quarter"),
     Column("realised_to_date", "Realised to date"),
-    Column("percent_of_plan", "% of plan to date"),
+    Column("percent_of_plan", "% of plan due by the quarter's end"),
 )
 
 
@@ -360,8 +380,9 @@ def _output_cells(line: OutputLine) -> tuple[Cell, ...]:
 
 def _output_tables(f: ProgrammeFigures) -> list[ReportTable]:
     about = (
-        "The five Capital & Assets Pathfinder outputs: planned for every year up to this one, "
-        "realised in the quarter and in every quarter up to its end."
+        "The five Capital & Assets Pathfinder outputs: the plan due by the quarter's end "
+        "(earlier years in full, this year pro-rata by quarter), realised in the quarter and "
+        "in every quarter up to its end."
     )
     names = {r.council_gss: r.council_name for r in f.returns}
     per_council = []
@@ -487,7 +508,6 @@ def _missing_table(f: ProgrammeFigures) -> ReportTable:
 def _headlines(f: ProgrammeFigures, generated_on: date) -> list[Headline]:
     members = len(f.returns) + len(f.missing)
     s, share = f.savings_total, f.sme_total
-    meets = share.meets_aspiration
     experts = f.experts_total
     out = [
         Headline("programme", "Programme", _text(f.programme)),
@@ -514,13 +534,23 @@ def _headlines(f: ProgrammeFigures, generated_on: date) -> list[Headline]:
             "savings_target_to_date", "Savings target to date", _money(s.target_to_date_pence)
         ),
         Headline("spend", "Spend in quarter", _money(share.total_pence)),
+        Headline("procurement_spend", "Procurement spend", _money(share.basis_pence)),
         Headline("sme_spend", "SME spend", _money(share.sme_pence)),
-        Headline("sme_share", "SME share of spend", _percent(share.sme_percent)),
-        Headline("sme_aspiration", "SME aspiration", _percent(SME_ASPIRATION)),
+        Headline("sme_share", "SME share of procurement spend", _percent(share.sme_percent)),
         Headline(
-            "meets_sme_aspiration",
-            "Meets the SME aspiration",
-            _text("" if meets is None else "Yes" if meets else "No"),
+            "sme_classified_share",
+            "Procurement spend with suppliers classified",
+            _percent(share.classified_percent),
+        ),
+        Headline(
+            "unclassified_spend",
+            "Not yet classified (SME or not)",
+            _money(share.unclassified_pence),
+        ),
+        Headline(
+            "sme_aspiration",
+            "Central government's SME aspiration (context)",
+            _percent(SME_ASPIRATION),
         ),
     ]
     if experts is not None:

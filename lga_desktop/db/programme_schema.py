@@ -199,3 +199,32 @@ def p0002_revoked_keys(db: Database) -> None:
         )
         """
     )
+
+
+@PROGRAMME_MIGRATIONS(name="p0003_sme_basis")
+def p0003_sme_basis(db: Database) -> None:
+    # The SME share is of procurement spend (basis), shown with how much of it has
+    # suppliers classified. A return signed before its council's software knew the
+    # basis has basis = all its spend and nothing known about classification (NULL).
+    db.execute("ALTER TABLE fact_spend ADD COLUMN basis_pence INTEGER")
+    db.execute("ALTER TABLE fact_spend ADD COLUMN classified_pence INTEGER")
+    db.execute("UPDATE fact_spend SET basis_pence = total_pence")
+
+
+@PROGRAMME_MIGRATIONS(name="p0004_savings_kinds")
+def p0004_savings_kinds(db: Database) -> None:
+    # savings kept apart by cashable or not and revenue or capital, as returns state them
+    db.execute(
+        """
+        CREATE TABLE fact_savings_kind (
+            return_id INTEGER NOT NULL REFERENCES council_return (id),
+            cashable TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            realised_pence INTEGER NOT NULL,
+            target_pence INTEGER NOT NULL,
+            realised_to_date_pence INTEGER NOT NULL,
+            target_to_date_pence INTEGER NOT NULL,
+            PRIMARY KEY (return_id, cashable, kind)
+        )
+        """
+    )

@@ -8,7 +8,14 @@ in order:
 1. a remembered rule on its code (codes are the more specific), then
 2. a remembered rule on its name, then
 3. ProClass itself: a ProClass code, or a name that is a ProClass heading,
-   whose level-1 heading falls in exactly one big-spend category.
+   whose level-1 heading falls in exactly one big-spend category (ProClass
+   grants and refunds are not procurement: ``NPR``), then
+4. a name that says it is not procurement (grants, benefits, refunds,
+   precepts and levies to other public bodies): ``NPR``.
+
+Spend in a category that is not procurement (``spend_category.procurement``
+= 0) is left out of the SME, VCSE and local shares; the officer sees the
+mapping on the Categories tab and can change it, by a rule, like any other.
 
 What none of these maps is *unmapped*, and is shown and reported as such.
 Rules are remembered in the workspace, so the next import maps itself.
@@ -20,7 +27,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from lga_desktop.categories import category_for_proclass
+from lga_desktop.categories import (
+    NOT_PROCUREMENT,
+    NOT_PROCUREMENT_PROCLASS,
+    category_for_proclass,
+    is_not_procurement,
+)
 from lga_desktop.errors import UsageError
 from lga_desktop.resources import resource
 from lga_desktop.workspace import Workspace
@@ -36,6 +48,7 @@ __all__ = [
     "refresh_mappings",
     "resolve",
     "add_category",
+    "set_procurement",
 ]
 
 UNMAPPED = "unmapped"
@@ -45,6 +58,7 @@ UNMAPPED = "unmapped"
 class BigCategory:
     code: str
     name: str
+    procurement: bool = True  # False: left out of the SME, VCSE and local shares
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +94,12 @@ def _proclass_index() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
         for r in csv.DictReader(f):
             cat = category_for_proclass(r["level1"])
             if cat is None:
+                continue
+            if r["level2"] in NOT_PROCUREMENT_PROCLASS:  # grants and refunds buy nothing
+                by_code[r["code"].strip()] = NOT_PROCUREMENT
+                for heading in (r["level2"], r["level3"]):
+                    if heading.strip():
+                        by_name.setdefault(fold(heading), set()).add(NOT_PROCUREMENT)
                 continue
             by_code[r["code"].strip()] = cat.code
             for heading in (r["level1"], r["level2"], r["level3"]):
@@ -119,6 +139,8 @@ def resolve(
     found = proclass_category(name, code)
     if found:
         return found, "ProClass"
+    if name and is_not_procurement(name):
+        return NOT_PROCUREMENT, "not procurement"
     return None, None
 
 
@@ -142,9 +164,21 @@ def refresh_mappings(ws: Workspace) -> int:
 
 def big_categories(ws: Workspace) -> list[BigCategory]:
     return [
-        BigCategory(r[0], r[1])
-        for r in ws.db.execute("SELECT code, name FROM spend_category ORDER BY position, name")
+        BigCategory(r[0], r[1], bool(r[2]))
+        for r in ws.db.execute(
+            "SELECT code, name, procurement FROM spend_category ORDER BY position, name"
+        )
     ]
+
+
+def set_procurement(ws: Workspace, code: str, procurement: bool) -> None:
+    """Say whether a big-spend category is procurement (counted in the SME share) or not."""
+    with ws.atomic():
+        found = ws.db.execute(
+            "UPDATE spend_category SET procurement = ? WHERE code = ?", [int(procurement), code]
+        )
+        if not found.rowcount:
+            raise UsageError(f"there is no category with the code {code}")
 
 
 def add_category(ws: Workspace, code: str, name: str) -> BigCategory:

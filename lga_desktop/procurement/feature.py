@@ -20,7 +20,8 @@ from lga_desktop.workspace import Workspace
 
 KEY = "procurement"
 
-# (supplier, sme, vcse, local, expenditure category, code, typical £, service area)
+# (supplier, sme, vcse, local, expenditure category, code, typical £, service area);
+# sme None: nobody has classified the supplier yet
 DEMO_SUPPLIERS = [
     (
         "Oxfordshire Mind",
@@ -221,7 +222,7 @@ DEMO_SUPPLIERS = [
     ),
     (
         "Greenscape Grounds Ltd",
-        True,
+        None,
         False,
         True,
         "Grounds Maintenance",
@@ -229,7 +230,7 @@ DEMO_SUPPLIERS = [
         8_000,
         "Leisure, Parks & Communities",
     ),
-    ("Bidwells LLP", False, False, True, "Consultants Fees", "D4201", 5_200, "Regeneration"),
+    ("Bidwells LLP", None, False, True, "Consultants Fees", "D4201", 5_200, "Regeneration"),
     ("Arcadis LLP", False, False, False, "Consultants Fees", "D4201", 14_000, "Regeneration"),
     ("Banner Group Ltd", False, False, False, "Stationery", "D1101", 650, "Financial Services"),
     ("Oxford Print Centre", True, False, True, "Printing", "D1201", 1_100, "Communications"),
@@ -244,9 +245,9 @@ DEMO_SUPPLIERS = [
         "Financial Services",
     ),
 ]
-# remembered rules for the demo council's own categories (ProClass maps some by itself)
+# remembered rules for the demo council's own categories (ProClass maps some by itself;
+# grants and benefit refunds are recognised as not procurement without a rule)
 DEMO_RULES = {
-    "Grants to Voluntary Organisations": "OTH",
     "Materials": "CON",
     "Building Works": "CON",
     "Reactive Maintenance & Minor Repairs": "FM",
@@ -267,7 +268,6 @@ DEMO_RULES = {
     "Consultants Fees": "PS",
     "Stationery": "OTH",
     "Printing": "OTH",
-    "Housing Benefit Overpayment Refunds": "OTH",
 }
 DEMO_YEARS = (FinancialYear(2012), FinancialYear(2013))
 
@@ -313,7 +313,7 @@ def demo(ws: Workspace, rng: random.Random) -> None:
                             serial += 1
                             w.writerow(
                                 [
-                                    "Oxford City Council",
+                                    ws.council.official_name,
                                     area,
                                     cat,
                                     code,
@@ -329,11 +329,11 @@ def demo(ws: Workspace, rng: random.Random) -> None:
         for name, category in DEMO_RULES.items():
             set_rule(ws, "name", name, category)
         import_spend(ws, path)
+    from lga_desktop.procurement.suppliers import set_flags
+
+    ids = dict(ws.db.execute("SELECT name, id FROM supplier").fetchall())
     for name, sme, vcse, local, *_ in DEMO_SUPPLIERS:
-        ws.db.execute(
-            "UPDATE supplier SET sme = ?, vcse = ?, local = ? WHERE name = ?",
-            [int(sme), int(vcse), int(local), name],
-        )
+        set_flags(ws, [ids[name]], sme=sme, vcse=vcse, local=local)
 
 
 def snapshot(ws: Workspace, quarter: Quarter) -> dict[str, Any]:
@@ -344,15 +344,9 @@ def snapshot(ws: Workspace, quarter: Quarter) -> dict[str, Any]:
     ]
     share = derived.share_for(ws, quarter)
     fy = quarter.year
-    to_date = derived.shares_by_quarter(ws, fy.quarters[0], quarter)
-    ytd = derived.Share(
-        f"{fy} to {quarter}",
-        str(fy.start_year),
-        *(
-            sum(getattr(s, a) for s in to_date)
-            for a in ("total_pence", "sme_pence", "vcse_pence", "local_pence", "lines")
-        ),
-    )
+    ytd = derived.empty_share(f"{fy} to {quarter}", str(fy.start_year))
+    for s in derived.shares_by_quarter(ws, fy.quarters[0], quarter):
+        ytd = ytd + s
     unmapped, unmapped_lines = derived.unmapped_for(ws, quarter)
     suppliers = ws.db.execute(
         "SELECT COUNT(DISTINCT supplier_id) FROM spend_summary WHERE quarter = ?", [quarter.key]
@@ -367,12 +361,63 @@ def snapshot(ws: Workspace, quarter: Quarter) -> dict[str, Any]:
         "unmapped_lines": unmapped_lines,
         "share": share.as_dict(),
         "year_to_date": ytd.as_dict(),
+        "sme_definition": derived.SME_DEFINITION,
         "sme_aspiration_percent": str(derived.SME_ASPIRATION),
+        "sme_aspiration_context": derived.SME_ASPIRATION_WORDS,
+        # what the figures were worked out with, frozen here: a flag or a mapping changed
+        # after signing never changes what this quarter's return says
+        "supplier_flags": frozen_suppliers(ws, quarter),
+        "category_mapping": frozen_mapping(ws, quarter),
     }
 
 
+def frozen_suppliers(ws: Workspace, quarter: Quarter) -> list[dict[str, Any]]:
+    """Each supplier paid in the quarter, its flags as they stand, and its spend."""
+    rows = ws.db.execute(
+        "SELECT p.name, CASE WHEN p.sme_known = 1 THEN p.sme END, p.vcse, p.local, p.redacted, "
+        "SUM(s.pence), SUM(s.lines) FROM spend_summary s JOIN supplier p ON p.id = s.supplier_id "
+        "WHERE s.quarter = ? GROUP BY p.id ORDER BY SUM(s.pence) DESC, p.name",
+        [quarter.key],
+    ).fetchall()
+    return [
+        {
+            "name": name,
+            "sme": None if sme is None else bool(sme),
+            "vcse": bool(vcse),
+            "local": bool(local),
+            "redacted": bool(redacted),
+            "spend_pence": pence,
+            "lines": lines,
+        }
+        for name, sme, vcse, local, redacted, pence, lines in rows
+    ]
+
+
+def frozen_mapping(ws: Workspace, quarter: Quarter) -> list[dict[str, Any]]:
+    """Each expenditure category paid in the quarter and the big-spend category it counted in."""
+    rows = ws.db.execute(
+        "SELECT c.name, c.code, c.category_code, COALESCE(k.procurement, 1), c.mapped_by, "
+        "SUM(s.pence) FROM spend_summary s "
+        "JOIN spend_source_category c ON c.id = s.source_category_id "
+        "LEFT JOIN spend_category k ON k.code = c.category_code "
+        "WHERE s.quarter = ? GROUP BY c.id ORDER BY SUM(s.pence) DESC, c.name, c.code",
+        [quarter.key],
+    ).fetchall()
+    return [
+        {
+            "source": name,
+            "source_code": code,
+            "category": category,
+            "procurement": bool(procurement),
+            "mapped_by": mapped_by,
+            "spend_pence": pence,
+        }
+        for name, code, category, procurement, mapped_by, pence in rows
+    ]
+
+
 def validate(ws: Workspace, quarter: Quarter) -> list[Finding]:
-    """Warnings only: an SME share below 25% is an aspiration missed, not an error."""
+    """Warnings only; the SME share itself is never judged against the 25% aspiration."""
     from lga_desktop.money import format_money
 
     findings = []
@@ -399,15 +444,37 @@ def validate(ws: Workspace, quarter: Quarter) -> list[Finding]:
                 "big-spend category; map its expenditure categories on the Categories tab.",
             )
         )
-    flagged = ws.db.execute("SELECT COUNT(*) FROM supplier WHERE sme = 1").fetchone()[0]
-    if not flagged:
+    from lga_desktop.procurement.spend_import import other_bodies
+
+    others = other_bodies(
+        ws, "spend_date BETWEEN ? AND ?", [quarter.start.isoformat(), quarter.end.isoformat()]
+    )
+    if others:
+        named = "; ".join(
+            f"{body!r} ({lines:,} lines, {format_money(pence)})"
+            for body, lines, pence in others[:3]
+        )
         findings.append(
             Finding(
                 Severity.WARNING,
                 KEY,
-                "procurement.no_sme_flags",
-                "No supplier is flagged as an SME, so the SME share reads 0%; flag SMEs on "
-                "the Suppliers tab.",
+                "procurement.other_body",
+                f"Spend in {quarter} names another body than {ws.council.official_name}: "
+                f"{named}; remove that import on the Spend tab if it is not this council's, "
+                "or explain.",
+            )
+        )
+    if share.classification_low:
+        findings.append(
+            Finding(
+                Severity.WARNING,
+                KEY,
+                "procurement.sme_classification_low",
+                f"Suppliers are classified (SME or not) for only {share.classified_percent}% "
+                f"of {quarter}'s procurement spend ({format_money(share.unclassified_pence)} "
+                f"not yet classified), below {derived.CLASSIFIED_THRESHOLD}%: the SME share of "
+                f"{share.sme_percent}% may be far from the truth; classify suppliers on the "
+                "Suppliers tab, or explain.",
             )
         )
     return findings

@@ -12,10 +12,10 @@ from lga_desktop.selftest import SelfTestContext, expect
 
 SPEND = (
     "Body Name,Service Area,Expenditure Category,Paid Date,Trans No,Amount,Supplier Name\r\n"
-    'Self-test Council,Housing,Repairs,07/04/2015,ST-1,"£1,054.11",Café Services Ltd\r\n'
-    "Self-test Council,ICT,Software,15/05/2015,ST-2,2500.00,Example Systems plc\r\n"
-    "Self-test Council,ICT,Software,15/05/2015,ST-3,(120.50),Example Systems plc\r\n"
-    "Self-test Council,ICT,Software,15/05/2015,ST-3,(120.50),Example Systems plc\r\n"
+    'Oxford City Council,Housing,Repairs,07/04/2015,ST-1,"£1,054.11",Café Services Ltd\r\n'
+    "Oxford City Council,ICT,Software,15/05/2015,ST-2,2500.00,Example Systems plc\r\n"
+    "Oxford City Council,ICT,Software,15/05/2015,ST-3,(120.50),Example Systems plc\r\n"
+    "Oxford City Council,ICT,Software,15/05/2015,ST-3,(120.50),Example Systems plc\r\n"
     ",,,,,,\r\n"
 )
 EXPECTED_PENCE = 105411 + 250000 - 12050

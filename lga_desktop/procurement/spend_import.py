@@ -18,10 +18,11 @@ import itertools
 import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from lga_desktop.councils import body_is_council
 from lga_desktop.errors import NotValidError, UsageError
 from lga_desktop.money import format_money
 from lga_desktop.procurement.headers import (
@@ -44,6 +45,8 @@ from lga_desktop.workspace import Workspace
 __all__ = [
     "ImportReport",
     "ColumnMappingNeeded",
+    "NotThisCouncil",
+    "other_bodies",
     "import_spend",
     "read_header",
     "remove_import",
@@ -71,6 +74,59 @@ class ColumnMappingNeeded(UsageError):
 
 #: how many refused rows an import's stored report keeps (the rest are counted)
 STORED_REFUSALS = 500
+class NotThisCouncil(UsageError):
+    """The file names another body, or dates no spend of this council can have."""
+
+    def __init__(self, file_name: str, problems: list[str]) -> None:
+        self.file_name = file_name
+        self.problems = problems
+        super().__init__(
+            f"{file_name} was not imported: {'; '.join(problems)}. Check that it is this "
+            "council's file; to import it anyway, confirm it in the import window or run "
+            "again with --other-body."
+        )
+
+
+# the earliest a spend line can sensibly be dated: spend files began with the 2010 transparency code
+EARLIEST_SPEND = date(2005, 4, 1)
+
+
+def other_bodies(ws: Workspace, where: str, params: list[Any]) -> list[tuple[str, int, int]]:
+    """(body name, lines, pence) of spend lines (``where`` on ``spend_line``) not this council's."""
+    council = ws.council
+    rows = ws.db.execute(
+        "SELECT body_name, COUNT(*), SUM(amount_pence) FROM spend_line "
+        f"WHERE body_name IS NOT NULL AND body_name != '' AND {where} GROUP BY body_name",
+        params,
+    ).fetchall()
+    return [(b, n, p) for b, n, p in rows if not body_is_council(council, b)]
+
+
+def _belonging_problems(ws: Workspace, report: ImportReport, today: date) -> list[str]:
+    """Why the lines just imported may not be this council's (empty: they are)."""
+    row = ws.db.execute(
+        "SELECT first_line_id, last_line_id FROM spend_import WHERE id = ?", [report.import_id]
+    ).fetchone()
+    if row is None or row[0] is None:
+        return []
+    where, params = "id BETWEEN ? AND ?", [row[0], row[1]]
+    council = ws.council
+    problems = [
+        f"its body column names {body!r} ({lines:,} lines, {format_money(pence)}), "
+        f"not {council.official_name}"
+        for body, lines, pence in other_bodies(ws, where, params)[:3]
+    ]
+    first, last = ws.db.execute(
+        f"SELECT MIN(spend_date), MAX(spend_date) FROM spend_line WHERE {where}", params
+    ).fetchone()
+    earliest = max(EARLIEST_SPEND.isoformat(), council.start or "")
+    if first and first < earliest:
+        problems.append(f"it has spend dated {first}, before {earliest}")
+    if last and last > today.isoformat():
+        problems.append(f"it has spend dated {last}, after today")
+    if last and council.end and last >= council.end:
+        problems.append(f"it has spend dated {last}, after the council ended on {council.end}")
+    return problems
 
 
 @dataclass
@@ -229,7 +285,9 @@ def import_spend(
     columns: dict[str, str] | None = None,
     remember: bool = True,
     strict: bool = False,
+    other_body: bool = False,
     progress: Progress = NO_PROGRESS,
+    today: date | None = None,
 ) -> ImportReport:
     """Import one spend file into the workspace, all or nothing.
 
@@ -240,7 +298,10 @@ def import_spend(
     (:class:`NotValidError`). Raises :class:`ColumnMappingNeeded` when the
     date, amount or supplier column cannot be found, and
     :class:`~lga_desktop.progress.Cancelled` when cancelled; either way
-    nothing is written.
+    nothing is written. The file must be this council's: a body column naming
+    another body, or dates no spend of the council can have (before 2005 or
+    the council began, after today or after it ended), refuse it
+    (:class:`NotThisCouncil`) unless ``other_body`` says to import it anyway.
     """
     path = Path(path)
     report = ImportReport(file=path.name)
@@ -269,6 +330,10 @@ def import_spend(
         sha = _sha256(path)
         with import_session(ws), ws.atomic():
             write_lines(ws, report, mapping, rows, source, sha, progress)
+            problems = _belonging_problems(ws, report, today or date.today())
+            if problems and not other_body:
+                raise NotThisCouncil(path.name, problems)
+            report.warnings += [f"Imported although {p}." for p in problems]
             if strict and report.refused:
                 line, reason = report.refused[0]
                 raise NotValidError(

@@ -72,7 +72,7 @@ class Supplier:
     name: str
     supplier_ref: str | None
     company_number: str | None
-    sme: bool
+    sme: bool | None  # None: not yet classified (which is not "not an SME")
     vcse: bool
     local: bool
     redacted: bool
@@ -81,7 +81,8 @@ class Supplier:
 
 
 _LIST_SQL = """
-    SELECT s.id, s.name, s.supplier_ref, s.company_number, s.sme, s.vcse, s.local,
+    SELECT s.id, s.name, s.supplier_ref, s.company_number,
+           CASE WHEN s.sme_known = 1 THEN s.sme END, s.vcse, s.local,
            s.redacted, COALESCE(t.lines, 0), COALESCE(t.pence, 0)
     FROM supplier s
     LEFT JOIN (SELECT supplier_id, SUM(lines) AS lines, SUM(pence) AS pence
@@ -102,21 +103,39 @@ def list_suppliers(
     sql = _LIST_SQL + (" WHERE " + " AND ".join(where) if where else "")
     sql += " ORDER BY COALESCE(t.pence, 0) DESC, s.name"
     return [
-        Supplier(r[0], r[1], r[2], r[3], bool(r[4]), bool(r[5]), bool(r[6]), bool(r[7]), r[8], r[9])
+        Supplier(r[0], r[1], r[2], r[3], _tri(r[4]), bool(r[5]), bool(r[6]), bool(r[7]), r[8], r[9])
         for r in ws.db.execute(sql, args).fetchall()
     ]
 
 
-def set_flags(ws: Workspace, supplier_ids: Iterable[int], **flags: bool) -> int:
-    """Set ``sme``, ``vcse`` and/or ``local`` on many suppliers at once; returns how many."""
+def _tri(value: int | None) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _assignments(flags: dict[str, bool | None]) -> tuple[str, list[int]]:
+    """SET clause and values; ``sme=None`` means "not yet classified"."""
+    names, values = [], []
+    for name, value in flags.items():
+        names.append(f"{name} = ?")
+        values.append(int(bool(value)))
+        if name == "sme":
+            names.append("sme_known = ?")
+            values.append(int(value is not None))
+    return ", ".join(names), values
+
+
+def set_flags(ws: Workspace, supplier_ids: Iterable[int], **flags: bool | None) -> int:
+    """Set ``sme``, ``vcse`` and/or ``local`` on many suppliers at once; returns how many.
+
+    ``sme=None`` puts suppliers back to "not yet classified".
+    """
     unknown = set(flags) - set(FLAGS)
     if unknown:
         raise UsageError(f"{sorted(unknown)[0]!r} is not a supplier flag (use sme, vcse or local)")
     ids = list(supplier_ids)
     if not flags or not ids:
         return 0
-    assignments = ", ".join(f"{name} = ?" for name in flags)
-    values = [int(bool(v)) for v in flags.values()]
+    assignments, values = _assignments(flags)
     with ws.atomic():
         before = flags_of(ws, ids)
         ws.db.conn.executemany(
@@ -126,13 +145,13 @@ def set_flags(ws: Workspace, supplier_ids: Iterable[int], **flags: bool) -> int:
     return len(ids)
 
 
-def audit_flags(ws: Workspace, before: dict[int, dict[str, bool]], source: str) -> None:
+def audit_flags(ws: Workspace, before: dict[int, dict[str, bool | None]], source: str) -> None:
     """Audit what changed in some suppliers' flags since ``before`` (in the caller's transaction)."""
     from lga_desktop.registers import audit
 
     after = flags_of(ws, before)
     changed = [
-        (sid, [(f, _yes(old[f]), _yes(after[sid][f])) for f in FLAGS if old[f] != after[sid][f]])
+        (sid, [(f, _flag_word(old[f]), _flag_word(after[sid][f])) for f in FLAGS if old[f] != after[sid][f]])
         for sid, old in before.items()
         if sid in after
     ]
@@ -157,27 +176,28 @@ def audit_flags(ws: Workspace, before: dict[int, dict[str, bool]], source: str) 
     )
 
 
-def flags_of(ws: Workspace, supplier_ids: Iterable[int]) -> dict[int, dict[str, bool]]:
+def flags_of(ws: Workspace, supplier_ids: Iterable[int]) -> dict[int, dict[str, bool | None]]:
     """The current flags of some suppliers (for undo)."""
     ids = list(supplier_ids)
-    out: dict[int, dict[str, bool]] = {}
+    out: dict[int, dict[str, bool | None]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
         for r in ws.db.execute(
-            f"SELECT id, sme, vcse, local FROM supplier WHERE id IN ({marks})", chunk
+            "SELECT id, CASE WHEN sme_known = 1 THEN sme END, vcse, local FROM supplier "
+            f"WHERE id IN ({marks})",
+            chunk,
         ):
-            out[r[0]] = {"sme": bool(r[1]), "vcse": bool(r[2]), "local": bool(r[3])}
+            out[r[0]] = {"sme": _tri(r[1]), "vcse": bool(r[2]), "local": bool(r[3])}
     return out
 
 
-def restore_flags(ws: Workspace, flags: dict[int, dict[str, bool]]) -> None:
+def restore_flags(ws: Workspace, flags: dict[int, dict[str, bool | None]]) -> None:
     with ws.atomic():
         before = flags_of(ws, flags)
-        ws.db.conn.executemany(
-            "UPDATE supplier SET sme = ?, vcse = ?, local = ? WHERE id = ?",
-            [(int(f["sme"]), int(f["vcse"]), int(f["local"]), i) for i, f in flags.items()],
-        )
+        for i, f in flags.items():
+            assignments, values = _assignments(f)
+            ws.db.execute(f"UPDATE supplier SET {assignments} WHERE id = ?", [*values, i])
         audit_flags(ws, before, "undo")
 
 
@@ -211,7 +231,7 @@ def export_suppliers(ws: Workspace, path: Path | str) -> int:
                     s.name,
                     s.supplier_ref or "",
                     s.company_number or "",
-                    _yes(s.sme),
+                    UNKNOWN if s.sme is None else _yes(s.sme),
                     _yes(s.vcse),
                     _yes(s.local),
                     _yes(s.redacted),
@@ -226,6 +246,8 @@ def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
+UNKNOWN = "not yet classified"
+_UNKNOWN = {UNKNOWN, "unknown", "unclassified", "?"}
 _TRUE = {"yes", "y", "true", "1", "x", "sme", "vcse", "local"}
 _FALSE = {"no", "n", "false", "0"}
 
@@ -269,7 +291,7 @@ def import_suppliers(ws: Workspace, path: Path | str) -> SupplierListReport:
             raise UsageError(
                 f"{Path(path).name} has no 'name' column; export a supplier list to see the layout"
             )
-        pending: list[tuple[str, str, dict[str, bool], str]] = []
+        pending: list[tuple[str, str, dict[str, bool | None], str]] = []
         for line, cells in rows:
 
             def cell(column: str, cells: list = cells) -> str:
@@ -279,18 +301,24 @@ def import_suppliers(ws: Workspace, path: Path | str) -> SupplierListReport:
             name = cell("name")
             if not name:
                 continue
-            flags: dict[str, bool] = {}
+            flags: dict[str, bool | None] = {}
             for flag in FLAGS:
                 value = cell(flag).lower()
                 if not value:
                     continue
-                if value in _TRUE:
+                if flag == "sme" and value in _UNKNOWN:
+                    flags[flag] = None
+                elif value in _TRUE:
                     flags[flag] = True
                 elif value in _FALSE:
                     flags[flag] = False
                 else:
                     report.refused.append(
-                        (line, f"{FLAG_LABELS[flag]} is {value!r}: write yes or no")
+                        (
+                            line,
+                            f"{FLAG_LABELS[flag]} is {value!r}: write yes or no"
+                            + (f" (or {UNKNOWN})" if flag == "sme" else ""),
+                        )
                     )
             pending.append((name, supplier_key(name), flags, cell("company_number")))
     finally:
@@ -316,12 +344,13 @@ def import_suppliers(ws: Workspace, path: Path | str) -> SupplierListReport:
             else:
                 report.matched += 1
             if flags:
-                sets = ", ".join(f"{f} = ?" for f in flags)
-                ws.db.execute(
-                    f"UPDATE supplier SET {sets} WHERE id = ?",
-                    [*(int(v) for v in flags.values()), sid],
-                )
+                sets, values = _assignments(flags)
+                ws.db.execute(f"UPDATE supplier SET {sets} WHERE id = ?", [*values, sid])
             if company:
                 ws.db.execute("UPDATE supplier SET company_number = ? WHERE id = ?", [company, sid])
         audit_flags(ws, before, f"supplier list {Path(path).name}")
     return report
+
+
+def _flag_word(flag: bool | None) -> str:
+    return UNKNOWN if flag is None else _yes(flag)

@@ -202,10 +202,10 @@ def _covers(plan: Record, first: Any, last: Any) -> bool:
     return first <= end and last >= start
 
 
-def _outside_plan_rule(ws: Workspace) -> Iterator[Finding]:
+def _outside_plan_rule(ws: Workspace, as_at: Quarter | None) -> Iterator[Finding]:
     links = Links(ws)
     plans = _plans(ws, links)
-    for row in list_records(ws, REALISED, links=links):
+    for row in list_records(ws, REALISED, links=links, as_at=as_at):
         plan = plans.get(row.parent_id)
         q: Quarter | None = row.get("quarter")
         if plan and q and not _covers(plan, q.start, q.end):
@@ -249,11 +249,11 @@ def _outside_plan_rule(ws: Workspace) -> Iterator[Finding]:
             )
 
 
-def _far_above_rule(ws: Workspace) -> Iterator[Finding]:
+def _far_above_rule(ws: Workspace, as_at: Quarter | None) -> Iterator[Finding]:
     links = Links(ws)
     planned = {(r.parent_id, r["year"]): r for r in list_records(ws, PLANNED, links=links)}
     by_year: dict[tuple[int | None, FinancialYear], list[Record]] = {}
-    for r in list_records(ws, REALISED, links=links):
+    for r in list_records(ws, REALISED, links=links, as_at=as_at):
         by_year.setdefault((r.parent_id, r["quarter"].year), []).append(r)
     for (plan_id, year), rows in sorted(by_year.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1])):
         plan_row = planned.get((plan_id, year))
@@ -419,23 +419,40 @@ REGISTERS = (PLAN, ASSETS, PLANNED, REALISED)
 # ---- derived figures -----------------------------------------------------------------
 
 
+def due_by(planned_year: Decimal | int, quarters_elapsed: int) -> Decimal | int:
+    """The part of a year's plan due after ``quarters_elapsed`` quarters: pro-rata.
+
+    Money (int pence) is shared over the quarters exactly as a savings target
+    is, so the four quarters add up to the year's plan to the penny.
+    """
+    if isinstance(planned_year, int):
+        return planned_year * quarters_elapsed // 4
+    return planned_year * quarters_elapsed / 4
+
+
 @dataclass(frozen=True)
 class OutputProgress:
-    """One output against plan for a period, exactly (pence for money, Decimal otherwise)."""
+    """One output against plan for a period, exactly (pence for money, Decimal otherwise).
+
+    The plan is judged by what was due by the period's end: earlier years in
+    full and the period's year pro-rata (a council exactly on plan shows 100%
+    at Q2, not 50%).
+    """
 
     output: Output
-    planned_year: Decimal | int  # planned for the period's financial year
+    planned_year: Decimal | int  # planned for the period's financial year, the whole year
+    planned_due_year: Decimal | int  # of that, due by the period's end (pro-rata)
     realised_period: Decimal | int  # realised in the period (a quarter, or a whole year)
     realised_year_to_date: Decimal | int  # realised in the year up to the period's end
-    planned_to_date: Decimal | int  # planned for every year up to the period's year
+    planned_to_date: Decimal | int  # due by the period's end: earlier years + this year's due
     realised_to_date: Decimal | int  # realised in every quarter up to the period's end
 
     @property
     def percent(self) -> Decimal | None:
-        """Realised so far this year as a percentage of the year's plan (None if none planned)."""
-        if not self.planned_year:
+        """Realised so far this year as a percentage of the plan due by the period's end."""
+        if not self.planned_due_year:
             return None
-        return Decimal(self.realised_year_to_date) * 100 / Decimal(self.planned_year)
+        return Decimal(self.realised_year_to_date) * 100 / Decimal(self.planned_due_year)
 
     def to_json(self) -> dict[str, Any]:
         def j(v: Decimal | int) -> Any:
@@ -445,11 +462,27 @@ class OutputProgress:
             "output": self.output.name,
             "unit": "pence" if self.output.unit == "£" else self.output.unit,
             "planned_year": j(self.planned_year),
+            "planned_due_year": j(self.planned_due_year),
             "realised_period": j(self.realised_period),
             "realised_year_to_date": j(self.realised_year_to_date),
             "planned_to_date": j(self.planned_to_date),
             "realised_to_date": j(self.realised_to_date),
         }
+
+
+def plan_due_label(period: Quarter | FinancialYear) -> str:
+    """The exact words for what a percentage of plan compares with."""
+    end = last_quarter(period)
+    if end.q == 4:
+        return f"the plan for {end.year}"
+    return f"the plan due by {end.end.day} {end.end:%B %Y} ({end.q} of 4 quarters of {end.year}, pro-rata)"
+
+
+def whole_year_words(o: OutputProgress) -> str:
+    """'; 5.0 FTE for the year' when less than the whole year's plan is due yet."""
+    if o.planned_due_year == o.planned_year:
+        return ""
+    return f"; {o.output.display(o.planned_year)} for the year"
 
 
 def outputs_against_plan(
@@ -458,26 +491,27 @@ def outputs_against_plan(
     """Each output realised against plan for a quarter or a year, for one plan or all."""
     links = Links(ws)
     planned = list_records(ws, PLANNED, parent_id=plan_id, links=links)
-    realised = list_records(ws, REALISED, parent_id=plan_id, links=links)
+    end = last_quarter(period)
+    realised = list_records(ws, REALISED, parent_id=plan_id, links=links, as_at=end)
     quarters = set(quarters_of(period))
     year = quarters_of(period)[0].year
-    end = last_quarter(period)
     result = []
     for out in OUTPUTS:
 
         def total(rows: Iterable[Record], out: Output = out) -> Decimal | int:
             return sum((r.get(out.name, out.zero()) for r in rows), out.zero())
 
+        planned_year = total(r for r in planned if r["year"] == year)
+        due = due_by(planned_year, end.q)
         result.append(
             OutputProgress(
                 out,
-                planned_year=total(r for r in planned if r["year"] == year),
+                planned_year=planned_year,
+                planned_due_year=due,
                 realised_period=total(r for r in realised if r["quarter"] in quarters),
-                realised_year_to_date=total(
-                    r for r in realised if r["quarter"].year == year and r["quarter"] <= end
-                ),
-                planned_to_date=total(r for r in planned if r["year"] <= year),
-                realised_to_date=total(r for r in realised if r["quarter"] <= end),
+                realised_year_to_date=total(r for r in realised if r["quarter"].year == year),
+                planned_to_date=total(r for r in planned if r["year"] < year) + due,
+                realised_to_date=total(realised),
             )
         )
     return result

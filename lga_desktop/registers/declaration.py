@@ -21,8 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from lga_desktop.periods import Quarter
 from lga_desktop.registers.fields import FieldType, Link, Reference
 from lga_desktop.validation import Finding, Severity
 
@@ -126,8 +128,18 @@ class Record:
         return f"<{self.register.key} {self.ref} #{self.id}>"
 
 
+def after(value: Any, quarter: Quarter) -> bool:
+    """True when a quarter or date falls after ``quarter`` (so a return leaves it out)."""
+    if isinstance(value, Quarter):
+        return value > quarter
+    if isinstance(value, date):
+        return value > quarter.end
+    return False
+
+
 RecordCheck = Callable[[Record], Iterable[Check]]
-RegisterRule = Callable[["Workspace"], Iterable[Finding]]
+# a rule looks across records; with a quarter, at the records as they stood at its end
+RegisterRule = Callable[["Workspace", "Quarter | None"], Iterable[Finding]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -139,7 +151,10 @@ class Register:
     register as a detail table under the selected parent. ``unique`` lists
     field groups that may not repeat, with the sentence to say when they do.
     ``period`` names the quarter or date field that places a record in time,
-    so a quarter's return leaves out what comes after it.
+    so a quarter's return leaves out what comes after it. ``events`` name the
+    date fields that record something happening later in a record's life (a
+    contract award): as at an earlier date they had not happened, so
+    :meth:`as_at` leaves them blank.
     """
 
     key: str  # "experts", "experts.days": stable, used in files and the audit trail
@@ -154,6 +169,12 @@ class Register:
     order_by: tuple[str, ...] = ()  # default order of lists; "-name" for descending
     unique: tuple[tuple[tuple[str, ...], str], ...] = ()
     period: str | None = None
+    events: tuple[str, ...] = ()
+    # choice fields whose options depend on the record's other values (the procedures of
+    # the rules in force on the notice date): field -> values -> (key, label) options
+    options_from: Mapping[str, Callable[[Mapping[str, Any]], tuple[tuple[str, str], ...]]] = field(
+        default_factory=dict
+    )
     filter_field: str | None = None  # a choice field the page offers as a filter
     checks: tuple[RecordCheck, ...] = ()
     rules: tuple[RegisterRule, ...] = ()
@@ -168,7 +189,7 @@ class Register:
         if {"id", "ref"} & set(names):
             raise ValueError(f"register {self.key}: 'id' and 'ref' are kept by the machinery")
         self._by_name.update({f.name: f for f in self.fields})
-        for name in (self.parent, self.period, self.filter_field, *self.label_fields):
+        for name in (self.parent, self.period, self.filter_field, *self.label_fields, *self.events):
             if name is not None and name not in self._by_name:
                 raise ValueError(f"register {self.key}: no field {name!r}")
         if self.parent is not None:
@@ -201,6 +222,22 @@ class Register:
     @property
     def table_fields(self) -> tuple[Field, ...]:
         return tuple(f for f in self.fields if f.in_table)
+
+    def as_at(self, record: Record, quarter: Quarter | None) -> Record | None:
+        """The record as it stood at ``quarter``'s end: None if it came later.
+
+        A record whose ``period`` falls after the quarter did not exist yet;
+        an ``events`` date after the quarter had not happened yet (blank).
+        """
+        if quarter is None:
+            return record
+        if after(record.values.get(self.period) if self.period else None, quarter):
+            return None
+        later = [e for e in self.events if after(record.values.get(e), quarter)]
+        if not later:
+            return record
+        values = {**record.values, **dict.fromkeys(later)}
+        return Record(record.register, record.id, record.ref, values)
 
     def findings(self, record: Record) -> list[Finding]:
         """What this register's checks say about one record (saved or not)."""

@@ -465,6 +465,8 @@ def fill_savings(ws: Workspace, rng: random.Random) -> None:
                 "target": _pounds(target),
                 "start": Quarter(YEAR.start_year, start_q),
                 "engagement": eng.get(eng_key) if eng_key else None,
+                # a recurring saving lasts as long as the contract or change behind it
+                "years": 5 if recurrence == "recurring" else None,
             },
             source=SOURCE,
         )

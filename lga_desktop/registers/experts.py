@@ -4,7 +4,8 @@ An engagement is an expert (often from another council) lent to the council
 under LGA seed funding for an agreed number of days, to unlock a saving; its
 day log records each day or half day and what was done.
 
-Rules: days logged beyond those agreed is a warning; a day logged outside
+Rules: days logged beyond those agreed, and more than a day logged for one
+expert on one date, are warnings; a day logged outside
 the engagement's dates is an error. Derived: days used against agreed, and
 savings per expert day (the expected saving, and the savings realised on
 lines linked to the engagement, each divided by the days used).
@@ -60,10 +61,10 @@ def _engagement_checks(rec: Record) -> Iterator[Check]:
         )
 
 
-def _days_rule(ws: Workspace) -> Iterator[Finding]:
+def _days_rule(ws: Workspace, as_at: Quarter | None) -> Iterator[Finding]:
     links = Links(ws)
-    used = days_used_by_engagement(ws, links=links)
-    for eng in list_records(ws, ENGAGEMENTS, links=links):
+    used = days_used_by_engagement(ws, until=as_at, links=links)
+    for eng in list_records(ws, ENGAGEMENTS, links=links, as_at=as_at):
         days = used.get(eng.id, Decimal(0))
         agreed = eng.get("days_agreed")
         if agreed is not None and days > agreed:
@@ -78,10 +79,10 @@ def _days_rule(ws: Workspace) -> Iterator[Finding]:
             )
 
 
-def _dates_rule(ws: Workspace) -> Iterator[Finding]:
+def _dates_rule(ws: Workspace, as_at: Quarter | None) -> Iterator[Finding]:
     links = Links(ws)
     engagements = {e.id: e for e in list_records(ws, ENGAGEMENTS, links=links)}
-    for day in list_records(ws, DAYS, links=links):
+    for day in list_records(ws, DAYS, links=links, as_at=as_at):
         eng = engagements.get(day.parent_id)
         when = day.get("date")
         if eng is None or when is None:
@@ -95,6 +96,31 @@ def _dates_rule(ws: Workspace) -> Iterator[Finding]:
                 "experts.day_outside_engagement",
                 f"{day.ref}: a day is logged on {when:%d/%m/%Y}, outside {eng.ref}'s dates ({span})",
                 day.ref,
+                "date",
+            )
+
+
+def _same_day_rule(ws: Workspace, as_at: Quarter | None) -> Iterator[Finding]:
+    """More than one day logged for one expert on one date (a line typed twice?)."""
+    links = Links(ws)
+    experts = {e.id: e.get("expert", "").strip().lower() for e in list_records(ws, ENGAGEMENTS)}
+    by_day: dict[tuple[str, Any], list[Record]] = {}
+    for day in list_records(ws, DAYS, links=links, as_at=as_at):
+        who = experts.get(day.parent_id)
+        if who is not None and day.get("date") is not None:
+            by_day.setdefault((who, day["date"]), []).append(day)
+    for lines in by_day.values():
+        total = sum((d["days"] for d in lines), Decimal(0))
+        if total > 1:
+            last = lines[-1]
+            others = ", ".join(d.ref for d in lines[:-1])
+            yield Finding(
+                Severity.WARNING,
+                KEY,
+                "experts.more_than_a_day",
+                f"{last.ref}: {total} days are logged for one expert on {last['date']:%d/%m/%Y} "
+                f"(with {others}); remove the line typed twice, or explain",
+                last.ref,
                 "date",
             )
 
@@ -133,6 +159,7 @@ ENGAGEMENTS = Register(
     ),
     label_fields=("expert",),
     order_by=("start_date",),
+    period="start_date",
     filter_field="specialism",
     checks=(_engagement_checks,),
     rules=(_days_rule,),
@@ -172,7 +199,7 @@ DAYS = Register(
     ),
     label_fields=("date",),
     order_by=("date",),
-    rules=(_dates_rule,),
+    rules=(_dates_rule, _same_day_rule),
 )
 
 REGISTERS = (ENGAGEMENTS, DAYS)
@@ -186,9 +213,7 @@ def days_used_by_engagement(
 ) -> dict[int, Decimal]:
     """Days logged per engagement id (up to the end of a quarter, if given)."""
     used: dict[int, Decimal] = {}
-    for day in list_records(ws, DAYS, links=links):
-        if until is not None and day["date"] > until.end:
-            continue
+    for day in list_records(ws, DAYS, links=links, as_at=until):
         used[day.parent_id] = used.get(day.parent_id, Decimal(0)) + day["days"]
     return used
 

@@ -9,13 +9,12 @@ register.
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
 from lga_desktop.periods import FinancialYear, Quarter
 from lga_desktop.registers import store
 from lga_desktop.registers.catalog import family, register
-from lga_desktop.registers.declaration import Record, Register
+from lga_desktop.registers.declaration import Register
 from lga_desktop.registers.fields import Money
 from lga_desktop.registers.store import Links, RecordError, list_records
 from lga_desktop.validation import Finding
@@ -25,7 +24,6 @@ __all__ = [
     "counted_tables",
     "validate_family",
     "records_json",
-    "after",
     "family_findings",
     "draft_rule_findings",
     "quarters_of",
@@ -36,21 +34,6 @@ __all__ = [
 def counted_tables(registers: tuple[Register, ...]) -> dict[str, str]:
     """Label -> table for `lga-desktop info` and the dashboard."""
     return {reg.title: reg.table for reg in registers}
-
-
-def after(value: Any, quarter: Quarter) -> bool:
-    """True when a quarter or date falls after ``quarter`` (so a return leaves it out)."""
-    if isinstance(value, Quarter):
-        return value > quarter
-    if isinstance(value, date):
-        return value > quarter.end
-    return False
-
-
-def _in_return(reg: Register, rec: Record, quarter: Quarter | None) -> bool:
-    if quarter is None or reg.period is None:
-        return True
-    return not after(rec.values.get(reg.period), quarter)
 
 
 def family_findings(ws: Workspace, key: str) -> dict[str, list[Finding]]:
@@ -88,7 +71,9 @@ def draft_rule_findings(
             named = re.compile(rf"\b{re.escape(ref)}\b")
             for member in family(top.key):
                 for rule in member.rules:
-                    found += [f for f in rule(ws) if f.record == ref or named.search(f.message)]
+                    found += [
+                        f for f in rule(ws, None) if f.record == ref or named.search(f.message)
+                    ]
             raise _TrialOnly
     except (_TrialOnly, RecordError):
         pass
@@ -98,21 +83,18 @@ def draft_rule_findings(
 def validate_family(ws: Workspace, key: str, quarter: Quarter | None = None) -> list[Finding]:
     """The checks of every record and the rules of every register in the family.
 
-    With a quarter, findings about records dated after it are left out: a
-    return for 2012/13 Q2 does not answer for what happened in Q3.
+    With a quarter, everything is judged as it stood at the quarter's end: a
+    return for 2012/13 Q2 does not answer for what happened in Q3 (records
+    dated later are left out, awards made later have not happened yet).
     """
     links = Links(ws)
     findings: list[Finding] = []
-    later: set[str] = set()
     for reg in family(key):
-        for rec in list_records(ws, reg, links=links):
-            if not _in_return(reg, rec, quarter):
-                later.add(rec.ref)
-                continue
+        for rec in list_records(ws, reg, links=links, as_at=quarter):
             findings.extend(reg.findings(rec))
         for rule in reg.rules:
-            findings.extend(rule(ws))
-    return [f for f in findings if f.record not in later]
+            findings.extend(rule(ws, quarter))
+    return findings
 
 
 def records_json(
@@ -131,8 +113,7 @@ def records_json(
         keys = [(f, f"{f.name}_pence" if isinstance(f.type, Money) else f.name) for f in reg.fields]
         out[reg.key] = [
             {"ref": rec.ref, **{k: f.type.to_json(rec.values.get(f.name)) for f, k in keys}}
-            for rec in list_records(ws, reg, links=links)
-            if _in_return(reg, rec, quarter)
+            for rec in list_records(ws, reg, links=links, as_at=quarter)
         ]
     return out
 

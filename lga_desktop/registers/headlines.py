@@ -37,8 +37,8 @@ class Headlines:
 
     @property
     def outputs_on_plan(self) -> list[cap.OutputProgress]:
-        """Of those, the ones whose realised so far this year has reached the year's plan."""
-        return [o for o in self.outputs_planned if o.realised_year_to_date >= o.planned_year]
+        """Of those, the ones whose realised so far this year has reached the plan due by now."""
+        return [o for o in self.outputs_planned if o.realised_year_to_date >= o.planned_due_year]
 
 
 def headlines(ws: Workspace, period: Period) -> Headlines:

@@ -6,10 +6,13 @@ lots suitable for SMEs (commitment 2). It is refreshed every six months, so
 the Q2 and Q4 returns carry it.
 
 A procurement timeline (App. 2 commitment 3) records a procurement from its
-OJEU notice to the contract award; the commitment is to award within 120
-working days (weekends and England & Wales bank holidays excluded, counted
-by :func:`lga_desktop.periods.working_days_between`). Competitive dialogue
-needs a written justification.
+contract notice (OJEU before 2021, Find a Tender since) to the contract
+award; the commitment is to award within 120 working days (weekends and
+England & Wales bank holidays excluded, counted by
+:func:`lga_desktop.periods.working_days_between`). A procurement without a
+notice has no 120-day clock. The procedures offered are those of the rules in
+force on the notice date (:data:`REGIMES`). Competitive dialogue needs a
+written justification.
 
 Rules: an advert after the contract start, a contract start beyond the
 five-year horizon, an award before the notice, and competitive dialogue with
@@ -25,7 +28,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from lga_desktop.categories import default_categories
+from lga_desktop.categories import procurement_categories
 from lga_desktop.features import Feature
 from lga_desktop.periods import FinancialYear, PeriodError, Quarter, working_days_between, year_of
 from lga_desktop.registers.declaration import Check, Field, Record, Register, error, warning
@@ -49,15 +52,76 @@ TIMELINES = "timelines"
 COMMITMENT_DAYS = 120  # working days from OJEU notice to contract award
 HORIZON_YEARS = 5
 
-CATEGORIES = tuple((c.code, c.name) for c in default_categories())
+CATEGORIES = tuple((c.code, c.name) for c in procurement_categories())
 CONFIDENCE = (("high", "High"), ("medium", "Medium"), ("low", "Low"))
 PROCEDURES = (
     ("open", "Open"),
     ("restricted", "Restricted"),
+    ("negotiated", "Negotiated with a contract notice"),
+    ("without_notice", "Negotiated without a notice"),
     ("dialogue", "Competitive dialogue"),
     ("negotiation", "Competitive with negotiation"),
-    ("negotiated", "Negotiated"),
+    ("innovation", "Innovation partnership"),
+    ("flexible", "Competitive flexible"),
+    ("direct_award", "Direct award"),
 )
+PROCEDURE_LABELS = dict(PROCEDURES)
+WITHOUT_NOTICE = frozenset({"without_notice", "direct_award"})  # no notice: no 120-day clock
+
+
+@dataclass(frozen=True)
+class Regime:
+    """The procurement rules in force from a date, and the procedures they allow."""
+
+    name: str
+    start: date
+    procedures: tuple[str, ...]
+
+
+# The Public Contracts Regulations 2006 (in force when the programme began), 2015 (from
+# 26 February 2015) and the Procurement Act 2023 (from 24 February 2025).
+REGIMES = (
+    Regime(
+        "the Public Contracts Regulations 2006",
+        date(2006, 1, 31),
+        ("open", "restricted", "negotiated", "without_notice", "dialogue"),
+    ),
+    Regime(
+        "the Public Contracts Regulations 2015",
+        date(2015, 2, 26),
+        ("open", "restricted", "negotiation", "dialogue", "innovation", "without_notice"),
+    ),
+    Regime(
+        "the Procurement Act 2023",
+        date(2025, 2, 24),
+        ("open", "flexible", "direct_award"),
+    ),
+)
+FIND_A_TENDER_FROM = date(2021, 1, 1)  # notices went to the OJEU before, Find a Tender since
+
+
+def regime_on(day: date) -> Regime:
+    """The procurement rules in force on ``day`` (the earliest shipped, before it began)."""
+    current = REGIMES[0]
+    for regime in REGIMES:
+        if regime.start <= day:
+            current = regime
+    return current
+
+
+def procedures_on(day: date | None) -> tuple[tuple[str, str], ...]:
+    """The procedures to offer for a notice on ``day`` (every one, if no date yet)."""
+    if day is None:
+        return PROCEDURES
+    allowed = regime_on(day).procedures
+    return tuple((k, v) for k, v in PROCEDURES if k in allowed)
+
+
+def notice_words(day: date | None) -> str:
+    """'OJEU contract notice' before 2021, 'Find a Tender contract notice' since."""
+    if day is None:
+        return "contract notice"
+    return "Find a Tender contract notice" if day >= FIND_A_TENDER_FROM else "OJEU contract notice"
 
 
 def _pipeline_checks(rec: Record) -> Iterator[Check]:
@@ -69,17 +133,51 @@ def _pipeline_checks(rec: Record) -> Iterator[Check]:
             f"the advert ({advert:%d/%m/%Y}) is after the contract starts ({start:%d/%m/%Y})",
         )
     planned_on = rec.get("added_on")
-    if start and planned_on and start.year - planned_on.year > HORIZON_YEARS:
+    if start and planned_on and start > years_after(planned_on, HORIZON_YEARS):
         yield error(
             "pipeline.beyond_horizon",
             "contract_start",
-            f"the contract starts {start:%m/%Y}, beyond the pipeline's {HORIZON_YEARS}-year horizon",
+            f"the contract starts {start:%d/%m/%Y}, beyond the pipeline's {HORIZON_YEARS}-year "
+            f"horizon from when it was added ({planned_on:%d/%m/%Y})",
         )
+
+
+def years_after(day: date, years: int) -> date:
+    """The same date ``years`` later (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 def _timeline_checks(rec: Record) -> Iterator[Check]:
     notice, award = rec.get("ojeu_date"), rec.get("award_date")
-    if rec.get("procedure") == "dialogue" and not rec.get("justification"):
+    procedure = rec.get("procedure")
+    if procedure in WITHOUT_NOTICE:
+        if notice:
+            yield error(
+                "timelines.notice_without_notice",
+                "ojeu_date",
+                f"a procedure '{PROCEDURE_LABELS[procedure].lower()}' has no contract notice; "
+                "clear the notice date or choose the procedure that was used",
+            )
+        return
+    if not notice:
+        yield error(
+            "timelines.no_notice",
+            "ojeu_date",
+            "the contract notice date is missing (only a procedure without a notice has none)",
+        )
+    elif procedure and procedure not in regime_on(notice).procedures:
+        regime = regime_on(notice)
+        yield error(
+            "timelines.procedure_not_in_force",
+            "procedure",
+            f"'{PROCEDURE_LABELS.get(procedure, procedure)}' was not a procedure under "
+            f"{regime.name} on {notice:%d/%m/%Y}; choose one of: "
+            + ", ".join(PROCEDURE_LABELS[p].lower() for p in regime.procedures),
+        )
+    if procedure == "dialogue" and not rec.get("justification"):
         yield error(
             "timelines.dialogue_unjustified",
             "justification",
@@ -90,7 +188,8 @@ def _timeline_checks(rec: Record) -> Iterator[Check]:
             yield error(
                 "timelines.award_before_notice",
                 "award_date",
-                f"the award ({award:%d/%m/%Y}) is before the OJEU notice ({notice:%d/%m/%Y})",
+                f"the award ({award:%d/%m/%Y}) is before the {notice_words(notice)} "
+                f"({notice:%d/%m/%Y})",
             )
             return
         days = working_days_or_none(notice, award)
@@ -98,7 +197,7 @@ def _timeline_checks(rec: Record) -> Iterator[Check]:
             yield warning(
                 "timelines.over_120_days",
                 "award_date",
-                f"the award came {days} working days after the OJEU notice, "
+                f"the award came {days} working days after the {notice_words(notice)}, "
                 f"beyond the {COMMITMENT_DAYS}-day commitment; say why",
             )
 
@@ -145,6 +244,7 @@ PIPELINE = Register(
     ),
     label_fields=("title",),
     order_by=("contract_start",),
+    period="added_on",
     filter_field="category",
     checks=(_pipeline_checks,),
 )
@@ -157,15 +257,22 @@ TIMELINE = Register(
     ref_prefix="PRC",
     feature=KEY,
     period="ojeu_date",
+    events=("award_date",),
     description=(
-        "Procurements from OJEU notice to contract award, against the commitment to "
+        "Procurements from contract notice to contract award, against the commitment to "
         f"award within {COMMITMENT_DAYS} working days."
     ),
     fields=(
         Field("title", "Title", Text(), required=True, width=32),
         Field("category", "Category", Choice(options=CATEGORIES), required=True),
         Field("procedure", "Procedure", Choice(options=PROCEDURES), required=True),
-        Field("ojeu_date", "OJEU notice", Date(), required=True),
+        Field(
+            "ojeu_date",
+            "Contract notice",
+            Date(),
+            help="When the contract notice was published (OJEU before 2021, Find a Tender "
+            "since). Leave blank for a procedure without a notice: it has no 120-day clock.",
+        ),
         Field("award_date", "Contract award", Date(), help="Leave blank while it is running."),
         Field("value", "Contract value", Money(), total=True),
         Field(
@@ -185,6 +292,7 @@ TIMELINE = Register(
     ),
     label_fields=("title",),
     order_by=("ojeu_date",),
+    options_from={"procedure": lambda values: procedures_on(values.get("ojeu_date"))},
     filter_field="procedure",
     checks=(_timeline_checks,),
 )
@@ -221,11 +329,12 @@ def timeline_days(ws: Workspace, *, as_of: date | None = None) -> list[TimelineD
     out = []
     for rec in list_records(ws, TIMELINE):
         notice, award = rec.get("ojeu_date"), rec.get("award_date")
-        if as_of is not None and notice > as_of:
+        if as_of is not None and (notice or award or as_of) > as_of:
             continue
         awarded = award is not None and (as_of is None or award <= as_of)
         end = award if awarded else as_of
-        days = working_days_or_none(notice, end) if end else None
+        # a procurement without a notice has no 120-day clock
+        days = working_days_or_none(notice, end) if end and notice else None
         out.append(TimelineDays(rec, days, awarded))
     return out
 
@@ -289,13 +398,18 @@ class PipelineSummary:
         }
 
 
-def pipeline_summary(ws: Workspace, *, from_year: FinancialYear | None = None) -> PipelineSummary:
-    """The pipeline's value by category, year of contract start and confidence; exact pence."""
+def pipeline_summary(
+    ws: Workspace, *, from_year: FinancialYear | None = None, as_at: Quarter | None = None
+) -> PipelineSummary:
+    """The pipeline's value by category, year of contract start and confidence; exact pence.
+
+    With ``as_at``, the pipeline as it stood at that quarter's end.
+    """
     by_category: dict[str, int] = {}
     by_year: dict[str, int] = {}
     by_confidence: dict[str, int] = {}
     total = sme = entries = 0
-    for rec in list_records(ws, PIPELINE):
+    for rec in list_records(ws, PIPELINE, as_at=as_at):
         start = rec["contract_start"]
         if from_year is not None and year_of(start) < from_year:
             continue
@@ -317,7 +431,7 @@ def pipeline_summary(ws: Workspace, *, from_year: FinancialYear | None = None) -
 
 
 def snapshot(ws: Workspace, quarter: Quarter) -> dict[str, Any]:
-    """Timelines to the quarter's end; the pipeline as it stands, in the Q2 and Q4 returns."""
+    """Timelines and, in the Q2 and Q4 returns, the pipeline, as they stood at the quarter's end."""
     data: dict[str, Any] = {
         "timelines": records_json(ws, TIMELINES, quarter)[TIMELINES],
         "timeline_days": {
@@ -327,8 +441,8 @@ def snapshot(ws: Workspace, quarter: Quarter) -> dict[str, Any]:
         "carries_pipeline": quarter.carries_pipeline,
     }
     if quarter.carries_pipeline:
-        data["pipeline"] = records_json(ws, KEY)[KEY]
-        data["pipeline_summary"] = pipeline_summary(ws).to_json()
+        data["pipeline"] = records_json(ws, KEY, quarter)[KEY]
+        data["pipeline_summary"] = pipeline_summary(ws, as_at=quarter).to_json()
     return data
 
 

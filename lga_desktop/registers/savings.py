@@ -6,10 +6,16 @@ evidence. The LGA adds these up across councils into the figure it reports to
 the Board (the paper's "£90m").
 
 Targets by quarter: a recurring line is expected to save its annual target
-every year from its start, a quarter at a time; the four quarters of a year
-share the annual target exactly (£1,000.01 splits 250.00, 250.00, 250.00,
-250.01), so a year's quarters always add up to the year's target. A one-off
-line is expected to save its whole target in its start quarter.
+every year from its start for as many years as it recurs (its end; a line
+with no end is warned about), a quarter at a time; the four quarters of a
+year share the annual target exactly (£1,000.01 splits 250.00, 250.00,
+250.00, 250.01), so a year's quarters always add up to the year's target. A
+one-off line is expected to save its whole target in its start quarter.
+
+Cashable and non-cashable, revenue and capital are never added into one
+unlabelled total (:func:`by_basis`); each line's *in-year* effect (what is
+due in the financial year's quarters) is reported beside its *full-year*
+effect (a whole year of it), so a cumulative total counts each year once.
 
 Rules: a realised amount with no evidence note is a warning; one dated before
 its line starts is an error.
@@ -33,7 +39,15 @@ from lga_desktop.registers.family import (
     records_json,
     validate_family,
 )
-from lga_desktop.registers.fields import Choice, LongText, Money, QuarterType, Reference, Text
+from lga_desktop.registers.fields import (
+    Choice,
+    LongText,
+    Money,
+    Quantity,
+    QuarterType,
+    Reference,
+    Text,
+)
 from lga_desktop.registers.store import Links, list_records
 from lga_desktop.validation import Finding, Severity
 from lga_desktop.workspace import Workspace
@@ -55,6 +69,13 @@ WORKSTREAM_LABELS = dict(WORKSTREAMS)
 
 
 def _line_checks(rec: Record) -> Iterator[Check]:
+    if rec.get("recurrence") == "recurring" and not rec.get("years"):
+        yield warning(
+            "savings.recurring_no_end",
+            "years",
+            "a recurring saving needs an end: say for how many years it recurs, or its "
+            "target counts again every year for ever",
+        )
     baseline, target = rec.get("baseline"), rec.get("target")
     if baseline is not None and target is not None and target > baseline:
         yield warning(
@@ -74,10 +95,10 @@ def _realised_checks(rec: Record) -> Iterator[Check]:
         )
 
 
-def _before_start_rule(ws: Workspace) -> Iterator[Finding]:
+def _before_start_rule(ws: Workspace, as_at: Quarter | None) -> Iterator[Finding]:
     links = Links(ws)
     lines = {s.id: s for s in list_records(ws, LINES, links=links)}
-    for row in list_records(ws, REALISED, links=links):
+    for row in list_records(ws, REALISED, links=links, as_at=as_at):
         line = lines.get(row.parent_id)
         if line and line.get("start") and row.get("quarter") and row["quarter"] < line["start"]:
             yield Finding(
@@ -152,9 +173,17 @@ LINES = Register(
             help="The productivity expert engagement that unlocked it, if any.",
         ),
         Field("notes", "Notes", LongText(), in_table=False),
+        Field(
+            "years",
+            "Recurs for (years)",
+            Quantity(places=0, unit="years", min=Decimal(1), max=Decimal(50)),
+            help="How many years a recurring saving lasts from its start (its end); "
+            "leave blank for a one-off.",
+        ),
     ),
     label_fields=("title",),
     order_by=("workstream", "title"),
+    period="start",
     filter_field="workstream",
     checks=(_line_checks,),
 )
@@ -195,6 +224,17 @@ REGISTERS = (LINES, REALISED)
 # ---- derived figures -------------------------------------------------------------------
 
 
+def last_quarter_of(line: Record) -> Quarter | None:
+    """The last quarter a recurring line saves in (None: no end given, or a one-off)."""
+    start, years = line.get("start"), line.get("years")
+    if start is None or not years or line.get("recurrence") == "one_off":
+        return None
+    last = start
+    for _ in range(int(years) * 4 - 1):
+        last = last.next()
+    return last
+
+
 def quarter_target(line: Record, quarter: Quarter) -> int:
     """The pence a line is expected to save in one quarter."""
     start, target = line.get("start"), line.get("target", 0)
@@ -202,6 +242,9 @@ def quarter_target(line: Record, quarter: Quarter) -> int:
         return 0
     if line.get("recurrence") == "one_off":
         return target if quarter == start else 0
+    last = last_quarter_of(line)
+    if last is not None and quarter > last:
+        return 0
     i = quarter.q - 1  # the year's target shared exactly over its four quarters
     return target * (i + 1) // 4 - target * i // 4
 
@@ -261,11 +304,13 @@ class SavingsRow:
         return {"key": self.key, "period": self.period.to_json(), "to_date": self.to_date.to_json()}
 
 
-def _load(ws: Workspace) -> tuple[list[Record], dict[int, list[Record]]]:
+def _load(
+    ws: Workspace, as_at: Quarter | None = None
+) -> tuple[list[Record], dict[int, list[Record]]]:
     links = Links(ws)
-    lines = list_records(ws, LINES, links=links)
+    lines = list_records(ws, LINES, links=links, as_at=as_at)
     realised: dict[int, list[Record]] = {}
-    for r in list_records(ws, REALISED, links=links):
+    for r in list_records(ws, REALISED, links=links, as_at=as_at):
         realised.setdefault(r.parent_id, []).append(r)
     return lines, realised
 
@@ -288,8 +333,8 @@ def by_workstream(ws: Workspace, period: Quarter | FinancialYear) -> list[Saving
 
     Only workstreams with at least one line appear, in the declared order.
     """
-    lines, realised = _load(ws)
     quarters, end = set(quarters_of(period)), last_quarter(period)
+    lines, realised = _load(ws, end)
     sums: dict[str, tuple[Against, Against]] = {}
     for line in lines:
         p, t = _line_against(line, realised.get(line.id, []), quarters, end)
@@ -322,6 +367,68 @@ def by_quarter(ws: Workspace, year: FinancialYear) -> list[SavingsRow]:
     return rows
 
 
+BASES = (
+    ("cashable", "revenue", "Cashable revenue"),
+    ("cashable", "capital", "Cashable capital"),
+    ("non_cashable", "revenue", "Non-cashable revenue"),
+    ("non_cashable", "capital", "Non-cashable capital"),
+)
+
+
+def by_basis(ws: Workspace, period: Quarter | FinancialYear) -> list[SavingsRow]:
+    """Realised against target kept apart by cashable or not and revenue or capital.
+
+    These four are never added together into one figure without saying so:
+    a non-cashable saving frees no money, and a capital saving is not a
+    revenue budget reduction.
+    """
+    quarters, end = set(quarters_of(period)), last_quarter(period)
+    lines, realised = _load(ws, end)
+    rows = []
+    for cashable, kind, label in BASES:
+        mine = [x for x in lines if x.get("cashable") == cashable and x.get("kind") == kind]
+        if not mine:
+            continue
+        p = t = ZERO
+        for line in mine:
+            lp, lt = _line_against(line, realised.get(line.id, []), quarters, end)
+            p, t = p + lp, t + lt
+        rows.append(SavingsRow(f"{cashable}.{kind}", label, p, t))
+    return rows
+
+
+@dataclass(frozen=True)
+class Effect:
+    """What a line is expected to save in a financial year (in-year) and in a full year."""
+
+    line: Record
+    in_year: int  # pence due in the year's quarters (a part year when it starts or ends)
+    full_year: int  # pence a whole year of it saves (a one-off: its whole saving)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ref": self.line.ref,
+            "cashable": self.line.get("cashable"),
+            "kind": self.line.get("kind"),
+            "recurrence": self.line.get("recurrence"),
+            "years": None if self.line.get("years") is None else int(self.line["years"]),
+            "in_year_pence": self.in_year,
+            "full_year_pence": self.full_year,
+        }
+
+
+def effects(ws: Workspace, year: FinancialYear, *, as_at: Quarter | None = None) -> list[Effect]:
+    """Each line live in ``year``: its in-year and full-year effect (no year counted twice)."""
+    out = []
+    for line in list_records(ws, LINES, as_at=as_at):
+        in_year = target_over(line, year.quarters)
+        if not in_year:
+            continue
+        full = line.get("target", 0)
+        out.append(Effect(line, in_year, full))
+    return out
+
+
 def line_progress(ws: Workspace, line: Record, end: Quarter) -> Against:
     """One line's realised against target from its start to the end of a quarter."""
     realised = list_records(ws, REALISED, parent_id=line.id)
@@ -330,7 +437,7 @@ def line_progress(ws: Workspace, line: Record, end: Quarter) -> Against:
 
 def realised_by_engagement(ws: Workspace, *, until: Quarter | None = None) -> dict[int, int]:
     """Pence realised on lines linked to each expert engagement (up to a quarter's end)."""
-    lines, realised = _load(ws)
+    lines, realised = _load(ws, until)
     out: dict[int, int] = {}
     for line in lines:
         eng = line.get("engagement")
@@ -353,10 +460,32 @@ def latest_quarter(ws: Workspace) -> Quarter | None:
 
 
 def snapshot(ws: Workspace, quarter: Quarter) -> dict[str, Any]:
+    lines = effects(ws, quarter.year, as_at=quarter)
     return {
         "records": records_json(ws, KEY, quarter),
         "by_workstream": [r.to_json() for r in by_workstream(ws, quarter)],
-        "total": programme_total(ws, quarter).to_json(),
+        # never one unlabelled total: cashable or not, revenue or capital, apart
+        "by_basis": [r.to_json() for r in by_basis(ws, quarter)],
+        "effect": {
+            "year": str(quarter.year),
+            "lines": [e.to_json() for e in lines],
+            "by_basis": [
+                {
+                    "cashable": cashable,
+                    "kind": kind,
+                    "in_year_pence": sum(e.in_year for e in mine),
+                    "full_year_pence": sum(e.full_year for e in mine),
+                }
+                for cashable, kind, _label in BASES
+                if (
+                    mine := [
+                        e
+                        for e in lines
+                        if (e.line.get("cashable"), e.line.get("kind")) == (cashable, kind)
+                    ]
+                )
+            ],
+        },
     }
 
 

@@ -152,8 +152,13 @@ def list_records(
     *,
     parent_id: int | None = None,
     links: Links | None = None,
+    as_at: Quarter | None = None,
 ) -> list[Record]:
-    """The register's records (under one parent, if given), in the declared order."""
+    """The register's records (under one parent, if given), in the declared order.
+
+    With ``as_at``, the records as they stood at that quarter's end
+    (:meth:`Register.as_at`): what came later is left out or left blank.
+    """
     links = links or Links(ws)
     sql = f"SELECT {', '.join(_columns(reg))} FROM {reg.table}"
     params: list[Any] = []
@@ -163,7 +168,10 @@ def list_records(
         sql += f" WHERE {reg.parent} = ?"
         params.append(parent_id)
     rows = ws.db.execute(sql, params).fetchall()
-    return _sort(reg, [_record(reg, row, links) for row in rows])
+    records = [_record(reg, row, links) for row in rows]
+    if as_at is not None:
+        records = [r for r in (reg.as_at(rec, as_at) for rec in records) if r is not None]
+    return _sort(reg, records)
 
 
 def get_record(ws: Workspace, reg: Register, record_id: int) -> Record:

@@ -200,6 +200,57 @@ def _notes_from(doc: dict[str, Any]) -> dict[str, str]:
     }
 
 
+COUNCIL_IN_PERIOD = "council_in_period"
+
+
+def council_in_period(council: Council, quarter: Quarter) -> dict[str, Any] | None:
+    """A section naming the council as it was at the quarter's end, when that differs from now.
+
+    Gateshead's 2012/13 returns say E08000020 (then) beside the return's
+    ``council`` E08000037 (now); Folkestone and Hythe's before April 2018 say
+    Shepway District Council. None when the code and name are today's.
+    """
+    gss, name = council.identity_on(quarter.end)
+    if (gss, name) == (council.gss, council.official_name):
+        return None
+    return {
+        "key": COUNCIL_IN_PERIOD,
+        "title": "The council's code and name in this period",
+        "data": {
+            "gss_in_period": gss,
+            "name_in_period": name,
+            "gss_now": council.gss,
+            "name_now": council.official_name,
+        },
+    }
+
+
+def snapshot_sections(
+    ws: Workspace,
+    quarter: Quarter,
+    progress: Progress = NO_PROGRESS,
+    *,
+    only: frozenset[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Every feature's section of ``quarter``'s return, as it stood at the quarter's end.
+
+    ``only`` limits it to the features with those keys.
+    """
+    feats = [f for f in feature_registry.features() if only is None or f.key in only]
+    sections: list[dict[str, Any]] = []
+    if only is None or COUNCIL_IN_PERIOD in only:
+        identity = council_in_period(ws.council, quarter)
+        if identity is not None:
+            sections.append(identity)
+    for i, feature in enumerate(feats):
+        progress.update(i, len(feats) + 1, f"Reading {feature.title}…")
+        if feature.snapshot is not None:
+            data = feature.snapshot(ws, quarter)
+            canonical_bytes(data, where=f"the {feature.title} section")  # fail early, by name
+            sections.append({"key": feature.key, "title": feature.title, "data": data})
+    return sections
+
+
 def assemble(
     ws: Workspace,
     quarter: Quarter,
@@ -211,14 +262,9 @@ def assemble(
     today = today or date.today()
     feats = feature_registry.features()
     total = len(feats) + 1
-    sections: list[dict[str, Any]] = []
+    sections = snapshot_sections(ws, quarter, progress)
     findings: list[Finding] = []
-    for i, feature in enumerate(feats):
-        progress.update(i, total, f"Reading {feature.title}…")
-        if feature.snapshot is not None:
-            data = feature.snapshot(ws, quarter)
-            canonical_bytes(data, where=f"the {feature.title} section")  # fail early, by name
-            sections.append({"key": feature.key, "title": feature.title, "data": data})
+    for feature in feats:
         if feature.validate is not None:
             findings += feature.validate(ws, quarter)
     findings = _return_rules(ws, quarter, sections, today) + findings

@@ -133,6 +133,17 @@ LABELS: dict[str, str] = {
     "by_workstream.key": "Workstream",
     "total": "All workstreams",
     "total.key": "Workstream",
+    "by_basis": "Savings by kind",
+    "by_basis.key": "Kind",
+    "effect": "In-year and full-year effect",
+    "effect.by_basis": "Effect by kind",
+    "year": "Financial year",
+    "in_year_pence": "In-year effect",
+    "full_year_pence": "Full-year effect",
+    "years": "Recurs for (years)",
+    "recurrence": "Recurring",
+    "cashable": "Cashable",
+    "kind": "Revenue or capital",
     "target_pence": "Target",
     "realised_pence": "Realised",
     "period.": "This quarter",
@@ -145,7 +156,15 @@ NAMING = ("ref", "key", "output", "category", "name")
 DAYS = {"days_agreed", "days_used_period", "days_used_to_date", "days_used"}
 WORKING_DAYS = {"mean_working_days_to_award", "timeline_days"}
 # Words a code stands for, where no register declares it
-VALUES = {"total": "All workstreams", "pence": "£"}
+VALUES = {
+    "total": "All workstreams",
+    "pence": "£",
+    # savings kept apart by kind (registers.savings.BASES)
+    "cashable.revenue": "Cashable revenue",
+    "cashable.capital": "Cashable capital",
+    "non_cashable.revenue": "Non-cashable revenue",
+    "non_cashable.capital": "Non-cashable capital",
+}
 
 
 _RANK = {k: i for i, k in enumerate(LABELS)}
@@ -235,8 +254,10 @@ def code_text(text: str) -> str:
         return quarter_text(text)
     if _ISO_DATE.match(text):
         return _date_text(text)
+    if text in VALUES:
+        return VALUES[text]
     if _CODE.match(text):
-        return VALUES.get(text) or _codes().get(text, text)
+        return _codes().get(text, text)
     return text
 
 
@@ -425,6 +446,12 @@ def _rows_block(title: str, rows: list[dict[str, Any]], parent: str = "") -> Blo
     return Block(title, "table", [cl for _, cl in columns], out, numeric, [False] * len(columns))
 
 
+# the frozen lists a return carries to show what its figures used: past LONG_TABLE rows, the
+# first LONG_TABLE_SHOWN (the largest spend) are printed; every other list is printed whole
+CUT_TABLES = {"supplier_flags", "category_mapping"}
+LONG_TABLE, LONG_TABLE_SHOWN = 60, 50
+
+
 def _figures(data: dict[str, Any], parent: str = "", money: bool = False) -> list[list[str]]:
     rows = []
     for k, v in ordered(data, parent):
@@ -468,10 +495,18 @@ def _blocks(data: dict[str, Any], parent: str = "") -> list[Block]:
                 blocks += inner
             else:
                 blocks.append(Block(label(k, parent), "figures"))
+        elif isinstance(v, list) and _has_dicts(v) and register_of(v):
+            blocks.append(_records_block(label(k, parent), v))
         elif isinstance(v, list) and _has_dicts(v):
-            blocks.append(_records_block(label(k, parent), v) if register_of(v) else None)
-            if blocks[-1] is None:
-                blocks[-1] = _rows_block(label(k, parent), v, k)
+            # what the figures were worked out with (a county's suppliers as flagged when
+            # signed) prints its first rows, the largest: all of it is in the signed return.json
+            shown = v[:LONG_TABLE_SHOWN] if k in CUT_TABLES and len(v) > LONG_TABLE else v
+            block = _rows_block(label(k, parent), shown, k)
+            if len(shown) < len(v):
+                block.title += (
+                    f" (the first {len(shown)} of {len(v):,}; every one is in the signed file)"
+                )
+            blocks.append(block)
         elif isinstance(v, list) and not v and k not in scalars:
             blocks.append(Block(label(k, parent), "table"))
     return blocks
@@ -540,6 +575,8 @@ def _get(data: Any, *path: str) -> Any:
 
 
 def _savings(doc: dict[str, Any], data: dict[str, Any]) -> Headline | None:
+    if "total" not in data and data.get("by_basis"):
+        return _savings_by_kind(data["by_basis"])
     period = _get(data, "total", "period")
     if not period:
         return None
@@ -556,6 +593,27 @@ def _savings(doc: dict[str, Any], data: dict[str, Any]) -> Headline | None:
         f"{value_text('x_pence', period.get('realised_pence'))} realised this quarter "
         f"against a target of {value_text('x_pence', period.get('target_pence'))}",
         detail,
+    )
+
+
+def _savings_by_kind(rows: list[dict[str, Any]]) -> Headline:
+    """Every kind together, said to be so, and each kind apart (cashable or not, revenue or capital)."""
+
+    def total(part: str, figure: str) -> int:
+        return sum((_get(r, part, figure) or 0) for r in rows)
+
+    each = "; ".join(
+        f"{code_text(str(r.get('key', ''))).lower()} "
+        f"{value_text('x_pence', _get(r, 'period', 'realised_pence'))}"
+        for r in rows
+    )
+    return Headline(
+        "Savings",
+        f"{value_text('x_pence', total('period', 'realised_pence'))} realised this quarter, all "
+        f"kinds together, against a target of {value_text('x_pence', total('period', 'target_pence'))}",
+        f"This quarter: {each}. To date: "
+        f"{value_text('x_pence', total('to_date', 'realised_pence'))} realised against "
+        f"{value_text('x_pence', total('to_date', 'target_pence'))}.",
     )
 
 
@@ -630,10 +688,14 @@ def _sme(data: dict[str, Any]) -> Headline | None:
         )
     aspiration = data.get("sme_aspiration_percent")
     if aspiration:
-        detail += f" Aspiration {value_text('x_percent', aspiration)}."
+        detail += (
+            f" For context: central government's aspiration for its own spend is "
+            f"{value_text('x_percent', aspiration)}."
+        )
+    basis = "procurement spend" if "basis_pence" in share else "spend"
     return Headline(
         "SME share",
-        f"{value_text('sme_percent', share.get('sme_percent'))} of spend with SMEs this quarter",
+        f"{value_text('sme_percent', share.get('sme_percent'))} of {basis} with SMEs this quarter",
         detail,
     )
 

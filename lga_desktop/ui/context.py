@@ -7,12 +7,16 @@ and decides for itself whether to refresh (Anki's "changes" hook).
 
 from __future__ import annotations
 
+from lga_desktop.returns.changes import SignedWatch
+from lga_desktop.returns.history import ReturnRecord
 from lga_desktop.ui.qt import QObject, QUndoGroup, QUndoStack, Signal
 from lga_desktop.workspace import Workspace
 
 
 class AppContext(QObject):
     changed = Signal(object)  # frozenset of feature keys (or "*" for everything)
+    # signed returns that a change has just made differ from what was signed (list)
+    correction_due = Signal(object)
 
     def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -22,6 +26,8 @@ class AppContext(QObject):
         self.undo_group = QUndoGroup(self)
         self._stacks: dict[str, QUndoStack] = {}
         self.page_key = ""  # the page being built or shown (set by the window)
+        # the latest signed return of each quarter whose figures changed since it was signed
+        self.signed_watch = SignedWatch(workspace)
         # Inside the main window, Edit > Undo / Redo own Ctrl+Z and Ctrl+Shift+Z for
         # the whole window; a page's own undo buttons must then carry no shortcut,
         # or Qt finds two actions for one key and fires neither.
@@ -51,6 +57,13 @@ class AppContext(QObject):
         """Forget every page's undo history (the workspace changed under it: a restore)."""
         for stack in self._stacks.values():
             stack.clear()
+    @property
+    def changed_since_signed(self) -> list[ReturnRecord]:
+        return self.signed_watch.changed
 
     def notify(self, *what: str) -> None:
-        self.changed.emit(frozenset(what or ("*",)))
+        keys = frozenset(what or ("*",))
+        news = self.signed_watch.update(keys)
+        self.changed.emit(keys)
+        if news:
+            self.correction_due.emit(news)

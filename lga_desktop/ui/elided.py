@@ -7,9 +7,9 @@ little, draws what fits, and keeps the full text in its tooltip.
 
 from __future__ import annotations
 
-from lga_desktop.ui.qt import QLabel, QPainter, QSize, Qt, QWidget
+from lga_desktop.ui.qt import QComboBox, QLabel, QPainter, QSize, Qt, QWidget
 
-__all__ = ["ElidedLabel"]
+__all__ = ["ElidedLabel", "compact_combo"]
 
 
 class ElidedLabel(QLabel):
@@ -39,3 +39,11 @@ class ElidedLabel(QLabel):
         )
         painter.setPen(self.palette().color(self.foregroundRole()))
         painter.drawText(rect, int(self.alignment()) | int(Qt.AlignmentFlag.AlignVCenter), shown)
+
+
+def compact_combo(box: QComboBox, chars: int = 18) -> QComboBox:
+    """A combo box whose long entries elide in the box rather than widen the page
+    (the drop-down list still shows them whole)."""
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(chars)
+    return box

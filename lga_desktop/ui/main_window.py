@@ -178,6 +178,7 @@ class MainWindow(QMainWindow):
             self.context.deleteLater()
         self.context = AppContext(workspace, self)
         self.context.window_owns_undo_keys = True
+        self.context.correction_due.connect(self._correction_due)
         self.undo_action_host.setStack(self.context.undo_group)
         council = workspace.council
         demo = " (demo)" if workspace.get_meta("demo") else ""
@@ -201,6 +202,11 @@ class MainWindow(QMainWindow):
         self.nav.blockSignals(False)
         self.nav.setCurrentRow(0)
         self.show_page(0)
+
+    def _correction_due(self, records: list) -> None:
+        from lga_desktop.returns.changes import warning_text
+
+        QMessageBox.warning(self, "Changed since signed", warning_text(records))
 
     @property
     def workspace(self) -> Workspace:

@@ -55,16 +55,17 @@ class CapPage(RegisterPage):
             f"{plan.display('start_date')} to {plan.display('end_date')}<br>"
             f"Match funding {format_money(match)} against LGA {format_money(lga)}{share}<br>"
             f"<span style='color:{MUTED}'>Outputs realised in {q.year} up to Q{q.q}, "
-            f"against the year's plan:</span>"
+            f"against {cap.plan_due_label(q)}:</span>"
         )
 
     def record_bars(self, plan: Record) -> list[Bar]:
         q = self._period(plan)
         bars = []
         for o in cap.outputs_against_plan(self.context.workspace, q, plan_id=plan.id):
-            done, aim = o.realised_year_to_date, o.planned_year
+            done, aim = o.realised_year_to_date, o.planned_due_year
             text = (
-                f"{o.output.display(done)} of {o.output.display(aim)}{percent(o.percent)}"
+                f"{o.output.display(done)} of {o.output.display(aim)} due{percent(o.percent)}"
+                + cap.whole_year_words(o)
                 if aim or done
                 else "none planned this year"
             )

@@ -14,13 +14,15 @@ from decimal import Decimal
 from lga_desktop.money import format_money
 from lga_desktop.periods import FinancialYear, Quarter
 from lga_desktop.procurement.derived import (
-    SME_ASPIRATION,
+    SME_ASPIRATION_WORDS,
     Shares,
     share_for,
     shares_by_quarter,
     shares_by_year,
 )
+from lga_desktop.registers import cap, savings
 from lga_desktop.registers.headlines import Headlines, default_period, headlines, years_with_data
+from lga_desktop.returns.changes import banner_text
 from lga_desktop.ui.charts import Bar, BulletChart, Column, ColumnChart, ProgressBars
 from lga_desktop.ui.context import AppContext
 from lga_desktop.ui.qt import (
@@ -37,6 +39,8 @@ from lga_desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from lga_desktop.ui.registers.form import NOTE_STYLES
+from lga_desktop.validation import Severity
 from lga_desktop.words import plural
 from lga_desktop.workspace import describe
 
@@ -92,21 +96,24 @@ class Card(QFrame):
 
 
 def show_sme_share(card: Card, shares: Shares, spent: str, note: str) -> None:
-    """The SME card: the share of ``spent`` (a sentence's end) that went to SMEs, against 25%."""
+    """The SME card: the share of the procurement spend ``spent`` (a sentence's end) that went
+    to SMEs, always with how much of it has suppliers classified; 25% is context, not a bar."""
     share = shares.sme_percent
+    classified = shares.classified_percent
     card.set(
         "—" if share is None else f"{share}%",
-        f"of {format_money(shares.total_pence)} {spent} went to SMEs "
-        f"({format_money(shares.sme_pence)})",
+        f"of {format_money(shares.basis_pence)} of procurement spend {spent} went to SMEs "
+        f"({format_money(shares.sme_pence)}); suppliers are classified for "
+        f"{classified if classified is not None else '—'}% of it",
         None
         if share is None
         else Bar(
-            "Towards 25%",
-            share,
-            SME_ASPIRATION,
-            "aspiration met" if share >= SME_ASPIRATION else f"{SME_ASPIRATION}% aspiration",
+            "Classified",
+            shares.classified_pence,
+            shares.basis_pence,
+            f"{format_money(shares.unclassified_pence)} not yet classified",
         ),
-        note,
+        f"{note} Context: {SME_ASPIRATION_WORDS}.",
     )
 
 
@@ -179,12 +186,20 @@ class DashboardPage(QWidget):
         top.addWidget(self.year_box)
         top.addWidget(self.quarter_box)
         layout.addLayout(top)
+        self.signed_banner = QLabel()
+        self.signed_banner.setObjectName("changedSinceSigned")
+        self.signed_banner.setWordWrap(True)
+        self.signed_banner.setStyleSheet(NOTE_STYLES[Severity.WARNING] + " font-weight: bold;")
+        layout.addWidget(self.signed_banner)
 
         cards = QHBoxLayout()
-        self.savings_card = Card("Savings realised against target")
+        self.savings_card = Card(
+            "Savings realised against target: all kinds together "
+            "(cashable and non-cashable, revenue and capital)"
+        )
         self.cap_card = Card("CAP outputs against plan")
         self.days_card = Card("Expert days used against agreed", over_is_warning=True)
-        self.sme_card = Card("Spend with SMEs, against the 25% aspiration")
+        self.sme_card = Card("Procurement spend with SMEs")
         for card in (self.savings_card, self.cap_card, self.days_card, self.sme_card):
             cards.addWidget(card, 1)
         layout.addLayout(cards)
@@ -241,8 +256,8 @@ class DashboardPage(QWidget):
             self.sme_card,
             shares,
             f"spent in {label}",
-            f"VCSE {shares.vcse_percent}%, local {shares.local_percent}%. Spend with "
-            "suppliers not flagged counts as not SME (Procurement > Suppliers).",
+            f"VCSE {shares.vcse_percent}%, local {shares.local_percent}%. Suppliers not yet "
+            "classified are neither SME nor not (Procurement > Suppliers).",
         )
 
     # ---- the period --------------------------------------------------------------------
@@ -287,6 +302,9 @@ class DashboardPage(QWidget):
 
     # ---- refreshing ----------------------------------------------------------------------
     def refresh(self) -> None:
+        banner = banner_text(self.context.changed_since_signed)
+        self.signed_banner.setText(banner)
+        self.signed_banner.setVisible(bool(banner))
         info = describe(self.context.workspace)
         council = info["council"]
         officer = info["officer"]
@@ -322,14 +340,17 @@ class DashboardPage(QWidget):
                 _percent(s.period.percent).strip(" ()"),
             ),
             f"Since the first line started: {format_money(s.to_date.realised)} of "
-            f"{format_money(s.to_date.target)}{_percent(s.to_date.percent)}",
+            f"{format_money(s.to_date.target)}{_percent(s.to_date.percent)}. In the period: "
+            + "; ".join(
+                f"{r.label.lower()} {format_money(r.period.realised)}"
+                for r in savings.by_basis(self.context.workspace, period)
+            ),
         )
         self._sme(period, label)
         planned, on_plan = h.outputs_planned, h.outputs_on_plan
         self.cap_card.set(
             f"{len(on_plan)} of {len(planned)}" if planned else "—",
-            f"outputs planned for {year} have reached the year's plan"
-            + (f" by the end of Q{period.q}" if isinstance(period, Quarter) else "")
+            f"outputs planned for {year} have reached {cap.plan_due_label(period)}"
             if planned
             else f"No CAP outputs are planned for {year}.",
             None,
@@ -378,16 +399,17 @@ class DashboardPage(QWidget):
         self.outputs_box.setTitle(
             f"CAP outputs in {year}"
             + (f" to the end of Q{period.q}" if isinstance(period, Quarter) else "")
-            + ", against the year's plan"
+            + f", against {cap.plan_due_label(period)}"
         )
         self.outputs_chart.set_bars(
             [
                 Bar(
                     o.output.label,
                     o.realised_year_to_date,
-                    o.planned_year,
-                    f"{o.output.display(o.realised_year_to_date)} of {o.output.display(o.planned_year)}"
-                    f"{_percent(o.percent)}"
+                    o.planned_due_year,
+                    f"{o.output.display(o.realised_year_to_date)} of "
+                    f"{o.output.display(o.planned_due_year)} due{_percent(o.percent)}"
+                    + cap.whole_year_words(o)
                     if o.planned_year or o.realised_year_to_date
                     else "none planned",
                 )

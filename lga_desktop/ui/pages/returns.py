@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from lga_desktop.returns.changes import CORRECTION_DUE, banner_text
 from lga_desktop.returns.history import ReturnRecord, file_bytes, history, superseded_hashes
 from lga_desktop.returns.keys import (
     SigningKey,
@@ -39,7 +40,9 @@ from lga_desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from lga_desktop.ui.registers.form import NOTE_STYLES
 from lga_desktop.ui.tasks import run_task
+from lga_desktop.validation import Severity
 from lga_desktop.words import format_date, format_when
 
 __all__ = ["ReturnsPage", "ReturnsHistoryModel"]
@@ -54,11 +57,21 @@ class ReturnsHistoryModel(QAbstractTableModel):
         super().__init__(parent)
         self.records: list[ReturnRecord] = []
         self.superseded: set[str] = set()
+        self.changed: set[str] = set()
 
-    def load(self, records: list[ReturnRecord], superseded: set[str]) -> None:
+    def load(
+        self, records: list[ReturnRecord], superseded: set[str], changed: set[str] = frozenset()
+    ) -> None:
         self.beginResetModel()
-        self.records, self.superseded = records, superseded
+        self.records, self.superseded, self.changed = records, superseded, changed
         self.endResetModel()
+
+    def status(self, r: ReturnRecord) -> str:
+        if r.return_hash in self.superseded:
+            return "Superseded"
+        if r.return_hash in self.changed:
+            return f"Current, {CORRECTION_DUE}"
+        return "Current"
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(self.records)
@@ -86,7 +99,7 @@ class ReturnsHistoryModel(QAbstractTableModel):
                 format_when(r.signed_at),
                 f"{r.signer_name}, {r.signer_role}",
                 r.short_hash + "…",
-                "Superseded" if r.return_hash in self.superseded else "Current",
+                self.status(r),
             )[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 4:
             return r.return_hash
@@ -161,6 +174,12 @@ class ReturnsPage(QWidget):
         actions.addStretch(1)
         layout.addLayout(actions)
 
+        self.signed_banner = QLabel()
+        self.signed_banner.setObjectName("changedSinceSigned")
+        self.signed_banner.setWordWrap(True)
+        self.signed_banner.setStyleSheet(NOTE_STYLES[Severity.WARNING] + " font-weight: bold;")
+        layout.addWidget(self.signed_banner)
+
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -190,8 +209,7 @@ class ReturnsPage(QWidget):
         return self.context.workspace
 
     def _changed(self, what: frozenset) -> None:
-        if "*" in what or "returns" in what:
-            self.refresh()
+        self.refresh()  # any change can make a signed quarter differ from its return
 
     def refresh(self) -> None:
         key = current_key(self.ws)
@@ -219,7 +237,11 @@ class ReturnsPage(QWidget):
             else "Check a quarter and write its notes; signing needs the key (Create signing key…)"
         )
         records = history(self.ws)
-        self.model.load(records, superseded_hashes(self.ws))
+        changed = self.context.changed_since_signed
+        self.model.load(records, superseded_hashes(self.ws), {r.return_hash for r in changed})
+        banner = banner_text(changed)
+        self.signed_banner.setText(banner)
+        self.signed_banner.setVisible(bool(banner))
         self.empty.setVisible(not records)
         self._enable()
 

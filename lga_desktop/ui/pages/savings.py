@@ -30,10 +30,15 @@ class SavingsPage(RegisterPage):
         q = self._quarter()
         year = savings.programme_total(self.context.workspace, q.year)
         total = savings.programme_total(self.context.workspace, q)
+        split = "; ".join(
+            f"{r.label.lower()} {format_money(r.period.realised)}"
+            for r in savings.by_basis(self.context.workspace, q.year)
+        )
         return (
-            f"{q.year}: <b>{format_money(year.period.realised)}</b> realised against a target of "
-            f"{format_money(year.period.target)}{percent(year.period.percent)}. Since the first "
-            f"line started, to the end of {q}: <b>{format_money(total.to_date.realised)}</b> of "
+            f"{q.year}, all kinds together: <b>{format_money(year.period.realised)}</b> realised "
+            f"against a target of {format_money(year.period.target)}"
+            f"{percent(year.period.percent)} ({split}). Since the first line started, to the "
+            f"end of {q}: <b>{format_money(total.to_date.realised)}</b> of "
             f"{format_money(total.to_date.target)}{percent(total.to_date.percent)}."
         )
 
@@ -44,6 +49,11 @@ class SavingsPage(RegisterPage):
             f"<b>{line.label}</b><br>{line.display('workstream')} · {' · '.join(bits)}<br>"
             f"Target {line.display('target')}"
             f"{' a year' if line.get('recurrence') == 'recurring' else ''} from {line.display('start')}"
+            + (
+                f" to {savings.last_quarter_of(line)}"
+                if savings.last_quarter_of(line)
+                else (" (no end given)" if line.get("recurrence") == "recurring" else "")
+            )
             + (f"<br>Unlocked by {eng}" if eng else "")
         )
 

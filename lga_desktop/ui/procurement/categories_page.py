@@ -14,6 +14,7 @@ from lga_desktop.procurement.category_mapping import (
 )
 from lga_desktop.ui.context import AppContext
 from lga_desktop.ui.deferred_refresh import DeferredRefresh
+from lga_desktop.ui.elided import compact_combo
 from lga_desktop.ui.list_model import Index, ListTableModel
 from lga_desktop.ui.main_column import MainColumn, fit_headers
 from lga_desktop.ui.qt import (
@@ -112,7 +113,7 @@ class CategoriesTab(QWidget):
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
         row.addWidget(QLabel("Map the selected to:"))
-        self.target = QComboBox()
+        self.target = compact_combo(QComboBox())
         self.target.setAccessibleName("Big-spend category")
         row.addWidget(self.target, 1)
         self.by_code = QCheckBox("Match on the code (not the name)")

@@ -18,6 +18,7 @@ from lga_desktop.procurement.headers import FIELD_LABELS, REQUIRED, ColumnMappin
 from lga_desktop.procurement.spend_import import (
     ColumnMappingNeeded,
     ImportReport,
+    NotThisCouncil,
     import_spend,
     read_header,
 )
@@ -34,6 +35,7 @@ from lga_desktop.ui.qt import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QMessageBox,
     QPushButton,
     Qt,
     QTextBrowser,
@@ -60,11 +62,14 @@ def import_files(
     choices: list[tuple[Path, dict[str, str] | None]],
     strict: bool,
     progress: Progress,
-) -> list[ImportReport | tuple[str, str]]:
+    other_body: bool = False,
+) -> list[ImportReport | tuple[str, str] | NotThisCouncil]:
     """Import several files in one transaction (the wizard's background task).
 
     Opens its own connection. A file that cannot be imported is reported and
-    the others still go in; cancelling rolls back every file.
+    the others still go in; a file that is not this council's comes back as
+    :class:`NotThisCouncil` for the officer to confirm (``other_body``
+    imports it anyway); cancelling rolls back every file.
     """
     ws = workspace.reopen()
     results: list[ImportReport | tuple[str, str]] = []
@@ -81,10 +86,19 @@ def import_files(
                 inner = Progress(update)
                 try:
                     results.append(
-                        import_spend(ws, path, columns=columns, strict=strict, progress=inner)
+                        import_spend(
+                            ws,
+                            path,
+                            columns=columns,
+                            strict=strict,
+                            other_body=other_body,
+                            progress=inner,
+                        )
                     )
                 except Cancelled:
                     raise  # every file rolls back
+                except NotThisCouncil as exc:
+                    results.append(exc)
                 except LgaError as exc:
                     results.append((path.name, str(exc)))
     finally:
@@ -251,6 +265,8 @@ class ImportWizard(QWizard):
         self.context = context
         self.files: list[FileChoice] = []
         self.results: list[ImportReport | tuple[str, str]] | None = None
+        self._earlier: list[ImportReport | tuple[str, str]] = []  # before asking about a body
+        self.strict = False
         self.report_dialog: ImportReportDialog | None = None
         self.files_page = FilesPage(self)
         self.columns_page = ColumnsPage(self)
@@ -270,19 +286,45 @@ class ImportWizard(QWizard):
         return out
 
     def accept(self) -> None:
-        choices = self.choices()
-        strict = self.files_page.strict.isChecked()
-        workspace = self.context.workspace
+        self.strict = self.files_page.strict.isChecked()
         super().accept()
+        self._run(self.choices(), other_body=False)
+
+    def _run(self, choices: list[tuple[Path, dict[str, str] | None]], *, other_body: bool) -> None:
+        workspace, strict = self.context.workspace, self.strict
         run_task(
             self.parentWidget(),
             "Importing spend",
-            lambda progress: import_files(workspace, choices, strict, progress),
+            lambda progress: import_files(workspace, choices, strict, progress, other_body),
             self.finished_import,
             on_cancel=self.cancelled,
         )
 
-    def finished_import(self, results: list[ImportReport | tuple[str, str]]) -> None:
+    def confirm_other_body(self, refused: list[NotThisCouncil]) -> bool:
+        """Ask whether files that name another body are this council's after all."""
+        council = self.context.workspace.council.official_name
+        text = "\n\n".join(f"{e.file_name}: {'; '.join(e.problems)}." for e in refused)
+        answer = QMessageBox.question(
+            self.parentWidget(),
+            "Not this council's spend?",
+            f"{text}\n\nThe workspace is {council}'s. Import anyway?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def finished_import(
+        self, results: list[ImportReport | tuple[str, str] | NotThisCouncil]
+    ) -> None:
+        refused = [r for r in results if isinstance(r, NotThisCouncil)]
+        done = self._earlier + [r for r in results if not isinstance(r, NotThisCouncil)]
+        if refused and self.confirm_other_body(refused):
+            names = {e.file_name for e in refused}
+            self._earlier = done
+            self.context.notify("procurement")
+            self._run([(p, c) for p, c in self.choices() if p.name in names], other_body=True)
+            return
+        results = done + [(e.file_name, str(e)) for e in refused]
         self.results = results
         self.context.notify("procurement")
         self.report_dialog = ImportReportDialog(results, self.parentWidget())

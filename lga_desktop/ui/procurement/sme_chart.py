@@ -1,4 +1,8 @@
-"""The SME-share tab: SME and VCSE share of spend by quarter against the 25% aspiration.
+"""The SME-share tab: SME and VCSE share of procurement spend by quarter.
+
+Every share is shown with how much of the procurement spend has suppliers
+classified at all, and "not yet classified" apart from "not an SME". The 25%
+line is central government's aspiration for its own spend, drawn as context.
 
 Drawn with QPainter (QtCharts is not part of PySide6-Essentials); the figures
 are in the table beside it, so nothing is only in the picture.
@@ -15,6 +19,7 @@ from lga_desktop.ui.deferred_refresh import DeferredRefresh
 from lga_desktop.ui.qt import (
     QColor,
     QFont,
+    QLabel,
     QPainter,
     QPen,
     QRectF,
@@ -30,7 +35,19 @@ from lga_desktop.ui.qt import (
 KEY = "procurement"
 SME_COLOUR = QColor("#1f5fa8")
 VCSE_COLOUR = QColor("#3c9a5f")
-ASPIRATION_COLOUR = QColor("#c0392b")
+ASPIRATION_COLOUR = QColor("#7f8c8d")  # context, not a pass mark: grey, not red
+COLUMNS = (
+    "Period",
+    "All spend",
+    "Procurement spend",
+    "SME",
+    "Not SME",
+    "Not yet classified",
+    "SME share",
+    "Classified",
+    "VCSE share",
+    "Local share",
+)
 
 
 class SmeShareChart(QWidget):
@@ -45,7 +62,8 @@ class SmeShareChart(QWidget):
         self.shares = shares
         self.setToolTip(
             "\n".join(
-                f"{s.period}: SME {s.sme_percent or 0}%, VCSE {s.vcse_percent or 0}%"
+                f"{s.period}: SME {s.sme_percent or 0}% (classified {s.classified_percent or 0}%), "
+                f"VCSE {s.vcse_percent or 0}%"
                 for s in shares
             )
         )
@@ -118,9 +136,9 @@ class SmeShareChart(QWidget):
         p.drawLine(int(plot.left()), int(ay), int(plot.right()), int(ay))
         p.setFont(QFont(p.font().family(), p.font().pointSize()))
         p.drawText(
-            QRectF(plot.left() + 4, ay - fm.height() - 2, 200, fm.height()),
+            QRectF(plot.left() + 4, ay - fm.height() - 2, 320, fm.height()),
             Qt.AlignmentFlag.AlignLeft,
-            "25% SME aspiration",
+            "25%: central government's aspiration (context)",
         )
         # legend
         lx = plot.right() - 190
@@ -145,12 +163,19 @@ class SmeShareTab(QWidget):
         self.chart = SmeShareChart()
         splitter.addWidget(self.chart)
         self.figures = QTreeWidget()
-        self.figures.setHeaderLabels(
-            ["Period", "Spend", "SME", "SME share", "VCSE share", "Local share"]
-        )
+        self.figures.setHeaderLabels(list(COLUMNS))
         self.figures.setRootIsDecorated(True)
         splitter.addWidget(self.figures)
         layout.addWidget(splitter)
+        about = QLabel(
+            "<small>Shares are of procurement spend: grants, payments to other public bodies, "
+            "benefits, refunds (the categories marked not procurement on the Categories tab) "
+            f"and redacted personal payees are left out. {derived.SME_DEFINITION} The 25% line: "
+            f"{derived.SME_ASPIRATION_WORDS}.</small>"
+        )
+        about.setObjectName("smeBasis")
+        about.setWordWrap(True)
+        layout.addWidget(about)
         # a hidden tab refreshes when it is shown (see ui/deferred_refresh.py)
         self._deferred = DeferredRefresh(self, self.refresh)
         context.changed.connect(self._changed)
@@ -172,36 +197,32 @@ class SmeShareTab(QWidget):
         def pct(d: Decimal | None) -> str:
             return "-" if d is None else f"{d}%"
 
+        def cells(s: derived.Share) -> list[str]:
+            return [
+                s.period,
+                format_money(s.total_pence),
+                format_money(s.basis_pence),
+                format_money(s.sme_pence),
+                format_money(s.not_sme_pence),
+                format_money(s.unclassified_pence),
+                pct(s.sme_percent),
+                pct(s.classified_percent),
+                pct(s.vcse_percent),
+                pct(s.local_percent),
+            ]
+
         for year in derived.shares_by_year(ws, quarters):
-            y_item = QTreeWidgetItem(
-                [
-                    year.period,
-                    format_money(year.total_pence),
-                    format_money(year.sme_pence),
-                    pct(year.sme_percent),
-                    pct(year.vcse_percent),
-                    pct(year.local_percent),
-                ]
-            )
+            y_item = QTreeWidgetItem(cells(year))
             self.figures.addTopLevelItem(y_item)
             for s in quarters:
                 if s.key[:4] != year.key:
                     continue
-                q_item = QTreeWidgetItem(
-                    [
-                        s.period,
-                        format_money(s.total_pence),
-                        format_money(s.sme_pence),
-                        pct(s.sme_percent),
-                        pct(s.vcse_percent),
-                        pct(s.local_percent),
-                    ]
-                )
+                q_item = QTreeWidgetItem(cells(s))
                 y_item.addChild(q_item)
                 for name, pence, lines in by_cat.get(s.key, []):
                     q_item.addChild(
                         QTreeWidgetItem([f"{name} ({lines:,} lines)", format_money(pence)])
                     )
             y_item.setExpanded(True)
-        for col in range(6):
+        for col in range(len(COLUMNS)):
             self.figures.resizeColumnToContents(col)

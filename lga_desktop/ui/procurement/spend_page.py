@@ -10,6 +10,7 @@ from lga_desktop.periods import parse_period
 from lga_desktop.procurement.category_mapping import big_categories
 from lga_desktop.procurement.spend_query import SpendFilter
 from lga_desktop.ui.context import AppContext
+from lga_desktop.ui.elided import compact_combo
 from lga_desktop.ui.main_column import MainColumn
 from lga_desktop.ui.procurement.spend_model import SpendTableModel
 from lga_desktop.ui.qt import (
@@ -50,6 +51,7 @@ class SpendTab(QWidget):
         self.search.setAccessibleName("Search by supplier")
         self.category = QComboBox()
         self.category.setAccessibleName("Filter by category")
+        compact_combo(self.category)
         self.quarter = QComboBox()
         self.quarter.setAccessibleName("Filter by quarter")
         self.remove_button = QPushButton("Remove import…")

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from lga_desktop.money import format_money
+from lga_desktop.procurement.derived import SME_DEFINITION
 from lga_desktop.procurement.suppliers import (
     FLAG_LABELS,
     NO_SUPPLIER_ID,
@@ -62,7 +63,7 @@ class SupplierModel(ListTableModel[Supplier]):
             return (
                 s.name + (" (redacted)" if s.redacted and "redact" not in s.name.lower() else ""),
                 s.supplier_ref or "",
-                "Yes" if s.sme else "",
+                sme_words(s.sme),
                 "Yes" if s.vcse else "",
                 "Yes" if s.local else "",
                 f"{s.lines:,}",
@@ -75,9 +76,20 @@ class SupplierModel(ListTableModel[Supplier]):
         return None
 
 
+def sme_words(sme: bool | None) -> str:
+    """The three states of the SME flag, as the table shows them."""
+    return "Not yet classified" if sme is None else ("Yes" if sme else "No")
+
+
+def _flag_words(flag: str, on: bool | None) -> str:
+    if on is None:
+        return f"not yet classified as {FLAG_LABELS[flag]} or not"
+    return f"{'' if on else 'not '}{FLAG_LABELS[flag]}"
+
+
 class SetFlagsCommand(QUndoCommand):
-    def __init__(self, page: SuppliersTab, ids: list[int], flags: dict[str, bool]) -> None:
-        what = ", ".join(f"{'' if on else 'not '}{FLAG_LABELS[f]}" for f, on in flags.items())
+    def __init__(self, page: SuppliersTab, ids: list[int], flags: dict[str, bool | None]) -> None:
+        what = ", ".join(_flag_words(f, on) for f, on in flags.items())
         super().__init__(f"Mark {len(ids):,} suppliers {what}")
         self.page, self.ids, self.flags = page, ids, flags
         self.before = flags_of(page.context.workspace, ids)
@@ -125,16 +137,25 @@ class SuppliersTab(QWidget):
         self.selected_label = QLabel("Select suppliers to flag them.")
         self.selected_label.setWordWrap(True)
         flags_row.addWidget(self.selected_label, 1)
-        self.flag_buttons: dict[tuple[str, bool], QPushButton] = {}
+        self.flag_buttons: dict[tuple[str, bool | None], QPushButton] = {}
         for flag, label in FLAG_LABELS.items():
-            for on in (True, False):
-                button = QPushButton(label if on else f"Not {label}")
-                button.setToolTip(f"Mark the selected suppliers {'' if on else 'not '}{label}")
+            states: tuple[bool | None, ...] = (
+                (True, False, None) if flag == "sme" else (True, False)
+            )
+            for on in states:
+                button = QPushButton(
+                    "SME not known" if on is None else (label if on else f"Not {label}")
+                )
+                button.setToolTip(f"Mark the selected suppliers {_flag_words(flag, on)}")
                 button.clicked.connect(lambda _c=False, f=flag, v=on: self.flag_selected(f, v))
                 button.setEnabled(False)
                 self.flag_buttons[(flag, on)] = button
                 flags_row.addWidget(button)
         layout.addLayout(flags_row)
+        definition = QLabel(f"<small>{SME_DEFINITION}</small>")
+        definition.setObjectName("smeDefinition")
+        definition.setWordWrap(True)
+        layout.addWidget(definition)
         # a hidden tab refreshes when it is shown (see ui/deferred_refresh.py)
         self._deferred = DeferredRefresh(self, self.refresh)
         context.changed.connect(self._changed)
@@ -177,7 +198,7 @@ class SuppliersTab(QWidget):
         for button in self.flag_buttons.values():
             button.setEnabled(bool(n))
 
-    def flag_selected(self, flag: str, on: bool) -> None:
+    def flag_selected(self, flag: str, on: bool | None) -> None:
         ids = self.selected_ids()
         if ids:
             self.undo_stack.push(SetFlagsCommand(self, ids, {flag: on}))

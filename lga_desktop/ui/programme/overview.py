@@ -23,7 +23,7 @@ from lga_desktop.councils import council_by_gss
 from lga_desktop.errors import LgaError
 from lga_desktop.money import format_money
 from lga_desktop.periods import Quarter, parse_quarter
-from lga_desktop.procurement.derived import SME_ASPIRATION, percent
+from lga_desktop.procurement.derived import percent
 from lga_desktop.registers.cap import OUTPUTS
 from lga_desktop.ui.charts import Bar, BulletChart, Column, ColumnChart, ProgressBars
 from lga_desktop.ui.deferred_refresh import DeferredRefresh
@@ -144,7 +144,7 @@ class OverviewPage(QWidget):
 
         cards = QHBoxLayout()
         self.savings_card = Card("Savings realised against target")
-        self.sme_card = Card("Spend with SMEs, against the 25% aspiration")
+        self.sme_card = Card("SME share of procurement spend")
         self.days_card = Card("Expert days used against agreed", over_is_warning=True)
         for card in (self.savings_card, self.sme_card, self.days_card):
             cards.addWidget(card, 1)
@@ -288,14 +288,12 @@ class OverviewPage(QWidget):
             f"{format_money(s.target_to_date_pence)}{_pct(to_date)}",
         )
         sme = f.sme_total
-        meeting = sum(1 for c in f.sme if c.meets_aspiration)
         show_sme_share(
             self.sme_card,
             sme,
-            f"spent by the councils in {q}",
-            f"{meeting} of {len(f.sme)} councils meet the aspiration. VCSE "
-            f"{sme.vcse_percent if sme.vcse_percent is not None else '—'}%, local "
-            f"{percent(sme.local_pence, sme.total_pence) or '—'}%.",
+            f"by the councils in {q}",
+            f"VCSE {sme.vcse_percent if sme.vcse_percent is not None else '—'}%, local "
+            f"{sme.local_percent if sme.local_percent is not None else '—'}%.",
         )
         e = f.experts_total
         if e is None or not (e.days_agreed_tenths or e.days_used_to_date_tenths):
@@ -350,22 +348,23 @@ class OverviewPage(QWidget):
                 for s in f.savings_by_council
             ]
         )
-        self.sme_box.setTitle(f"SME share by council, {q} (a full bar is the 25% aspiration)")
+        self.sme_box.setTitle(f"SME share of procurement spend by council, {q}")
         self.sme_chart.set_bars(
             [
                 Bar(
                     _council(c.key, c.label),
                     c.sme_percent or Decimal(0),
-                    SME_ASPIRATION,
-                    f"{c.sme_percent}% of {format_money(c.total_pence)}"
+                    Decimal(100),
+                    f"{c.sme_percent}% of {format_money(c.basis_pence)}, "
+                    f"{c.classified_percent}% classified"
                     if c.sme_percent is not None
-                    else "no spend reported",
+                    else "no procurement spend reported",
                 )
                 for c in f.sme
             ]
         )
         self.outputs_box.setTitle(
-            f"CAP outputs to the end of {q}, against the plan to the end of {q.year}"
+            f"CAP outputs to the end of {q}, against the plan due by then (this year pro-rata)"
         )
         self.outputs_chart.set_bars(
             [

@@ -180,6 +180,25 @@ class ChoiceEditor(QComboBox):
             self.findData(value) if value is not None or not self.field.required else -1
         )
 
+    def set_options(self, options: tuple[tuple[str, str], ...]) -> None:
+        """Offer only ``options`` (plus the current choice, so a wrong one stays visible)."""
+        current = self.value()
+        keys = [k for k, _ in options]
+        if current is not None and current not in keys:
+            options = (*options, (current, dict(self.field.type.options).get(current, current)))
+        if [self.itemData(i) for i in range(self.count()) if self.itemData(i) is not None] == [
+            k for k, _ in options
+        ]:
+            return
+        self.blockSignals(True)
+        self.clear()
+        if not self.field.required:
+            self.addItem(NONE_TEXT, None)
+        for key, label in options:
+            self.addItem(label, key)
+        self.set_value(current)
+        self.blockSignals(False)
+
 
 class MultiChoiceEditor(QWidget):
     """Tick any number of a list (partners), laid out in two columns."""

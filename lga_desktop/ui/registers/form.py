@@ -175,6 +175,10 @@ class RecordForm(QWidget):
         """
         self.reveal_all = self.reveal_all or reveal
         values, problems = self.read()
+        for name, options in self.reg.options_from.items():
+            editor = self.editors.get(name)
+            if editor is not None and hasattr(editor, "set_options"):
+                editor.set_options(options(values))
         findings = self.reg.findings(
             draft(self.reg, values, ref=self.ref, record_id=self.record_id)
         )

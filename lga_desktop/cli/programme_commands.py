@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from lga_desktop.cli import EXIT_INVALID, EXIT_OK, print_json, quarter_arg
+from lga_desktop.cli import EXIT_INVALID, EXIT_OK, period_arg, print_json, quarter_arg
 from lga_desktop.errors import UsageError
 from lga_desktop.money import format_money
 
@@ -51,18 +51,27 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser(
         "programme",
-        help="(LGA) what a programme file holds; with --period, that quarter's figures",
+        help="(LGA) what a programme file holds; with --period, its figures for that period",
         description=(
             "List the pilot councils, the returns merged (which count, which are superseded) "
-            "and the files held aside with the reason. With --period, the programme's figures "
-            "for that quarter and the pilot councils that have not sent a return for it; with "
-            "--out as well, the quarter's report for the Board as Excel, CSV or PDF."
+            "and the files held aside with the reason. With --period (a quarter, a financial "
+            "year such as 2012/13, or 'all' for the programme to date), the programme's "
+            "figures for it and the pilot councils that have not sent a return; with --json, "
+            "every table of the Board report; with --out as well, the Board report as Excel, "
+            "CSV or PDF. Figures for the period add up each quarter's returns (a council that "
+            "missed a quarter adds nothing for it); figures to date come from each council's "
+            "latest return, flagged as last known figures when it is not the period's last "
+            "quarter."
         ),
     )
     p.add_argument(
         "programme", type=Path, metavar="PROGRAMME", help="the programme file (.lgaprog)"
     )
-    p.add_argument("--period", metavar="QUARTER", help='a quarter, e.g. "2012/13 Q2"')
+    p.add_argument(
+        "--period",
+        metavar="PERIOD",
+        help='a quarter ("2012/13 Q2"), a financial year ("2012/13") or "all" (to date)',
+    )
     p.add_argument(
         "--out",
         type=Path,
@@ -71,6 +80,69 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--json", action="store_true", help="print as JSON")
     p.set_defaults(handler=cmd_programme)
+
+    p = sub.add_parser(
+        "roster",
+        help="(LGA) the programme's councils by strand and pilot, and when returns are due",
+        description=(
+            "With --import, replace the roster with a CSV or XLSX file: one row per council "
+            "and strand, columns gss and strand, optional pilot and due (days after a "
+            "quarter's end); headings in any case. With a roster its councils are the pilot "
+            "councils (without one, the councils whose key is trusted). --due QUARTER DATE "
+            "sets the date a quarter's returns are due (else 30 days after its end). "
+            "Without options, lists the roster."
+        ),
+    )
+    p.add_argument(
+        "programme", type=Path, metavar="PROGRAMME", help="the programme file (.lgaprog)"
+    )
+    p.add_argument("--import", dest="import_file", type=Path, metavar="FILE")
+    p.add_argument("--due", nargs=2, metavar=("QUARTER", "DATE"))
+    p.add_argument("--json", action="store_true", help="print as JSON")
+    p.set_defaults(handler=cmd_roster)
+
+    p = sub.add_parser(
+        "status",
+        help="(LGA) every pilot council's return for a quarter: on time, late, missing...",
+        description=(
+            "For each pilot council: on time, late, missing (nothing counted), corrected (a "
+            "later version counts) or queried (queried by the LGA and not accepted since), "
+            "with its due date. --chase FILE writes a CSV for a mail merge of the councils "
+            "missing, late or queried, with the contact from each council's latest return. "
+            "Exits 1 when any council is missing, late or queried."
+        ),
+    )
+    p.add_argument(
+        "programme", type=Path, metavar="PROGRAMME", help="the programme file (.lgaprog)"
+    )
+    p.add_argument("--period", required=True, metavar="QUARTER", help='e.g. "2012/13 Q2"')
+    p.add_argument("--chase", type=Path, metavar="FILE", help="write the chase list (CSV)")
+    p.add_argument("--today", metavar="DATE", help=argparse.SUPPRESS)
+    p.add_argument("--json", action="store_true", help="print as JSON")
+    p.set_defaults(handler=cmd_status)
+
+    p = sub.add_parser(
+        "review",
+        help="(LGA) query or accept a council's return, or comment on it",
+        description=(
+            "Each counted return moves received, queried, accepted. --query TEXT queries it, "
+            "--accept accepts it (with --comment), --comment TEXT alone comments on it "
+            "(--figure names the figure commented on). Without any, shows its review history."
+        ),
+    )
+    p.add_argument(
+        "programme", type=Path, metavar="PROGRAMME", help="the programme file (.lgaprog)"
+    )
+    p.add_argument("--council", required=True, metavar="GSS")
+    p.add_argument("--period", required=True, metavar="QUARTER")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--accept", action="store_true")
+    group.add_argument("--query", metavar="TEXT")
+    p.add_argument("--comment", default="", metavar="TEXT")
+    p.add_argument("--figure", default="", metavar="NAME", help="the figure a comment is about")
+    p.add_argument("--by", default=None, metavar="NAME", help="who reviews (default: you)")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+    p.set_defaults(handler=cmd_review)
 
 
 def _open_or_create(path: Path, name: str | None):
@@ -135,16 +207,20 @@ def cmd_programme(args: argparse.Namespace) -> int:
     from lga_desktop.consolidation.store import Programme
 
     if args.out and not args.period:
-        raise UsageError("--out writes one quarter's report: name it with --period")
-    quarter = quarter_arg(args.period) if args.period else None
+        raise UsageError("--out writes one period's report: name it with --period")
+    period_text = args.period
+    if period_text is not None and period_text.strip().lower() != "all":
+        period_arg(period_text)
     with Programme.open(args.programme) as prog:
-        if quarter is not None:
-            figures = figures_for(prog, quarter)
+        if period_text is not None:
+            from lga_desktop.consolidation.figures import programme_period
+
+            figures = figures_for(prog, programme_period(prog, period_text))
             if args.out:
                 from lga_desktop.consolidation.reports import write_report
 
                 written = write_report(figures, args.out)
-                print(f"Wrote the Board report for {figures.quarter} to {written}")
+                print(f"Wrote the Board report for {figures.period} to {written}")
                 return EXIT_OK
             return _show_figures(args, figures)
         members = prog.members()
@@ -190,7 +266,13 @@ def _show_figures(args: argparse.Namespace, fig) -> int:
         print_json(_figures_json(fig))
         return EXIT_OK
     total = fig.savings_total
-    print(f"{fig.programme}, {fig.quarter}: {len(fig.returns)} return(s) counted")
+    print(f"{fig.programme}, {fig.period}: {len(fig.returns)} return(s) counted")
+    if fig.last_known:
+        print(
+            "  Last known figures (no return for "
+            f"{fig.quarter}): "
+            + ", ".join(f"{fig.names[g]} as at {k}" for g, k in sorted(fig.last_known.items()))
+        )
     print(
         f"  Savings realised {format_money(total.realised_pence)} against a target of "
         f"{format_money(total.target_pence)} ({_percent(total.percent_of_target)})"
@@ -226,9 +308,13 @@ def _show_figures(args: argparse.Namespace, fig) -> int:
             unit = f" {o.unit}"
         print(f"  {o.label:<32} {done}{unit} realised of {planned}{unit} planned to date")
     if fig.missing:
-        print("  No return yet from: " + ", ".join(name for _, name in fig.missing))
+        print(
+            f"  No return yet for {fig.quarter} from: " + ", ".join(name for _, name in fig.missing)
+            if fig.period and fig.period.kind != "quarter"
+            else "  No return yet from: " + ", ".join(name for _, name in fig.missing)
+        )
     else:
-        print("  Every pilot council has sent a return for this quarter.")
+        print(f"  Every pilot council has sent a return for {fig.quarter}.")
     if fig.waiting_for_key or fig.held_aside:
         print(
             f"  Not counted: {fig.waiting_for_key} return(s) waiting for a key, "
@@ -238,12 +324,17 @@ def _show_figures(args: argparse.Namespace, fig) -> int:
 
 
 def _figures_json(fig) -> dict:
+    from lga_desktop.consolidation.report_tables import report_json
+
     def money_lines(lines):
         return [s.__dict__ for s in lines]
 
     return {
         "programme": fig.programme,
+        "period": str(fig.period),
         "quarter": str(fig.quarter),
+        "last_known": {g: k for g, k in sorted(fig.last_known.items())},
+        "report": report_json(fig),
         "returns": [r.__dict__ for r in fig.returns],
         "missing": [{"gss": g, "name": n} for g, n in fig.missing],
         "savings_by_workstream": money_lines(fig.savings),
@@ -274,3 +365,84 @@ def _figures_json(fig) -> dict:
         "waiting_for_key": fig.waiting_for_key,
         "held_aside": fig.held_aside,
     }
+
+
+def cmd_roster(args: argparse.Namespace) -> int:
+    from lga_desktop.consolidation import roster as r
+    from lga_desktop.consolidation.store import Programme
+
+    with Programme.open(args.programme) as prog:
+        if args.import_file:
+            r.import_roster(prog, args.import_file)
+        if args.due:
+            r.set_due_date(prog, quarter_arg(args.due[0]), args.due[1])
+        rows = r.roster(prog)
+    if args.json:
+        print_json([row.__dict__ for row in rows])
+        return EXIT_OK
+    print(f"Roster: {len(rows)} row(s), {len({x.gss for x in rows})} council(s)")
+    for row in rows:
+        due = f", due {row.due_days} days after a quarter" if row.due_days is not None else ""
+        print(
+            f"  {row.name} ({row.gss}): {row.strand}{' / ' + row.pilot if row.pilot else ''}{due}"
+        )
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from lga_desktop.consolidation import roster as r
+    from lga_desktop.consolidation.store import Programme
+    from lga_desktop.periods import parse_date
+
+    quarter = quarter_arg(args.period)
+    today = parse_date(args.today) if args.today else None
+    with Programme.open(args.programme) as prog:
+        rows = r.status_for(prog, quarter, today)
+        if args.chase:
+            n = r.write_chase_list(prog, quarter, args.chase, today)
+    if args.json:
+        print_json([s.to_json() for s in rows])
+    else:
+        for s in rows:
+            late = " (late)" if s.late and s.status != r.LATE else ""
+            print(f"  {s.name:<32} {s.status}{late}, due {s.due}")
+        if args.chase:
+            print(f"Wrote {n} council(s) to chase to {args.chase}")
+    bad = any(s.status in (r.MISSING, r.QUERIED) or s.late for s in rows)
+    return EXIT_INVALID if bad else EXIT_OK
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    import getpass
+
+    from lga_desktop.consolidation import roster as r
+    from lga_desktop.consolidation.store import Programme
+
+    quarter = quarter_arg(args.period)
+    by = args.by or getpass.getuser()
+    with Programme.open(args.programme) as prog:
+        if args.accept or args.query or args.comment:
+            action = r.ACCEPTED if args.accept else r.QUERIED if args.query else r.COMMENT
+            event = r.review(
+                prog,
+                args.council,
+                quarter,
+                action,
+                args.query or args.comment,
+                by=by,
+                figure=args.figure,
+            )
+            history = r.review_history(prog, event["return_hash"])
+            state = event["state"]
+        else:
+            return_hash = r.return_hash_of(prog, args.council, quarter)
+            history = r.review_history(prog, return_hash)
+            state = r.review_state(prog, return_hash)
+    if args.json:
+        print_json({"state": state, "history": history})
+        return EXIT_OK
+    print(f"{args.council} {quarter}: {state}")
+    for e in history:
+        about = f" on {e['figure']}" if e["figure"] else ""
+        print(f"  {e['at']} {e['by_name']}: {e['action']}{about} {e['comment']}".rstrip())
+    return EXIT_OK

@@ -14,7 +14,6 @@ import json
 import zipfile
 from collections import defaultdict
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -55,7 +54,7 @@ def _pounds(pence: int) -> str:
 
 def _latest(counted: dict, has=lambda doc: True) -> dict[str, dict]:
     out: dict[str, dict] = {}
-    for (gss, q), doc in sorted(counted.items(), key=lambda kv: kv[0][1]):
+    for (gss, _q), doc in sorted(counted.items(), key=lambda kv: kv[0][1]):
         if has(doc):
             out[gss] = doc
     return out

@@ -78,6 +78,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="with --period: write the Board report to FILE (.xlsx, .csv or .pdf)",
     )
+    p.add_argument(
+        "--snapshot",
+        type=int,
+        metavar="N",
+        help="a Board report exported before (numbered in the listing): with --out, write it "
+        "again exactly as it was; alone, say what has changed since the Board was given it",
+    )
     p.add_argument("--json", action="store_true", help="print as JSON")
     p.set_defaults(handler=cmd_programme)
 
@@ -96,8 +103,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "programme", type=Path, metavar="PROGRAMME", help="the programme file (.lgaprog)"
     )
-    p.add_argument("--import", dest="import_file", type=Path, metavar="FILE")
-    p.add_argument("--due", nargs=2, metavar=("QUARTER", "DATE"))
+    p.add_argument(
+        "--import",
+        dest="import_file",
+        type=Path,
+        metavar="FILE",
+        help="a CSV or XLSX roster (gss, strand; optional pilot, due) that replaces the roster",
+    )
+    p.add_argument(
+        "--due",
+        nargs=2,
+        metavar=("QUARTER", "DATE"),
+        help='the date returns for a quarter are due, e.g. --due "2012/13 Q2" 2012-10-31',
+    )
     p.add_argument("--json", action="store_true", help="print as JSON")
     p.set_defaults(handler=cmd_roster)
 
@@ -133,12 +151,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "programme", type=Path, metavar="PROGRAMME", help="the programme file (.lgaprog)"
     )
-    p.add_argument("--council", required=True, metavar="GSS")
-    p.add_argument("--period", required=True, metavar="QUARTER")
+    p.add_argument("--council", required=True, metavar="GSS", help="the council's GSS code")
+    p.add_argument("--period", required=True, metavar="QUARTER", help='e.g. "2012/13 Q2"')
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--accept", action="store_true")
-    group.add_argument("--query", metavar="TEXT")
-    p.add_argument("--comment", default="", metavar="TEXT")
+    group.add_argument("--accept", action="store_true", help="accept the return")
+    group.add_argument("--query", metavar="TEXT", help="query the return, saying what about")
+    p.add_argument(
+        "--comment", default="", metavar="TEXT", help="a comment (with --accept, or alone)"
+    )
     p.add_argument("--figure", default="", metavar="NAME", help="the figure a comment is about")
     p.add_argument("--by", default=None, metavar="NAME", help="who reviews (default: you)")
     p.add_argument("--json", action="store_true", help="print as JSON")
@@ -206,6 +226,8 @@ def cmd_programme(args: argparse.Namespace) -> int:
     from lga_desktop.consolidation.figures import figures_for, held_files, returns_on_record
     from lga_desktop.consolidation.store import Programme
 
+    if args.snapshot is not None:
+        return _snapshot_command(args)
     if args.out and not args.period:
         raise UsageError("--out writes one period's report: name it with --period")
     period_text = args.period
@@ -217,10 +239,14 @@ def cmd_programme(args: argparse.Namespace) -> int:
 
             figures = figures_for(prog, programme_period(prog, period_text))
             if args.out:
-                from lga_desktop.consolidation.reports import write_report
+                from lga_desktop.consolidation.snapshots import export_board_report
 
-                written = write_report(figures, args.out)
-                print(f"Wrote the Board report for {figures.period} to {written}")
+                snap = export_board_report(prog, figures.period.key, args.out)
+                print(
+                    f"Wrote the Board report for {figures.period} to {args.out} "
+                    f"(Board report {snap.id}: {len(snap.counted.return_hashes)} return(s) "
+                    "counted, recorded by hash)"
+                )
                 return EXIT_OK
             return _show_figures(args, figures)
         members = prog.members()
@@ -228,6 +254,9 @@ def cmd_programme(args: argparse.Namespace) -> int:
         held = held_files(prog)
         counts = prog.counts()
         name = prog.name
+        from lga_desktop.consolidation.snapshots import snapshots
+
+        board = snapshots(prog)
     if args.json:
         print_json(
             {
@@ -239,6 +268,16 @@ def cmd_programme(args: argparse.Namespace) -> int:
                 ],
                 "returns": [r.__dict__ for r in returns],
                 "held_aside": held,
+                "board_reports": [
+                    {
+                        "number": b.id,
+                        "period": b.period,
+                        "made_on": b.made_on.isoformat(),
+                        "file_name": b.file_name,
+                        "return_hashes": list(b.counted.return_hashes),
+                    }
+                    for b in board
+                ],
             }
         )
         return EXIT_OK
@@ -258,6 +297,42 @@ def cmd_programme(args: argparse.Namespace) -> int:
         print(f"Held aside or waiting for a key: {len(held)}")
         for f in held:
             print(f"  {f['file_name']}: {f['reason']}")
+    if board:
+        print(f"Board reports exported: {len(board)}")
+        for b in board:
+            print(
+                f"  {b.id}. {b.period} on {b.made_on}, {b.file_name}, "
+                f"{len(b.counted.return_hashes)} return(s)"
+            )
+    return EXIT_OK
+
+
+def _snapshot_command(args: argparse.Namespace) -> int:
+    from lga_desktop.consolidation.snapshots import changes_since, rewrite_snapshot
+    from lga_desktop.consolidation.store import Programme
+
+    with Programme.open(args.programme) as prog:
+        if args.out:
+            rewrite_snapshot(prog, args.snapshot, args.out)
+            print(f"Wrote Board report {args.snapshot} again, as it was, to {args.out}")
+            return EXIT_OK
+        changes = changes_since(prog, args.snapshot)
+    s = changes.snapshot
+    if args.json:
+        print_json(
+            {
+                "number": s.id,
+                "period": s.period,
+                "made_on": s.made_on.isoformat(),
+                "new_returns": changes.new_returns,
+                "corrections": changes.corrections,
+                "figures": [{"figure": a, "then": b, "now": c} for a, b, c in changes.figures],
+            }
+        )
+        return EXIT_OK
+    print(f"Board report {s.id} ({s.period}, {s.made_on}, {s.file_name}):")
+    for line in changes.lines() or ["nothing has changed since."]:
+        print(f"  {line}")
     return EXIT_OK
 
 

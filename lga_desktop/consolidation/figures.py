@@ -9,7 +9,7 @@ pence, never averaged.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from lga_desktop.consolidation.store import Programme
@@ -29,6 +29,7 @@ __all__ = [
     "ALL",
     "Breakdown",
     "ProgrammePeriod",
+    "Snapshot",
     "programme_period",
     "quarters_with_returns",
     "returns_on_record",
@@ -154,9 +155,11 @@ class ProgrammePeriod:
 ALL = "all"
 
 
-def programme_period(prog: Programme, text: str | Quarter | FinancialYear) -> ProgrammePeriod:
+def programme_period(
+    prog: Programme, text: str | Quarter | FinancialYear, as_at: Snapshot | None = None
+) -> ProgrammePeriod:
     """``2012/13 Q2``, ``2012/13`` or ``all`` as a period of this programme (PeriodError if not)."""
-    counted = quarters_with_returns(prog)
+    counted = quarters_with_returns(prog) if as_at is None else as_at.quarters()
     if isinstance(text, str) and text.strip().lower() in (ALL, "programme to date"):
         return ProgrammePeriod("all", "Programme to date", ALL, tuple(counted), tuple(counted))
     period = parse_period(text) if isinstance(text, str) else text
@@ -166,6 +169,24 @@ def programme_period(prog: Programme, text: str | Quarter | FinancialYear) -> Pr
     last = max((q for q in counted if q in quarters), default=None)
     so_far = tuple(q for q in quarters if last is not None and q <= last)
     return ProgrammePeriod("year", str(period), str(period), quarters, so_far)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a Board report counted: its returns (by hash), pilot councils and file counts."""
+
+    return_hashes: tuple[str, ...]
+    quarter_keys: tuple[str, ...]  # the quarter of each return, in the same order
+    pilots: tuple[tuple[str, str], ...]
+    held_aside: int
+    waiting_for_key: int
+
+    @property
+    def hashes(self) -> frozenset[str]:
+        return frozenset(self.return_hashes)
+
+    def quarters(self) -> list[Quarter]:
+        return sorted({parse_quarter(k) for k in self.quarter_keys})
 
 
 @dataclass(frozen=True)
@@ -330,21 +351,28 @@ def savings_by_quarter(prog: Programme) -> list[tuple[str, str, int, int]]:
 class _Scope:
     """SQL conditions on ``council_return r`` for a period: its flows and its position."""
 
-    def __init__(self, period: ProgrammePeriod) -> None:
+    def __init__(self, period: ProgrammePeriod, only: list[int] | None = None) -> None:
         self.keys = [q.key for q in period.so_far]
         self.marks = ", ".join("?" * len(self.keys)) or "NULL"
+        # the returns that count: today's, or those a Board report counted (by id)
+        self.only = only
+
+    def counts(self, alias: str) -> str:
+        if self.only is None:
+            return f"{alias}.counts = 1"
+        return f"{alias}.id IN ({', '.join(str(int(i)) for i in self.only) or 'NULL'})"
 
     def flow(self) -> tuple[str, list[str]]:
         """Every return counted for a quarter of the period."""
-        return f"r.counts = 1 AND r.period_key IN ({self.marks})", list(self.keys)
+        return f"{self.counts('r')} AND r.period_key IN ({self.marks})", list(self.keys)
 
     def latest(self, table: str) -> tuple[str, list[str]]:
         """Each council's latest return counted in the period that carries ``table``."""
         has = f"EXISTS (SELECT 1 FROM {table} t WHERE t.return_id = c.id)"
         return (
-            f"r.id IN (SELECT c.id FROM council_return c WHERE c.counts = 1 "
+            f"r.id IN (SELECT c.id FROM council_return c WHERE {self.counts('c')} "
             f"AND c.period_key IN ({self.marks}) AND {has} AND c.period_key = ("
-            f"SELECT MAX(c2.period_key) FROM council_return c2 WHERE c2.counts = 1 "
+            f"SELECT MAX(c2.period_key) FROM council_return c2 WHERE {self.counts('c2')} "
             f"AND c2.council_gss = c.council_gss AND c2.period_key IN ({self.marks}) "
             f"AND EXISTS (SELECT 1 FROM {table} t WHERE t.return_id = c2.id)))",
             self.keys + self.keys,
@@ -389,7 +417,9 @@ def _savings(prog: Programme, scope: _Scope) -> tuple[list[SavingsLine], list[Sa
     return workstreams, councils
 
 
-def _savings_by_quarter(prog: Programme, quarters: list[Quarter]) -> list[SavingsLine]:
+def _savings_by_quarter(
+    prog: Programme, quarters: list[Quarter], scope: _Scope
+) -> list[SavingsLine]:
     """The programme's savings in each of ``quarters`` (zero where none counted).
 
     Only the quarter's own figures: "to date" is a position, not a sum of
@@ -401,8 +431,8 @@ def _savings_by_quarter(prog: Programme, quarters: list[Quarter]) -> list[Saving
         row[0]: row[1:]
         for row in prog.db.execute(
             "SELECT r.period_key, SUM(s.realised_pence), SUM(s.target_pence) "
-            "FROM council_return r JOIN fact_savings s ON s.return_id = r.id WHERE r.counts = 1 "
-            f"AND r.period_key IN ({', '.join('?' * len(quarters))}) GROUP BY r.period_key",
+            "FROM council_return r JOIN fact_savings s ON s.return_id = r.id "
+            f"WHERE {scope.counts('r')} AND r.period_key IN ({', '.join('?' * len(quarters))}) GROUP BY r.period_key",
             [q.key for q in quarters],
         )
     }
@@ -667,22 +697,43 @@ def _warnings(prog: Programme, scope: _Scope) -> list[dict]:
 
 
 def figures_for(
-    prog: Programme, period: ProgrammePeriod | Quarter | FinancialYear | str
+    prog: Programme,
+    period: ProgrammePeriod | Quarter | FinancialYear | str,
+    *,
+    as_at: Snapshot | None = None,
 ) -> ProgrammeFigures:
-    """The programme's figures for a quarter, a financial year or ``"all"`` (to date)."""
+    """The programme's figures for a quarter, a financial year or ``"all"`` (to date).
+
+    ``as_at``: the returns, pilot councils and file counts a Board report
+    counted, to make that report again exactly as it was.
+    """
     if not isinstance(period, ProgrammePeriod):
-        period = programme_period(prog, period)
-    scope = _Scope(period)
+        period = programme_period(prog, period, as_at)
+    only = None
+    if as_at is not None:
+        hashes = list(as_at.return_hashes)
+        only = [
+            i
+            for (i,) in prog.db.execute(
+                f"SELECT id FROM council_return WHERE return_hash IN "
+                f"({', '.join('?' * len(hashes)) or 'NULL'})",
+                hashes,
+            )
+        ]
+    scope = _Scope(period, only)
     last = period.last or period.quarters[-1] if period.quarters else None
     if last is None:  # the programme to date, with nothing counted yet
         last = quarters_with_returns(prog)[-1] if quarters_with_returns(prog) else None
     keys = set(scope.keys)
-    returns = [r for r in returns_on_record(prog) if r.counts and r.period_key in keys]
+    counted = (lambda r: r.counts) if as_at is None else (lambda r: r.return_hash in as_at.hashes)
+    returns = [r for r in returns_on_record(prog) if counted(r) and r.period_key in keys]
+    if as_at is not None:
+        returns = [replace(r, counts=True) for r in returns]
     latest: dict[str, str] = {}
     for r in returns:
         latest[r.council_gss] = max(latest.get(r.council_gss, ""), r.period_key)
     names = {r.council_gss: r.council_name for r in returns}
-    pilots = prog.pilot_councils()
+    pilots = prog.pilot_councils() if as_at is None else list(as_at.pilots)
     missing_by_quarter = [
         (q.key, gss, name)
         for q in period.so_far or period.quarters
@@ -719,13 +770,13 @@ def figures_for(
         quarter_returns={
             k: int(n)
             for k, n in prog.db.execute(
-                "SELECT period_key, COUNT(*) FROM council_return WHERE counts = 1 "
+                f"SELECT period_key, COUNT(*) FROM council_return r WHERE {scope.counts('r')} "
                 "GROUP BY period_key"
             )
         },
-        savings_by_quarter=_savings_by_quarter(prog, by_quarter),
-        held_aside=counts["held_aside"],
-        waiting_for_key=counts["waiting_for_key"],
+        savings_by_quarter=_savings_by_quarter(prog, by_quarter, scope),
+        held_aside=counts["held_aside"] if as_at is None else as_at.held_aside,
+        waiting_for_key=counts["waiting_for_key"] if as_at is None else as_at.waiting_for_key,
         programme=prog.name,
         quarter=last or parse_quarter("2012/13 Q1"),
         returns=returns,

@@ -252,6 +252,7 @@ def report_pdf(content: ReportContent, progress: Progress | None = None) -> byte
         author="lga-desktop",
         subject=f"Programme report, {content.quarter}",
         creator="lga-desktop",
+        invariant=True,  # no clock or random id: one report's content is one file
     ).build(story, canvasmaker=numbered_canvas(footer))
     return buffer.getvalue()
 

@@ -34,6 +34,7 @@ file, and an earlier report of that name as it was.
 from __future__ import annotations
 
 import csv
+from datetime import date
 from pathlib import Path
 
 from lga_desktop.atomic_write import replacing
@@ -54,7 +55,11 @@ CSV_COLUMNS = ("table", "council_gss", "council", "item", "quarter", "measure", 
 
 
 def write_report(
-    figures: ProgrammeFigures, path: Path | str, *, progress: Progress = NO_PROGRESS
+    figures: ProgrammeFigures,
+    path: Path | str,
+    *,
+    progress: Progress = NO_PROGRESS,
+    generated_on: date | None = None,
 ) -> Path:
     """Write the Board report for ``figures`` to ``path`` (.xlsx, .csv or .pdf); return the path.
 
@@ -71,7 +76,7 @@ def write_report(
             f"{path.name}: a programme report is written as {choices}; "
             "choose a file name ending in one of them"
         )
-    content = report_content(figures)
+    content = report_content(figures, generated_on)
     steps = len(content.tables) + 1
     progress.update(0, steps, f"Writing the {suffix[1:].upper()} report…")
     with replacing(path, what="The report") as tmp:

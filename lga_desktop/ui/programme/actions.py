@@ -282,19 +282,25 @@ class ProgrammeActions:
 
     # ---- the Board report -------------------------------------------------------------
 
-    def export_report(self, quarter: Quarter | None) -> None:
-        """Write the Board report for a quarter (XLSX, CSV or PDF, by the file's ending)."""
-        if quarter is None:
+    def export_report(self, period: Quarter | str | None) -> None:
+        """Write the Board report for a period (XLSX, CSV or PDF, by the file's ending).
+
+        ``period``: a quarter, or what ``--period`` takes ("2012Q2", "2012/13", "all").
+        """
+        if period is None:
             QMessageBox.information(
                 self.window, "Export report", "There are no merged returns to report on yet."
             )
             return
-        name = f"{self.context.programme.name} {quarter}".replace("/", "-")
+        prog = self.context.programme
+        from lga_desktop.consolidation.figures import programme_period
+
+        chosen_period = programme_period(prog, period if isinstance(period, str) else period.key)
+        name = f"{prog.name} {chosen_period}".replace("/", "-")
         chosen = self.ask_report_path(f"{name}.xlsx")
         if not chosen:
             return
         path = Path(chosen)
-        prog = self.context.programme
 
         def work(progress: Progress) -> Path:
             from lga_desktop.consolidation.figures import figures_for
@@ -302,7 +308,7 @@ class ProgrammeActions:
 
             own = prog.reopen()
             try:
-                figures = figures_for(own, quarter)
+                figures = figures_for(own, chosen_period.key)
             finally:
                 own.close()
             write_report(figures, path, progress=progress)
@@ -312,5 +318,5 @@ class ProgrammeActions:
             self.window,
             "Exporting the Board report",
             work,
-            lambda written: self.say(f"Board report for {quarter} saved as {written}."),
+            lambda written: self.say(f"Board report for {chosen_period} saved as {written}."),
         )

@@ -147,7 +147,7 @@ class ProgrammeWindow(QMainWindow):
 
             page = OverviewPage(self.context, export_report=self.export_report)
             page.export_button.setToolTip(
-                "Write the quarter's report for the Board: Excel, CSV or PDF"
+                "Write the report for the Board on the period shown: Excel, CSV or PDF"
             )
             return page
         if key == "returns":
@@ -315,10 +315,11 @@ class ProgrammeWindow(QMainWindow):
         """The Board report for the quarter the Overview shows (else the latest)."""
         overview = self._built.get(0)
         if overview is not None:
-            quarter = overview.quarter()  # type: ignore[attr-defined]
+            period = overview.period_key()  # type: ignore[attr-defined]
         else:
-            quarter = max(quarters_with_returns(self.programme), default=None)
-        self.ops.export_report(quarter)
+            latest = max(quarters_with_returns(self.programme), default=None)
+            period = latest.key if latest else None
+        self.ops.export_report(period)
 
     # ---- dropping files ----------------------------------------------------------------
 

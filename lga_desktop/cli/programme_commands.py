@@ -79,6 +79,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="with --period: write the Board report to FILE (.xlsx, .csv or .pdf)",
     )
     p.add_argument(
+        "--council",
+        metavar="GSS",
+        help="with a quarter as --period: that council's return (its figures, its versions and "
+        "what changed between them)",
+    )
+    p.add_argument(
+        "--pdf",
+        type=Path,
+        metavar="FILE",
+        help="with --council: save the printed return, exactly as the council signed it",
+    )
+    p.add_argument(
         "--snapshot",
         type=int,
         metavar="N",
@@ -228,6 +240,8 @@ def cmd_programme(args: argparse.Namespace) -> int:
 
     if args.snapshot is not None:
         return _snapshot_command(args)
+    if args.council:
+        return _council_command(args)
     if args.out and not args.period:
         raise UsageError("--out writes one period's report: name it with --period")
     period_text = args.period
@@ -520,4 +534,46 @@ def cmd_review(args: argparse.Namespace) -> int:
     for e in history:
         about = f" on {e['figure']}" if e["figure"] else ""
         print(f"  {e['at']} {e['by_name']}: {e['action']}{about} {e['comment']}".rstrip())
+    return EXIT_OK
+
+
+def _council_command(args: argparse.Namespace) -> int:
+    from lga_desktop.atomic_write import replacing
+    from lga_desktop.consolidation.drill import council_return_detail, return_pdf_bytes
+    from lga_desktop.consolidation.store import Programme
+
+    if not args.period:
+        raise UsageError("--council shows one quarter's return: name it with --period")
+    quarter = quarter_arg(args.period)
+    with Programme.open(args.programme) as prog:
+        d = council_return_detail(prog, args.council, quarter)
+        counting = next((v for v in d.versions if v.counts), d.versions[0])
+        if args.pdf:
+            pdf = return_pdf_bytes(prog, counting.return_hash)
+            with replacing(args.pdf, what="The printed return") as tmp:
+                tmp.write_bytes(pdf)
+    if args.json:
+        print_json(
+            {
+                "council_gss": d.council_gss,
+                "council": d.council_name,
+                "quarter": d.quarter,
+                "versions": [v.__dict__ for v in d.versions],
+                "figures": dict(d.figures),
+                "changes": [
+                    {"version": v, "where": w, "old": o, "new": n} for v, w, o, n in d.changes
+                ],
+            }
+        )
+        return EXIT_OK
+    print(f"{d.council_name} ({d.council_gss}), {d.quarter}:")
+    for v in d.versions:
+        state = "counts" if v.counts else "superseded"
+        print(f"  version {v.version} {state}, signed {v.signed_at[:10]}, {v.return_hash[:16]}…")
+    for what, value in d.figures:
+        print(f"  {what}: {value}")
+    for version, where, old, new in d.changes:
+        print(f"  v{version} changed {where}: {old} → {new}")
+    if args.pdf:
+        print(f"Saved the printed return to {args.pdf}")
     return EXIT_OK

@@ -303,20 +303,21 @@ class ProgrammeActions:
         path = Path(chosen)
 
         def work(progress: Progress) -> Path:
-            from lga_desktop.consolidation.figures import figures_for
-            from lga_desktop.consolidation.reports import write_report
+            from lga_desktop.consolidation.snapshots import export_board_report
 
             own = prog.reopen()
-            try:
-                figures = figures_for(own, chosen_period.key)
+            try:  # records which returns (by hash) the report counted
+                export_board_report(own, chosen_period.key, path, progress=progress)
             finally:
                 own.close()
-            write_report(figures, path, progress=progress)
             return path
 
         run_task(
             self.window,
             "Exporting the Board report",
             work,
-            lambda written: self.say(f"Board report for {chosen_period} saved as {written}."),
+            lambda written: (
+                self.context.notify(),
+                self.say(f"Board report for {chosen_period} saved as {written}."),
+            ),
         )

@@ -18,17 +18,17 @@ from lga_desktop.consolidation.figures import (
     ProgrammeFigures,
     figures_for,
     programme_period,
-    quarters_with_returns,
 )
 from lga_desktop.councils import council_by_gss
 from lga_desktop.errors import LgaError
 from lga_desktop.money import format_money
-from lga_desktop.periods import FinancialYear, Quarter, parse_period, parse_quarter
+from lga_desktop.periods import Quarter, parse_period, parse_quarter
 from lga_desktop.procurement.derived import SME_ASPIRATION_WORDS, percent
 from lga_desktop.registers.cap import OUTPUTS
 from lga_desktop.ui.charts import Bar, BulletChart, Column, ColumnChart, ProgressBars
 from lga_desktop.ui.deferred_refresh import DeferredRefresh
 from lga_desktop.ui.pages.dashboard import Card, chart_box
+from lga_desktop.ui.programme.board_tables import fill_period_box
 from lga_desktop.ui.programme.context import ProgrammeContext
 from lga_desktop.ui.qt import (
     QComboBox,
@@ -125,6 +125,11 @@ class OverviewPage(QWidget):
         self.empty.setObjectName("overviewEmpty")
         self.empty.setWordWrap(True)
         layout.addWidget(self.empty)
+
+        self.board_note = QLabel()
+        self.board_note.setObjectName("boardNote")
+        self.board_note.setWordWrap(True)
+        layout.addWidget(self.board_note)
 
         self.content = QWidget()
         content = QVBoxLayout(self.content)
@@ -224,20 +229,7 @@ class OverviewPage(QWidget):
 
     def refresh(self) -> None:
         """The quarters may have changed: newest first, then the years, then the whole programme."""
-        keep = self.quarter_box.currentData()
-        quarters = sorted(quarters_with_returns(self.context.programme), reverse=True)
-        self.quarter_box.blockSignals(True)
-        self.quarter_box.clear()
-        for q in quarters:
-            self.quarter_box.addItem(str(q), q.key)
-        for year in sorted({q.year.start_year for q in quarters}, reverse=True):
-            label = str(FinancialYear(year))
-            self.quarter_box.addItem(f"{label} (financial year)", label)
-        if quarters:
-            self.quarter_box.addItem("Programme to date", ALL)
-        index = self.quarter_box.findData(keep) if keep else -1
-        self.quarter_box.setCurrentIndex(index if index >= 0 else 0)
-        self.quarter_box.blockSignals(False)
+        fill_period_box(self.quarter_box, self.context.programme)
         self.refresh_figures()
 
     # ---- the figures -------------------------------------------------------------------
@@ -272,6 +264,7 @@ class OverviewPage(QWidget):
             f"council{'s' if members != 1 else ''}{escape(stale)}</p>"
         )
         self._missing(f, members)
+        self._board_note(f)
         self._cards(f)
         self._charts(f)
 
@@ -301,6 +294,24 @@ class OverviewPage(QWidget):
         self.missing_list.setFixedHeight(
             rows * (self.missing_list.fontMetrics().height() + 6) + 4 if rows else 0
         )
+
+    def _board_note(self, f: ProgrammeFigures) -> None:
+        """What has changed since the Board was last given a report on this period."""
+        from lga_desktop.consolidation.snapshots import changes_since, snapshots
+
+        told = snapshots(self.context.programme, f.period.key) if f.period else []
+        if not told:
+            self.board_note.setText("")
+            self.board_note.setVisible(False)
+            return
+        changes = changes_since(self.context.programme, told[0].id)
+        s = changes.snapshot
+        lines = changes.lines() or ["nothing has changed since."]
+        self.board_note.setText(
+            f"<b>Since the Board was told</b> (Board report {s.id}, {s.made_on:%d %B %Y}, "
+            f"{escape(s.file_name)}): " + "; ".join(escape(x) for x in lines)
+        )
+        self.board_note.setVisible(True)
 
     def _cards(self, f: ProgrammeFigures) -> None:
         q = f.period or f.quarter

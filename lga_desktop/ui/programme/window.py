@@ -39,6 +39,8 @@ __all__ = ["ProgrammeWindow", "open_programme", "GEOMETRY_KEY"]
 GEOMETRY_KEY = "programmeWindow/geometry"
 PAGES = (
     ("overview", "Overview"),
+    ("tables", "Board tables"),
+    ("status", "Status"),
     ("returns", "Returns"),
     ("held", "Held aside"),
     ("councils", "Councils"),
@@ -150,6 +152,14 @@ class ProgrammeWindow(QMainWindow):
                 "Write the report for the Board on the period shown: Excel, CSV or PDF"
             )
             return page
+        if key == "tables":
+            from lga_desktop.ui.programme.board_tables import BoardTablesPage
+
+            return BoardTablesPage(self.context)
+        if key == "status":
+            from lga_desktop.ui.programme.status_page import StatusPage
+
+            return StatusPage(self.context)
         if key == "returns":
             from lga_desktop.ui.programme.returns_page import ReturnsPage
 

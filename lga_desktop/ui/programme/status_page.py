@@ -1,0 +1,172 @@
+"""The Status page: every pilot council × quarter, on time, late, missing, corrected, queried.
+
+Rows are the pilot councils (the roster's, else those whose key is trusted),
+columns the quarters with returns; each cell is
+:func:`lga_desktop.consolidation.roster.status_for`'s word, coloured. Import
+roster… reads the LGA's roster (CSV or XLSX), Write chase list… saves the
+councils to chase for the chosen quarter with the contacts from their latest
+returns, and double-clicking a cell with a return opens it for review.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lga_desktop.consolidation.figures import quarters_with_returns
+from lga_desktop.consolidation.roster import (
+    CORRECTED,
+    LATE,
+    MISSING,
+    ON_TIME,
+    QUERIED,
+    import_roster,
+    status_for,
+    write_chase_list,
+)
+from lga_desktop.periods import Quarter, parse_quarter
+from lga_desktop.ui.deferred_refresh import DeferredRefresh
+from lga_desktop.ui.programme.context import ProgrammeContext
+from lga_desktop.ui.programme.tables import MUTED
+from lga_desktop.ui.qt import (
+    QAbstractItemView,
+    QColor,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    Qt,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from lga_desktop.ui.tasks import show_error
+
+__all__ = ["StatusPage", "STATUS_COLOURS"]
+
+STATUS_COLOURS = {
+    ON_TIME: "#dff0e0",
+    CORRECTED: "#e3ecf7",
+    LATE: "#fff1cc",
+    QUERIED: "#fde2c8",
+    MISSING: "#f8d7da",
+}
+
+
+class StatusPage(QWidget):
+    def __init__(self, context: ProgrammeContext) -> None:
+        super().__init__()
+        self.setObjectName("statusPage")
+        self.context = context
+        self.quarters: list[Quarter] = []
+        self.councils: list[tuple[str, str]] = []
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.heading = QLabel()
+        self.heading.setObjectName("statusHeading")
+        self.heading.setWordWrap(True)
+        top.addWidget(self.heading, 1)
+        self.roster_button = QPushButton("Import roster…")
+        self.roster_button.setObjectName("importRosterButton")
+        self.roster_button.clicked.connect(lambda _=False: self.choose_roster())
+        self.chase_button = QPushButton("Write chase list…")
+        self.chase_button.setObjectName("chaseButton")
+        self.chase_button.clicked.connect(lambda _=False: self.choose_chase_path())
+        top.addWidget(self.roster_button)
+        top.addWidget(self.chase_button)
+        layout.addLayout(top)
+        self.grid = QTableWidget()
+        self.grid.setObjectName("statusGrid")
+        self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.grid.cellDoubleClicked.connect(self.open_cell)
+        layout.addWidget(self.grid, 1)
+        note = QLabel(
+            "On time: signed by the due date (30 days after the quarter unless the roster or "
+            "the quarter says otherwise). Corrected: a later version counts. Queried: the LGA "
+            "queried it and has not accepted it since. Missing: nothing counted (late once "
+            "due). Double-click a return to open it."
+        )
+        note.setWordWrap(True)
+        note.setStyleSheet(f"color: {MUTED}")
+        layout.addWidget(note)
+        self._deferred = DeferredRefresh(self, self.refresh)
+        context.changed.connect(self._deferred.request)
+        self.refresh()
+
+    def refresh(self) -> None:
+        prog = self.context.programme
+        self.quarters = quarters_with_returns(prog)
+        self.councils = prog.pilot_councils()
+        self.grid.clear()
+        self.grid.setRowCount(len(self.councils))
+        self.grid.setColumnCount(len(self.quarters))
+        self.grid.setHorizontalHeaderLabels([str(q) for q in self.quarters])
+        self.grid.setVerticalHeaderLabels([name for _g, name in self.councils])
+        row_of = {g: i for i, (g, _n) in enumerate(self.councils)}
+        for col, q in enumerate(self.quarters):
+            for s in status_for(prog, q):
+                text = s.status + (" (late)" if s.late and s.status not in (LATE,) else "")
+                item = QTableWidgetItem(text)
+                item.setBackground(QColor(STATUS_COLOURS.get(s.status, "#ffffff")))
+                item.setToolTip(f"{s.name}, {q}: {text}; due {s.due}; review: {s.review}")
+                item.setData(Qt.ItemDataRole.UserRole, s.gss)
+                self.grid.setItem(row_of[s.gss], col, item)
+        self.grid.resizeColumnsToContents()
+        roster = prog.db.execute("SELECT COUNT(DISTINCT gss) FROM roster").fetchone()[0]
+        who = (
+            f"{roster} councils on the roster"
+            if roster
+            else f"{len(self.councils)} councils whose key is trusted (no roster imported)"
+        )
+        self.heading.setText(f"<h3>Returns by council and quarter</h3>{who}.")
+
+    def cell_text(self, gss: str, quarter: str) -> str:
+        row = [g for g, _n in self.councils].index(gss)
+        col = [q.key for q in self.quarters].index(parse_quarter(quarter).key)
+        item = self.grid.item(row, col)
+        return item.text() if item else ""
+
+    def open_cell(self, row: int, col: int):
+        from lga_desktop.ui.programme.board_tables import ReturnDialog
+
+        gss = self.councils[row][0]
+        quarter = self.quarters[col]
+        if self.grid.item(row, col) is None or self.grid.item(row, col).text().startswith(MISSING):
+            return None
+        dialog = ReturnDialog(self.context, gss, quarter, self)
+        dialog.show()
+        return dialog
+
+    # ---- files (tests call the functions the dialogs lead to) ----------------------------
+
+    def choose_roster(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Import the roster",
+            str(self.context.programme.path.parent),
+            "Roster (*.csv *.xlsx)",
+        )
+        if path:
+            self.import_roster(Path(path))
+
+    def import_roster(self, path: Path) -> bool:
+        try:
+            import_roster(self.context.programme, path)
+        except Exception as exc:
+            show_error(self, "Import roster", exc)
+            return False
+        self.context.notify()
+        return True
+
+    def choose_chase_path(self) -> None:
+        if not self.quarters:
+            return
+        quarter = self.quarters[-1]
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Write the chase list",
+            str(self.context.programme.path.parent / "chase.csv"),
+            "CSV (*.csv)",
+        )
+        if path:
+            write_chase_list(self.context.programme, quarter, path)

@@ -297,3 +297,77 @@ def test_a_programme_file_made_before_these_facts_gets_them(built_demo_programme
         f = figures_for(prog, "all")
     assert f.pipeline_total is not None and f.pipeline_total.pence > 0
     assert f.timelines and f.cap_plans_by_status
+
+
+def test_the_board_report_opens_with_headlines_and_charts_and_keeps_admin_in_an_annex(
+    built_demo_programme, tmp_path
+):
+    import shutil
+
+    copy = tmp_path / "p.lgaprog"
+    shutil.copy(built_demo_programme.path, copy)
+    assert main(["programme", str(copy), "--period", "all", "--out", str(tmp_path / "a.pdf")]) == 0
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(tmp_path / "a.pdf").pages]
+    first = pages[0]
+    # the headline first, then the charts (reportlab graphics: their labels are text)
+    assert first.index("Savings realised in programme to date") < first.index(
+        "dark: realised · light: target"
+    )
+    assert "SME share of procurement spend (%)" in first and "Savings by quarter" in first
+    assert "Files held aside" not in first  # an annex, at the end
+    assert "Annex - files not counted" in pages[-1] or "Annex - files not counted" in pages[-2]
+    text = " ".join(pages)
+    assert "The five Capital" not in text  # six rows: the label names them instead
+    assert "homes, public and private" in text
+
+
+def test_small_shares_read_as_less_than_a_tenth_not_nothing():
+    from lga_desktop.consolidation.report_tables import PERCENT, Cell, _share, display
+
+    assert display(_share(0, 1_000_000)) == "0.0%"
+    assert display(_share(400, 1_000_000)) == "<0.1%"  # 0.04%: something, not nothing
+    assert display(_share(124_000, 1_000_000)) == "12.4%"
+    assert display(Cell(Decimal("0.0"), PERCENT)) == "0.0%"
+
+
+def test_drill_down_from_the_cli_gives_the_return_its_pdf_and_its_versions(
+    built_demo_programme, tmp_path, capsys
+):
+    import shutil
+
+    copy = tmp_path / "p.lgaprog"
+    shutil.copy(built_demo_programme.path, copy)
+    code = main(
+        [
+            "programme",
+            str(copy),
+            "--period",
+            "2012/13 Q1",
+            "--council",
+            "E06000044",
+            "--pdf",
+            str(tmp_path / "r.pdf"),
+            "--json",
+        ]
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert [(v["version"], v["counts"]) for v in data["versions"]] == [(2, True), (1, False)]
+    counted = _counted(built_demo_programme)[("E06000044", "2012Q1")]
+    total = _section(counted, "savings")["total"]["period"]["realised_pence"]
+    assert data["figures"]["Savings realised in the quarter"] == f"£{Decimal(total) / 100:,.2f}"
+    assert "Portsmouth" in PdfReader(tmp_path / "r.pdf").pages[0].extract_text()
+
+
+def test_what_changed_between_versions_names_each_figure(built_demo_programme):
+    from lga_desktop.consolidation.drill import differences
+
+    counted = _counted(built_demo_programme)
+    q1, q2 = counted[("E07000178", "2012Q1")], counted[("E07000178", "2012Q2")]
+    changes = {where: (old, new) for where, old, new in differences(q1, q2)}
+    realised = "sections.savings.total.period.realised_pence"
+    assert changes[realised] == (
+        str(_section(q1, "savings")["total"]["period"]["realised_pence"]),
+        str(_section(q2, "savings")["total"]["period"]["realised_pence"]),
+    )
+    assert differences(q1, q1) == []

@@ -154,6 +154,86 @@ def _table(t: ReportTable, st: dict, width: float) -> list:
     return [table(rows, _fit(heads, texts, width), style=extra)]
 
 
+def _money_rows(content: ReportContent, key: str) -> list[tuple[str, float, float]]:
+    """(label, realised £, target £) of a savings table's rows, totals left out."""
+    from lga_desktop.consolidation.report_tables import MONEY
+
+    t = content.table(key)
+    out = []
+    for r in t.rows:
+        if r.total:
+            continue
+        money = [c.value for c in r.cells if c.kind == MONEY]
+        out.append((r.item or r.council, money[0] / 100, money[1] / 100))
+    return out
+
+
+def _bar_chart(
+    title: str,
+    rows: list[tuple[str, float, float]],
+    width: float,
+    st: dict,
+    legend: str = "dark: realised · light: target",
+):
+    """Realised (dark) against target (light) for each row: reportlab graphics, in pounds."""
+    from reportlab.graphics.charts.barcharts import HorizontalBarChart
+    from reportlab.graphics.shapes import Drawing, String
+    from reportlab.lib import colors
+
+    height = 30 + 22 * max(1, len(rows))
+    d = Drawing(width, height)
+    d.add(String(0, height - 10, title, fontName=SANS_BOLD, fontSize=9))
+    chart = HorizontalBarChart()
+    chart.x, chart.y = 150, 18
+    chart.width, chart.height = width - 170, height - 36
+    chart.data = [[r[2] for r in rows] or [0], [r[1] for r in rows] or [0]]
+    chart.categoryAxis.categoryNames = [r[0] for r in rows] or [""]
+    chart.categoryAxis.labels.fontName = SANS
+    chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.reverseDirection = 1
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.labels.fontName = SANS
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.labelTextFormat = lambda v: f"£{v:,.0f}"
+    chart.bars[0].fillColor = colors.HexColor("#c9d3df")
+    chart.bars[1].fillColor = colors.HexColor("#1f5f8b")
+    chart.barSpacing = 1
+    d.add(chart)
+    d.add(String(width, height - 10, legend, fontName=SANS, fontSize=7, textAnchor="end"))
+    return d
+
+
+def _charts(content: ReportContent, st: dict, width: float) -> list:
+    """The headline charts: savings by workstream and by quarter, SME share by council."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Spacer
+
+    from lga_desktop.consolidation.report_tables import PERCENT
+
+    out: list = [Spacer(1, 4 * mm)]
+    workstreams = _money_rows(content, "savings_by_workstream")
+    if workstreams:
+        out.append(_bar_chart("Savings by workstream", workstreams, width, st))
+    quarters = _money_rows(content, "savings_by_quarter")
+    if quarters:
+        out.append(_bar_chart("Savings by quarter", quarters, width, st))
+    sme = content.table("sme_share_by_council")
+    shares = [
+        (r.council, float(c.value), 100.0)
+        for r in sme.rows
+        for c in r.cells[4:5]
+        if c.kind == PERCENT and c.value is not None
+    ]
+    if shares:
+        d = _bar_chart(
+            "SME share of procurement spend (%)", shares, width, st, "dark: SME share of 100%"
+        )
+        d.contents[1].valueAxis.labelTextFormat = lambda v: f"{v:,.0f}%"
+        d.contents[1].valueAxis.valueMax = 100
+        out.append(d)
+    return out
+
+
 def _headline_block(content: ReportContent, st: dict, width: float) -> list:
     by_key = {h.key: h for h in content.headlines}
     shown = [
@@ -180,12 +260,20 @@ def _headline_block(content: ReportContent, st: dict, width: float) -> list:
             header=False,
         )
     ]
-    missing = by_key["missing_councils"].cell.value
-    if content.missing:
+    missing = by_key["missing_councils"]
+    if content.missing and " Q" in content.quarter:
         story.append(
             para(
-                f"Not yet returned for {content.quarter}: {missing}. Their figures are not in "
-                "any total in this report.",
+                f"Not yet returned for {content.quarter}: {missing.cell.value}. Their figures "
+                "are not in any total in this report.",
+                st["headline_b"],
+            )
+        )
+    elif content.missing:
+        story.append(
+            para(
+                f"{missing.label}: {missing.cell.value}. They add nothing for that quarter; "
+                "figures to date use their last known return, flagged in each table.",
                 st["headline_b"],
             )
         )
@@ -229,6 +317,7 @@ def report_pdf(content: ReportContent, progress: Progress | None = None) -> byte
         Spacer(1, 4 * mm),
     ]
     story += _headline_block(content, st, width)
+    story += _charts(content, st, width)
     last = [t for t in content.tables if t.key == "returns_counted"]
     order = [t for t in content.tables if t.key != "returns_counted"] + last
     steps = len(order) + 1

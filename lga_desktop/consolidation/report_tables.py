@@ -83,6 +83,7 @@ class Cell:
     value: int | Decimal | str | None
     kind: str = TEXT
     unit: str = ""  # a quantity's unit: FTE, homes, m², tCO2e a year
+    small: bool = False  # a share above nothing that rounds to 0.0%: shown as "<0.1%"
 
     @property
     def csv_unit(self) -> str:
@@ -153,6 +154,12 @@ def _percent(value: Decimal | None) -> Cell:
     return Cell(value, PERCENT)
 
 
+def _share(part: int, whole: int) -> Cell:
+    """``part`` of ``whole``; a part above nothing that rounds to 0.0% reads "<0.1%"."""
+    value = percent(part, whole)
+    return Cell(value, PERCENT, small=bool(part > 0 and value == 0))
+
+
 def _days(tenths: int) -> Cell:
     return Cell((Decimal(tenths) / 10).quantize(Decimal("0.1")), DAYS)
 
@@ -176,9 +183,9 @@ def display(cell: Cell) -> str:
     if cell.kind == MONEY:
         return format_money(value)
     if cell.kind == PERCENT:
-        if value == 0 or abs(value) >= Decimal("0.1"):
-            return f"{value}%"
-        return "<0.1%" if value > 0 else ">-0.1%"
+        if cell.small or (0 < value < Decimal("0.1")):
+            return "<0.1%"
+        return f"{value}%"
     if cell.kind == DAYS:
         return f"{value:,.1f}"
     if cell.kind == COUNT:
@@ -307,10 +314,10 @@ def _share_row(line: ShareLine, total: bool = False) -> Row:
             _money(line.basis_pence),
             _money(line.sme_pence),
             _money(line.unclassified_pence),
-            _percent(line.sme_percent),
-            _percent(line.classified_percent),
-            _percent(line.vcse_percent),
-            _percent(line.local_percent),
+            _share(line.sme_pence, line.basis_pence),
+            _share(line.classified_pence, line.basis_pence),
+            _share(line.vcse_pence, line.basis_pence),
+            _share(line.local_pence, line.basis_pence),
         ),
         total,
     )
@@ -352,7 +359,7 @@ def _category_table(f: ProgrammeFigures) -> ReportTable:
             "",
             ALL_COUNCILS,
             name,
-            (_text(code), _money(pence), _percent(percent(pence, total)), _count(lines)),
+            (_text(code), _money(pence), _share(pence, total), _count(lines)),
         )
         for code, name, pence, lines in f.spend_by_category
     ]
@@ -634,7 +641,7 @@ def _pipeline_tables(f: ProgrammeFigures) -> list[ReportTable]:
                 _count(b.count),
                 _money(b.pence),
                 _money(b.other_pence),
-                _percent(percent(b.other_pence, b.pence)),
+                _share(b.other_pence, b.pence),
             ),
             council_rows=True,
         )
@@ -826,7 +833,7 @@ def _breakdowns_by_place(f: ProgrammeFigures) -> list[ReportTable]:
                     _count(b.count),
                     _money(b.pence),
                     _money(b.other_pence),
-                    _percent(percent(b.third_pence, b.other_pence)),
+                    _share(b.third_pence, b.other_pence),
                 ),
             )
         )
@@ -899,7 +906,11 @@ def _headlines(f: ProgrammeFigures, generated_on: date) -> list[Headline]:
         Headline("spend", f"Spend in {noun}", _money(share.total_pence)),
         Headline("procurement_spend", "Procurement spend", _money(share.basis_pence)),
         Headline("sme_spend", "SME spend", _money(share.sme_pence)),
-        Headline("sme_share", "SME share of procurement spend", _percent(share.sme_percent)),
+        Headline(
+            "sme_share",
+            "SME share of procurement spend",
+            _share(share.sme_pence, share.basis_pence),
+        ),
         Headline(
             "sme_classified_share",
             "Procurement spend with suppliers classified",

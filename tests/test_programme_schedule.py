@@ -92,51 +92,17 @@ def test_the_roster_reads_xlsx_with_headings_in_any_case_and_refuses_bad_rows(
 
 def test_a_return_can_be_queried_and_accepted(demo_programme, capsys):
     p = demo_programme.path
-    code, out, _ = run(
-        capsys,
-        "review",
-        p,
-        "--council",
-        "E07000178",
-        "--period",
-        Q2,
-        "--query",
-        "The Q2 waste saving looks high",
-        "--by",
-        "Kim Lowe",
-        "--json",
-    )
+
+    def review(*args):
+        oxford = ("--council", "E07000178", "--period", Q2, "--by", "Kim Lowe")
+        return run(capsys, "review", p, *oxford, *args)
+
+    code, out, _ = review("--query", "The Q2 waste saving looks high", "--json")
     assert code == 0 and json.loads(out)["state"] == "queried"
     code, out, _ = run(capsys, "status", p, "--period", Q2, "--json")
     assert {r["gss"]: r["status"] for r in json.loads(out)}["E07000178"] == "queried"
-    run(
-        capsys,
-        "review",
-        p,
-        "--council",
-        "E07000178",
-        "--period",
-        Q2,
-        "--comment",
-        "Evidence seen",
-        "--figure",
-        "savings_realised",
-        "--by",
-        "Kim Lowe",
-    )
-    code, out, _ = run(
-        capsys,
-        "review",
-        p,
-        "--council",
-        "E07000178",
-        "--period",
-        Q2,
-        "--accept",
-        "--by",
-        "Kim Lowe",
-        "--json",
-    )
+    review("--comment", "Evidence seen", "--figure", "savings_realised")
+    code, out, _ = review("--accept", "--json")
     data = json.loads(out)
     assert data["state"] == "accepted"
     assert [e["action"] for e in data["history"]] == ["queried", "comment", "accepted"]

@@ -31,9 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
             "any was held aside or is waiting."
         ),
     )
-    p.add_argument(
-        "programme", type=Path, metavar="PROGRAMME", help="the programme file (.lgaprog)"
-    )
+    _programme_arg(p)
     p.add_argument(
         "files", type=Path, nargs="+", metavar="FILE", help="return files or folders of them"
     )
@@ -64,9 +62,7 @@ def register(sub: argparse._SubParsersAction) -> None:
             "quarter."
         ),
     )
-    p.add_argument(
-        "programme", type=Path, metavar="PROGRAMME", help="the programme file (.lgaprog)"
-    )
+    _programme_arg(p)
     p.add_argument(
         "--period",
         metavar="PERIOD",
@@ -112,9 +108,7 @@ def register(sub: argparse._SubParsersAction) -> None:
             "Without options, lists the roster."
         ),
     )
-    p.add_argument(
-        "programme", type=Path, metavar="PROGRAMME", help="the programme file (.lgaprog)"
-    )
+    _programme_arg(p)
     p.add_argument(
         "--import",
         dest="import_file",
@@ -142,9 +136,7 @@ def register(sub: argparse._SubParsersAction) -> None:
             "Exits 1 when any council is missing, late or queried."
         ),
     )
-    p.add_argument(
-        "programme", type=Path, metavar="PROGRAMME", help="the programme file (.lgaprog)"
-    )
+    _programme_arg(p)
     p.add_argument("--period", required=True, metavar="QUARTER", help='e.g. "2012/13 Q2"')
     p.add_argument("--chase", type=Path, metavar="FILE", help="write the chase list (CSV)")
     p.add_argument("--today", metavar="DATE", help=argparse.SUPPRESS)
@@ -160,9 +152,7 @@ def register(sub: argparse._SubParsersAction) -> None:
             "(--figure names the figure commented on). Without any, shows its review history."
         ),
     )
-    p.add_argument(
-        "programme", type=Path, metavar="PROGRAMME", help="the programme file (.lgaprog)"
-    )
+    _programme_arg(p)
     p.add_argument("--council", required=True, metavar="GSS", help="the council's GSS code")
     p.add_argument("--period", required=True, metavar="QUARTER", help='e.g. "2012/13 Q2"')
     group = p.add_mutually_exclusive_group()
@@ -175,6 +165,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--by", default=None, metavar="NAME", help="who reviews (default: you)")
     p.add_argument("--json", action="store_true", help="print as JSON")
     p.set_defaults(handler=cmd_review)
+
+
+def _programme_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "programme", type=Path, metavar="PROGRAMME", help="the programme file (.lgaprog)"
+    )
 
 
 def _open_or_create(path: Path, name: str | None):

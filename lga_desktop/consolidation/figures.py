@@ -34,6 +34,7 @@ __all__ = [
     "quarters_with_returns",
     "returns_on_record",
     "savings_by_quarter",
+    "savings_total",
     "held_files",
 ]
 
@@ -439,10 +440,11 @@ def _savings_by_quarter(
     return [SavingsLine(q.key, str(q), *map(int, sums.get(q.key, (0, 0))), 0, 0) for q in quarters]
 
 
-def _total(lines: list[SavingsLine]) -> SavingsLine:
+def savings_total(lines: list[SavingsLine], label: str = "Programme total") -> SavingsLine:
+    """The sum of savings lines, each of its four figures."""
     return SavingsLine(
         "",
-        "Programme total",
+        label,
         sum(x.realised_pence for x in lines),
         sum(x.target_pence for x in lines),
         sum(x.realised_to_date_pence for x in lines),
@@ -782,7 +784,7 @@ def figures_for(
         returns=returns,
         missing=[(g, n) for k, g, n in missing_by_quarter if k == last_key],
         savings=savings,
-        savings_total=_total(savings),
+        savings_total=savings_total(savings),
         savings_by_council=by_council,
         sme=shares,
         sme_total=ShareLine(

@@ -21,6 +21,7 @@ from lga_desktop.consolidation.figures import (
     ProgrammeFigures,
     SavingsLine,
     ShareLine,
+    savings_total,
 )
 from lga_desktop.money import format_money, pence_to_decimal
 from lga_desktop.printing import when
@@ -288,20 +289,9 @@ def _savings_tables(f: ProgrammeFigures) -> list[ReportTable]:
         [Row("", ALL_COUNCILS, s.label, _savings_cells(s, False)) for s in f.savings_by_quarter],
     )
     if f.savings_by_quarter:
-        total = _total_of(f.savings_by_quarter)
+        total = savings_total(f.savings_by_quarter, "Total")
         by_quarter.rows.append(Row("", ALL_COUNCILS, "Total", _savings_cells(total, False), True))
     return [by_workstream, by_quarter, by_council]
-
-
-def _total_of(lines: list[SavingsLine]) -> SavingsLine:
-    return SavingsLine(
-        "",
-        "Total",
-        sum(x.realised_pence for x in lines),
-        sum(x.target_pence for x in lines),
-        0,
-        0,
-    )
 
 
 def _share_row(line: ShareLine, total: bool = False) -> Row:

@@ -1,13 +1,14 @@
-"""The programme report for the LGA Board: one quarter's figures as XLSX, CSV or PDF.
+"""The programme report for the LGA Board: a period's figures as XLSX, CSV or PDF.
 
 ``write_report(figures, path)`` chooses the format by the file's suffix. All
-three carry the same content (``report_tables.report_content``): headline
-figures, savings by workstream and by council, SME share by council with the
-all-councils line, spend by category, CAP outputs (programme totals and per
-council), expert days by council, the returns counted (council, version,
-signed at, signer, key fingerprint, return hash) and the councils whose
-return is missing. Every total is the figures module's exact sum of the
-returns counted.
+three carry the same content (``report_tables.report_content``) for a
+quarter, a financial year or the programme to date: headline figures, savings
+by workstream, quarter, council and kind, SME share by council, spend by
+category, the pipeline, 120-day compliance, CAP funding, plans and outputs,
+experts by council and specialism, councils per workstream, breakdowns by
+council type and region, the returns counted (council, version, signed at,
+signer, key fingerprint, return hash), the missing returns and the annexes.
+Every total is the figures module's exact sum of the returns counted.
 
 - **.xlsx** (``report_xlsx``): a Summary sheet, then one sheet per table.
   Money is a number in pounds with a £ format, written as the exact decimal

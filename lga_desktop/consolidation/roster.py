@@ -191,32 +191,18 @@ def status_for(prog: Programme, quarter: Quarter, today: date | None = None) -> 
     out = []
     for gss, name in prog.pilot_councils():
         due = due_date(prog, quarter, gss)
-        if gss not in counted:
-            late = today > due
-            out.append(
-                CouncilStatus(
-                    gss,
-                    name,
-                    str(quarter),
-                    due.isoformat(),
-                    MISSING,
-                    late,
-                    None,
-                    None,
-                    RECEIVED,
-                    None,
-                )
-            )
-            continue
-        version, signed, return_hash = counted[gss]
-        late = date.fromisoformat(first_signed[gss][:10]) > due
-        state = review_state(prog, return_hash)
-        if state == QUERIED:
-            status = QUERIED
-        elif version > 1:
-            status = CORRECTED
+        version, signed, return_hash = counted.get(gss, (None, None, None))
+        state = review_state(prog, return_hash) if return_hash else RECEIVED
+        if return_hash is None:
+            late, status = today > due, MISSING
         else:
-            status = LATE if late else ON_TIME
+            late = date.fromisoformat(first_signed[gss][:10]) > due
+            if state == QUERIED:
+                status = QUERIED
+            elif version > 1:
+                status = CORRECTED
+            else:
+                status = LATE if late else ON_TIME
         out.append(
             CouncilStatus(
                 gss,

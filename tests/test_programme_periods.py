@@ -371,3 +371,30 @@ def test_what_changed_between_versions_names_each_figure(built_demo_programme):
         str(_section(q2, "savings")["total"]["period"]["realised_pence"]),
     )
     assert differences(q1, q1) == []
+
+
+def test_warnings_and_their_notes_are_an_exceptions_annex(demo_programme):
+    """Suffolk sends Q2 with a realised saving that has no evidence note: a warning, explained."""
+    from lga_desktop.consolidation.demo import _sign
+    from lga_desktop.consolidation.merge import consolidate
+    from lga_desktop.consolidation.report_tables import report_content
+    from lga_desktop.registers import store
+    from lga_desktop.registers.catalog import register
+    from lga_desktop.workspace import Workspace
+
+    ws_path = demo_programme.path.parent / f"{SUFFOLK}.lgaws"
+    realised = register("savings.realised")
+    with Workspace.open(ws_path) as ws:
+        q2 = [r for r in store.list_records(ws, realised) if r.get("quarter").key == "2012Q2"]
+        store.update(ws, realised, q2[0].id, {"evidence": None})
+    signed = _sign(ws_path, "2012/13 Q2", demo_programme.path.parent, "suffolk q2.lgareturn")
+    with Programme.open(demo_programme.path) as prog:
+        assert consolidate(prog, [signed]).merged == 1
+        f = figures_for(prog, "all")
+    assert f.last_known == {}  # Suffolk's Q2 now counts
+    (warning,) = [w for w in f.warnings if w["gss"] == SUFFOLK]
+    assert "no evidence note" in warning["message"]
+    assert warning["note"] == "Explained to the LGA programme manager."
+    annex = report_content(f).table("exceptions")
+    (row,) = [r for r in annex.rows if r.council_gss == SUFFOLK]
+    assert row.item == "2012/13 Q2" and row.cells[2].value == warning["note"]

@@ -313,7 +313,9 @@ def test_the_board_report_opens_with_headlines_and_charts_and_keeps_admin_in_an_
     assert first.index("Savings realised in programme to date") < first.index(
         "dark: realised · light: target"
     )
-    assert "SME share of procurement spend (%)" in first and "Savings by quarter" in first
+    assert (
+        "SME share of procurement spend by council (%)" in first and "Savings by quarter" in first
+    )
     assert "Files held aside" not in first  # an annex, at the end
     assert "Annex - files not counted" in pages[-1] or "Annex - files not counted" in pages[-2]
     text = " ".join(pages)
@@ -398,3 +400,25 @@ def test_warnings_and_their_notes_are_an_exceptions_annex(demo_programme):
     annex = report_content(f).table("exceptions")
     (row,) = [r for r in annex.rows if r.council_gss == SUFFOLK]
     assert row.item == "2012/13 Q2" and row.cells[2].value == warning["note"]
+
+
+def test_the_charts_fit_a_page_for_a_national_programme(built_demo_programme, tmp_path):
+    """350 councils and ten years of quarters: SME share by region, the last 16 quarters."""
+    import io
+    import shutil
+    from dataclasses import replace
+
+    from lga_desktop.consolidation.report_pdf import report_pdf
+    from lga_desktop.consolidation.report_tables import report_content
+
+    copy = tmp_path / "p.lgaprog"
+    shutil.copy(built_demo_programme.path, copy)
+    with Programme.open(copy) as prog:
+        content = report_content(figures_for(prog, "all"))
+    sme = content.table("sme_share_by_council")
+    sme.rows = [replace(sme.rows[0], council=f"Council {i}") for i in range(350)] + sme.rows
+    by_quarter = content.table("savings_by_quarter")
+    by_quarter.rows = [replace(by_quarter.rows[0], item=f"Q{i}") for i in range(40)]
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(report_pdf(content))).pages)
+    assert "SME share of procurement spend by region (%)" in text
+    assert "Savings by quarter (the last 16)" in text

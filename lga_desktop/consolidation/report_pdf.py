@@ -33,7 +33,8 @@ HASH_LINE = 32  # a return hash is printed in two lines of 32, as on the return 
 FONT_SIZE = 8  # of the cells, as the "cell" and "num" styles say
 CODE_SIZE = 7
 PAD = 6  # a cell's left and right padding together
-KEEP_ROWS = 15  # a council's rows in a table are kept on one page up to this many
+KEEP_ROWS = 15
+CHART_ROWS = 16  # bars in one chart, so that it fits a page  # a council's rows in a table are kept on one page up to this many
 
 
 def _styles() -> dict[str, Any]:
@@ -210,23 +211,36 @@ def _charts(content: ReportContent, st: dict, width: float) -> list:
 
     from lga_desktop.consolidation.report_tables import PERCENT
 
+    width -= 12  # the frame's own padding
     out: list = [Spacer(1, 4 * mm)]
     workstreams = _money_rows(content, "savings_by_workstream")
     if workstreams:
         out.append(_bar_chart("Savings by workstream", workstreams, width, st))
     quarters = _money_rows(content, "savings_by_quarter")
     if quarters:
-        out.append(_bar_chart("Savings by quarter", quarters, width, st))
+        title = "Savings by quarter"
+        if len(quarters) > CHART_ROWS:
+            quarters = quarters[-CHART_ROWS:]
+            title += f" (the last {CHART_ROWS})"
+        out.append(_bar_chart(title, quarters, width, st))
+    # by council while they fit a chart; by region (nine at most) for a national programme
     sme = content.table("sme_share_by_council")
+    by, column = "council", 4
+    if len(sme.rows) - 1 > CHART_ROWS:
+        sme, by, column = content.table("by_region"), "region", 3
     shares = [
-        (r.council, float(c.value), 100.0)
+        (r.item or r.council, float(c.value), 100.0)
         for r in sme.rows
-        for c in r.cells[4:5]
+        for c in r.cells[column : column + 1]
         if c.kind == PERCENT and c.value is not None
     ]
     if shares:
         d = _bar_chart(
-            "SME share of procurement spend (%)", shares, width, st, "dark: SME share of 100%"
+            f"SME share of procurement spend by {by} (%)",
+            shares,
+            width,
+            st,
+            "dark: SME share of 100%",
         )
         d.contents[1].valueAxis.labelTextFormat = lambda v: f"{v:,.0f}%"
         d.contents[1].valueAxis.valueMax = 100

@@ -586,6 +586,11 @@ def test_board_tables_drill_down_to_a_councils_return_and_review_it(window, qtbo
     assert "Review: queried" in dialog.review.text()
     dialog.accept_button.click()
     assert "Review: accepted" in dialog.review.text()
+    dialog.ask_figure = lambda: "CAP: match funding"
+    dialog.ask_text = lambda action: "Matches the council's accounts"
+    dialog.comment_button.click()
+    assert "comment on CAP: match funding" in dialog.review.text()
+    assert "Review: accepted" in dialog.review.text()  # a comment does not change the state
     # a corrected return shows its versions
     status = window.page("status")
     assert status.cell_text("E06000044", Q1) == "corrected"
@@ -607,3 +612,6 @@ def test_the_status_page_imports_a_roster(window, tmp_path):
     assert [g for g, _n in status.councils] == ["E07000178", "E07000237"]
     assert status.cell_text("E07000237", Q2).startswith("missing")
     assert "2 councils on the roster" in status.heading.text()
+    assert status.cell_text("E07000178", Q2) == "on time"
+    assert status.set_due_date(parse_quarter(Q2), "10/10/2012")  # before Oxford signed
+    assert status.cell_text("E07000178", Q2) == "late"

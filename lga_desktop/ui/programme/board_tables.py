@@ -235,7 +235,7 @@ class ReturnDialog(QDialog):
         self.pdf_button.clicked.connect(lambda _=False: self.open_pdf())
         self.query_button.clicked.connect(lambda _=False: self.ask_and_review("queried"))
         self.accept_button.clicked.connect(lambda _=False: self.do_review("accepted", ""))
-        self.comment_button.clicked.connect(lambda _=False: self.ask_and_review("comment"))
+        self.comment_button.clicked.connect(lambda _=False: self.ask_and_comment())
         layout.addWidget(buttons)
         self.refresh()
 
@@ -293,6 +293,24 @@ class ReturnDialog(QDialog):
         text = self.ask_text(action)
         if text.strip():
             self.do_review(action, text)
+
+    WHOLE_RETURN = "(the whole return)"
+
+    def ask_figure(self) -> str | None:
+        """Which figure a comment is about ("" for the whole return; None: cancelled)."""
+        items = [self.WHOLE_RETURN] + [label for label, _value in self.detail.figures]
+        chosen, ok = QInputDialog.getItem(self, "Comment", "About:", items, 0, False)
+        if not ok:
+            return None
+        return "" if chosen == self.WHOLE_RETURN else chosen
+
+    def ask_and_comment(self) -> None:
+        figure = self.ask_figure()
+        if figure is None:
+            return
+        text = self.ask_text("comment")
+        if text.strip():
+            self.do_review("comment", text, figure)
 
     def do_review(self, action: str, comment: str, figure: str = "") -> None:
         import getpass

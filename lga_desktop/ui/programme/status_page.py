@@ -20,6 +20,7 @@ from lga_desktop.consolidation.roster import (
     ON_TIME,
     QUERIED,
     import_roster,
+    set_due_date,
     status_for,
     write_chase_list,
 )
@@ -32,6 +33,7 @@ from lga_desktop.ui.qt import (
     QColor,
     QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QPushButton,
     Qt,
@@ -72,7 +74,11 @@ class StatusPage(QWidget):
         self.chase_button = QPushButton("Write chase list…")
         self.chase_button.setObjectName("chaseButton")
         self.chase_button.clicked.connect(lambda _=False: self.choose_chase_path())
+        self.due_button = QPushButton("Set due date…")
+        self.due_button.setObjectName("dueButton")
+        self.due_button.clicked.connect(lambda _=False: self.ask_due_date())
         top.addWidget(self.roster_button)
+        top.addWidget(self.due_button)
         top.addWidget(self.chase_button)
         layout.addLayout(top)
         self.grid = QTableWidget()
@@ -154,6 +160,29 @@ class StatusPage(QWidget):
             import_roster(self.context.programme, path)
         except Exception as exc:
             show_error(self, "Import roster", exc)
+            return False
+        self.context.notify()
+        return True
+
+    def ask_due_date(self) -> None:
+        if not self.quarters:
+            return
+        names = [str(q) for q in reversed(self.quarters)]
+        name, ok = QInputDialog.getItem(self, "Set due date", "Quarter:", names, 0, False)
+        if not ok:
+            return
+        quarter = parse_quarter(name)
+        text, ok = QInputDialog.getText(
+            self, "Set due date", f"Returns for {quarter} are due on (e.g. 31/10/2012):"
+        )
+        if ok and text.strip():
+            self.set_due_date(quarter, text)
+
+    def set_due_date(self, quarter: Quarter, text: str) -> bool:
+        try:
+            set_due_date(self.context.programme, quarter, text)
+        except Exception as exc:
+            show_error(self, "Set due date", exc)
             return False
         self.context.notify()
         return True

@@ -133,6 +133,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--councils", type=int, default=350)
     parser.add_argument("--quarters", type=int, default=40)
+    parser.add_argument("--keep", action="store_true", help="keep the files and programme")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="lga-bench-consolidate-"))
     try:
@@ -204,7 +205,10 @@ def main() -> None:
             line(label, seconds)
         print(f"  programme file {prog_size / 1e6:,.0f} MB (keeps every file received)")
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if args.keep:
+            print(f"  kept in {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

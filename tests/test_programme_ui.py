@@ -615,3 +615,10 @@ def test_the_status_page_imports_a_roster(window, tmp_path):
     assert status.cell_text("E07000178", Q2) == "on time"
     assert status.set_due_date(parse_quarter(Q2), "10/10/2012")  # before Oxford signed
     assert status.cell_text("E07000178", Q2) == "late"
+    # edited in the window: a council added to a strand, another removed
+    assert status.add_roster_row("E06000044", "Category management", "South East pilot")
+    assert status.roster_table.rowCount() == 3
+    assert [g for g, _n in status.councils] == ["E07000178", "E06000044", "E07000237"]
+    status.roster_table.selectRow([r.gss for r in status.roster_rows].index("E07000237"))
+    assert status.remove_selected()
+    assert [g for g, _n in status.councils] == ["E07000178", "E06000044"]

@@ -35,6 +35,8 @@ __all__ = [
     "RosterRow",
     "CouncilStatus",
     "import_roster",
+    "add_to_roster",
+    "remove_from_roster",
     "roster",
     "set_due_date",
     "due_date",
@@ -111,13 +113,33 @@ def import_roster(prog: Programme, path: Path | str) -> list[RosterRow]:
     with prog.db.atomic():
         prog.db.execute("DELETE FROM roster")
         for r in out:
-            prog.db.execute(
-                "INSERT INTO roster (gss, strand, pilot, due_days, added_at) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (gss, strand) DO UPDATE SET pilot = excluded.pilot, "
-                "due_days = excluded.due_days",
-                [r.gss, r.strand, r.pilot, r.due_days, now_text()],
-            )
+            add_to_roster(prog, r.gss, r.strand, r.pilot, r.due_days)
     return roster(prog)
+
+
+def add_to_roster(
+    prog: Programme, gss: str, strand: str, pilot: str = "", due_days: int | None = None
+) -> RosterRow:
+    """Name one council for a strand (or change its pilot and due days there)."""
+    council = council_by_gss(gss)
+    if not strand.strip():
+        raise UsageError("name the strand (e.g. CAP wave 2)")
+    with prog.db.atomic():
+        prog.db.execute(
+            "INSERT INTO roster (gss, strand, pilot, due_days, added_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (gss, strand) DO UPDATE SET pilot = excluded.pilot, "
+            "due_days = excluded.due_days",
+            [council.gss, strand.strip(), pilot.strip(), due_days, now_text()],
+        )
+    return RosterRow(council.gss, council.official_name, strand.strip(), pilot.strip(), due_days)
+
+
+def remove_from_roster(prog: Programme, gss: str, strand: str) -> bool:
+    with prog.db.atomic():
+        cursor = prog.db.execute(
+            "DELETE FROM roster WHERE gss = ? AND strand = ?", [council_by_gss(gss).gss, strand]
+        )
+    return cursor.rowcount > 0
 
 
 def roster(prog: Programme) -> list[RosterRow]:

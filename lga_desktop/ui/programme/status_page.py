@@ -5,7 +5,8 @@ columns the quarters with returns; each cell is
 :func:`lga_desktop.consolidation.roster.status_for`'s word, coloured. Import
 roster… reads the LGA's roster (CSV or XLSX), Write chase list… saves the
 councils to chase for the chosen quarter with the contacts from their latest
-returns, and double-clicking a cell with a return opens it for review.
+returns, and double-clicking a cell with a return opens it for review. Below
+the grid, the roster itself: add a council to a strand, or remove it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ from lga_desktop.consolidation.roster import (
     MISSING,
     ON_TIME,
     QUERIED,
+    add_to_roster,
     import_roster,
+    remove_from_roster,
+    roster,
     set_due_date,
     status_for,
     write_chase_list,
@@ -86,6 +90,25 @@ class StatusPage(QWidget):
         self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.grid.cellDoubleClicked.connect(self.open_cell)
         layout.addWidget(self.grid, 1)
+        roster_row = QHBoxLayout()
+        roster_row.addWidget(
+            QLabel("<b>Roster</b> (council, strand, pilot, due days after a quarter)"), 1
+        )
+        self.add_button = QPushButton("Add to roster…")
+        self.add_button.setObjectName("addRosterButton")
+        self.add_button.clicked.connect(lambda _=False: self.ask_roster_row())
+        self.remove_button = QPushButton("Remove from roster")
+        self.remove_button.setObjectName("removeRosterButton")
+        self.remove_button.clicked.connect(lambda _=False: self.remove_selected())
+        roster_row.addWidget(self.add_button)
+        roster_row.addWidget(self.remove_button)
+        layout.addLayout(roster_row)
+        self.roster_table = QTableWidget()
+        self.roster_table.setObjectName("rosterTable")
+        self.roster_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.roster_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.roster_table.setMaximumHeight(180)
+        layout.addWidget(self.roster_table)
         note = QLabel(
             "On time: signed by the due date (30 days after the quarter unless the roster or "
             "the quarter says otherwise). Corrected: a later version counts. Queried: the LGA "
@@ -118,13 +141,23 @@ class StatusPage(QWidget):
                 item.setData(Qt.ItemDataRole.UserRole, s.gss)
                 self.grid.setItem(row_of[s.gss], col, item)
         self.grid.resizeColumnsToContents()
-        roster = prog.db.execute("SELECT COUNT(DISTINCT gss) FROM roster").fetchone()[0]
+        rostered = prog.db.execute("SELECT COUNT(DISTINCT gss) FROM roster").fetchone()[0]
         who = (
-            f"{roster} councils on the roster"
-            if roster
+            f"{rostered} councils on the roster"
+            if rostered
             else f"{len(self.councils)} councils whose key is trusted (no roster imported)"
         )
         self.heading.setText(f"<h3>Returns by council and quarter</h3>{who}.")
+        self.roster_rows = roster(prog)
+        self.roster_table.clear()
+        self.roster_table.setColumnCount(4)
+        self.roster_table.setHorizontalHeaderLabels(["Council", "Strand", "Pilot", "Due days"])
+        self.roster_table.setRowCount(len(self.roster_rows))
+        for i, r in enumerate(self.roster_rows):
+            cells = (r.name, r.strand, r.pilot, "" if r.due_days is None else str(r.due_days))
+            for j, text in enumerate(cells):
+                self.roster_table.setItem(i, j, QTableWidgetItem(text))
+        self.roster_table.resizeColumnsToContents()
 
     def cell_text(self, gss: str, quarter: str) -> str:
         row = [g for g, _n in self.councils].index(gss)
@@ -161,6 +194,37 @@ class StatusPage(QWidget):
         except Exception as exc:
             show_error(self, "Import roster", exc)
             return False
+        self.context.notify()
+        return True
+
+    def ask_roster_row(self) -> None:
+        gss, ok = QInputDialog.getText(
+            self, "Add to roster", "Council's GSS code (e.g. E07000178):"
+        )
+        if not ok or not gss.strip():
+            return
+        strand, ok = QInputDialog.getText(self, "Add to roster", "Strand (e.g. CAP wave 2):")
+        if not ok:
+            return
+        pilot, ok = QInputDialog.getText(self, "Add to roster", "Pilot (may be empty):")
+        if ok:
+            self.add_roster_row(gss, strand, pilot)
+
+    def add_roster_row(self, gss: str, strand: str, pilot: str = "") -> bool:
+        try:
+            add_to_roster(self.context.programme, gss, strand, pilot)
+        except Exception as exc:
+            show_error(self, "Add to roster", exc)
+            return False
+        self.context.notify()
+        return True
+
+    def remove_selected(self) -> bool:
+        row = self.roster_table.currentRow()
+        if not 0 <= row < len(self.roster_rows):
+            return False
+        r = self.roster_rows[row]
+        remove_from_roster(self.context.programme, r.gss, r.strand)
         self.context.notify()
         return True
 

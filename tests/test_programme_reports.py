@@ -403,6 +403,7 @@ def test_pdf_tables_fit_the_page_and_break_no_word(figures, quarter):
     """No table is wider than the page; no heading, number or hash is wider than its column."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
+    from reportlab.pdfbase.pdfmetrics import stringWidth
 
     from lga_desktop.consolidation import report_pdf
     from lga_desktop.consolidation.report_tables import report_content
@@ -415,8 +416,21 @@ def test_pdf_tables_fit_the_page_and_break_no_word(figures, quarter):
             continue  # a sentence, not a table
         widths = flowable._colWidths
         assert sum(widths) <= width + 0.01, table.title
-        for row in flowable._cellvalues:
+        for n, row in enumerate(flowable._cellvalues):
+            bold = n == 0 or table.rows[n - 1].total
             for cell, column_width in zip(row, widths, strict=True):
+                if isinstance(cell, str):  # one line (a hash: two), printed as it is
+                    font, size = (
+                        (report_pdf.MONO, report_pdf.CODE_SIZE)
+                        if "\n" in cell
+                        else (
+                            report_pdf.SANS_BOLD if bold else report_pdf.SANS,
+                            report_pdf.FONT_SIZE,
+                        )
+                    )
+                    need = max(stringWidth(line, font, size) for line in cell.split("\n"))
+                    assert need + report_pdf.PAD <= column_width + 0.01, (table.title, cell)
+                    continue
                 assert cell.minWidth() + report_pdf.PAD <= column_width + 0.01, (
                     table.title,
                     cell.getPlainText(),

@@ -736,11 +736,12 @@ def figures_for(
         latest[r.council_gss] = max(latest.get(r.council_gss, ""), r.period_key)
     names = {r.council_gss: r.council_name for r in returns}
     pilots = prog.pilot_councils() if as_at is None else list(as_at.pilots)
+    sent = {(r.council_gss, r.period_key) for r in returns}
     missing_by_quarter = [
         (q.key, gss, name)
         for q in period.so_far or period.quarters
         for gss, name in pilots
-        if not any(r.council_gss == gss and r.period_key == q.key for r in returns)
+        if (gss, q.key) not in sent
     ]
     last_key = last.key if last is not None else ""
     savings, by_council = _savings(prog, scope)

@@ -13,13 +13,11 @@ from __future__ import annotations
 import io
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from lga_desktop.consolidation.report_tables import (
     CODE,
     TEXT,
     WHEN,
-    Cell,
     ReportContent,
     ReportTable,
     display,
@@ -61,16 +59,6 @@ def _code_lines(text: str) -> list[str]:
     groups = text.split()
     half = (len(groups) + 1) // 2
     return [" ".join(groups[:half]), " ".join(groups[half:])]
-
-
-def _cell(cell: Cell, st: dict, bold: bool) -> Any:
-    from reportlab.platypus import Paragraph
-
-    if cell.kind == CODE:
-        lines = _code_lines(str(cell.value or ""))
-        return Paragraph("<br/>".join(escape(x) for x in lines), st["code"])
-    style = ("cell" if cell.kind in (TEXT, WHEN) else "num") + ("_b" if bold else "")
-    return para(display(cell), st[style])
 
 
 def _fit(heads: list[str], columns: list[list[tuple[str, str]]], width: float) -> list[float]:
@@ -115,10 +103,16 @@ def _keep(first: int, last: int) -> list[tuple]:
     return [("NOSPLIT", (0, first), (-1, last))] if last - first < KEEP_ROWS else []
 
 
+KEEP_TABLE_ROWS = 150  # past this, a table may break inside a council's rows (reportlab's
+# page-break search is quadratic in the ranges kept together: 2,100 rows took 10 s)
+
+
 def _table(t: ReportTable, st: dict, width: float) -> list:
+    """A report table; a cell is a plain string (fast) unless its words must wrap."""
     if not t.rows:
         return [para(t.empty, st["body"])]
     from reportlab.lib import colors
+    from reportlab.pdfbase.pdfmetrics import stringWidth
 
     grouped = bool(t.council_heading and t.item_heading)  # print each council's name once
     heads = [h for h in (t.council_heading, t.item_heading) if h] + [c.heading for c in t.columns]
@@ -130,11 +124,27 @@ def _table(t: ReportTable, st: dict, width: float) -> list:
         for i, c in enumerate(r.cells, start=len(dims)):
             texts[i].append((c.kind, str(c.value) if c.kind == CODE else display(c)))
     numeric = [all(kind not in (TEXT, CODE, WHEN) for kind, _ in col) for col in texts]
+    widths = _fit(heads, texts, width)
     rows = [[para(h, st["head_num" if numeric[i] else "head"]) for i, h in enumerate(heads)]]
-    extra: list[tuple] = []
+    extra: list[tuple] = [("FONT", (0, 1), (-1, -1), SANS, FONT_SIZE, 9.5)]
+    extra += [("ALIGN", (i, 1), (i, -1), "RIGHT") for i, n in enumerate(numeric) if n]
+    extra += [
+        ("FONT", (i, 1), (i, -1), MONO, CODE_SIZE, 8.5)
+        for i, col in enumerate(texts)
+        if col and col[0][0] == CODE
+    ]
+
+    def cell(kind: str, text: str, column: int, bold: bool) -> Any:
+        if kind == CODE:
+            return "\n".join(_code_lines(text))
+        font = SANS_BOLD if bold else SANS
+        if stringWidth(text, font, FONT_SIZE) + PAD <= widths[column]:
+            return text  # fits on one line: no paragraph to lay out
+        style = ("cell" if kind in (TEXT, WHEN) else "num") + ("_b" if bold else "")
+        return para(text, st[style])
+
     previous, first = None, 1
     for n, r in enumerate(t.rows, start=1):
-        b = "_b" if r.total else ""
         council = r.council
         if grouped:
             if r.council == previous:
@@ -145,14 +155,18 @@ def _table(t: ReportTable, st: dict, width: float) -> list:
                     extra += _keep(first, n - 1)
                 previous, first = r.council, n
         dims = ([council] if t.council_heading else []) + ([r.item] if t.item_heading else [])
-        rows.append(
-            [para(x, st["cell" + b]) for x in dims] + [_cell(c, st, r.total) for c in r.cells]
-        )
+        kinds = [(TEXT, x) for x in dims] + [
+            (c.kind, str(c.value or "") if c.kind == CODE else display(c)) for c in r.cells
+        ]
+        rows.append([cell(k, x, i, r.total) for i, (k, x) in enumerate(kinds)])
         if r.total:
             extra.append(("BACKGROUND", (0, n), (-1, n), colors.HexColor("#f2f4f7")))
+            extra.append(("FONT", (0, n), (-1, n), SANS_BOLD, FONT_SIZE, 9.5))
     if grouped:
         extra += _keep(first, len(t.rows))
-    return [table(rows, _fit(heads, texts, width), style=extra)]
+    if len(t.rows) > KEEP_TABLE_ROWS:
+        extra = [c for c in extra if c[0] != "NOSPLIT"]
+    return [table(rows, widths, style=extra)]
 
 
 def _money_rows(content: ReportContent, key: str) -> list[tuple[str, float, float]]:

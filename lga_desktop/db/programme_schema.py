@@ -337,6 +337,10 @@ def p0003_everything_a_return_carries(db: Database) -> None:
         )
         """
     )
+    # a council's returns by quarter: each council's latest return in a period
+    db.execute(
+        "CREATE INDEX council_return_council ON council_return (council_gss, period_key, counts)"
+    )
     # Read the returns already merged again (a return whose new sections do not read
     # keeps its earlier facts and simply adds none of these).
     import json

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from lga_desktop.cli import main
 from lga_desktop.consolidation.figures import figures_for
 from lga_desktop.consolidation.merge import retry_waiting
+from lga_desktop.consolidation.report_tables import report_content
 from lga_desktop.consolidation.store import Programme
 from lga_desktop.returns import keys
 from lga_desktop.workspace import Workspace
@@ -60,7 +61,16 @@ def test_a_roster_council_that_never_sent_anything_is_missing_and_late(
     assert {r["gss"]: r["status"] for r in json.loads(out)}["E06000044"] == "corrected"
     # the roster's councils are the pilot councils now: Worcester is missing from the report
     with Programme.open(demo_programme.path) as prog:
-        assert (WORCESTER, "Worcester City Council") in figures_for(prog, Q2).missing
+        f = figures_for(prog, Q2)
+    assert (WORCESTER, "Worcester City Council") in f.missing
+    # the Board sees the programme by strand: e.g. category management, 2 pilots, 3 councils
+    strands = {
+        r.item: [c.value for c in r.cells]
+        for r in report_content(f).table("programme_by_strand").rows
+    }
+    assert strands["Category management"] == [2, 3, 2]  # Worcester has sent nothing
+    assert strands["CAP wave 2"] == [0, 2, 2]
+    assert strands["All strands"] == [2, 5, 3]  # 5 councils, each once; Suffolk sent only Q1
     # a due date for the quarter makes on-time returns late
     code, _, _ = run(capsys, "roster", demo_programme.path, "--due", Q2, "2012-10-10")
     code, out, _ = run(capsys, "status", demo_programme.path, "--period", Q2, "--json")

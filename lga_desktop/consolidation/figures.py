@@ -181,6 +181,7 @@ class Snapshot:
     pilots: tuple[tuple[str, str], ...]
     held_aside: int
     waiting_for_key: int
+    roster: tuple[tuple[str, str, str], ...] = ()  # (gss, strand, pilot)
 
     @property
     def hashes(self) -> frozenset[str]:
@@ -254,6 +255,10 @@ class ProgrammeFigures:
     experts_by_specialism: list[Breakdown] = field(default_factory=list)
     councils_by_workstream: list[Breakdown] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)
+    # the roster by strand: councils (count), pilots (other_pence), councils counted (third)
+    strands: list[Breakdown] = field(default_factory=list)
+    roster_councils: int = 0
+    roster_councils_counted: int = 0
 
     def savings_by_quarter_keys(self) -> list[Quarter]:
         return [parse_quarter(s.key) for s in self.savings_by_quarter]
@@ -830,4 +835,29 @@ def figures_for(
     f.experts_by_specialism = _engagements(prog, scope)
     f.councils_by_workstream = _councils_by_workstream(prog, scope)
     f.warnings = _warnings(prog, scope)
+    rows = (
+        as_at.roster
+        if as_at is not None
+        else tuple(
+            tuple(r) for r in prog.db.execute("SELECT gss, strand, pilot FROM roster ORDER BY 1, 2")
+        )
+    )
+    _strands(f, rows)
     return f
+
+
+def _strands(f: ProgrammeFigures, rows: tuple[tuple[str, str, str], ...]) -> None:
+    """The roster by strand: how many councils and pilots, and how many councils are counted."""
+    counted = {r.council_gss for r in f.returns}
+    by: dict[str, tuple[set, set]] = {}
+    for gss, strand, pilot in rows:
+        councils, pilots = by.setdefault(strand, (set(), set()))
+        councils.add(gss)
+        if pilot:
+            pilots.add(pilot)
+    f.strands = [
+        Breakdown(k, k, 0, len(c), len(p), len(c & counted)) for k, (c, p) in sorted(by.items())
+    ]
+    on_roster = {gss for gss, _s, _p in rows}
+    f.roster_councils = len(on_roster)
+    f.roster_councils_counted = len(on_roster & counted)

@@ -830,6 +830,48 @@ def _breakdowns_by_place(f: ProgrammeFigures) -> list[ReportTable]:
     return out
 
 
+def _strands_table(f: ProgrammeFigures) -> ReportTable:
+    rows = [
+        Row(
+            "",
+            ALL_COUNCILS,
+            b.label,
+            (_count(b.other_pence), _count(b.count), _count(b.third_pence)),
+        )
+        for b in f.strands
+    ]
+    if rows:
+        rows.append(
+            Row(
+                "",
+                ALL_COUNCILS,
+                "All strands",
+                (
+                    _count(sum(b.other_pence for b in f.strands)),
+                    _count(f.roster_councils),
+                    _count(f.roster_councils_counted),
+                ),
+                True,
+            )
+        )
+    return ReportTable(
+        "programme_by_strand",
+        "Programme by strand",
+        "The programme's strands as the LGA's roster names them: pilots, the councils taking "
+        "part, and how many of them have a return counted in the period. A council in two "
+        "strands is in both rows and once in the total.",
+        "",
+        "Strand",
+        (
+            Column("pilots", "Pilots"),
+            Column("councils", "Councils"),
+            Column("councils_counted", "With a return counted"),
+        ),
+        rows,
+        empty="No roster has been imported: the pilot councils are those whose key is trusted.",
+    )
+
+
 def _warnings_table(f: ProgrammeFigures) -> ReportTable:
     return ReportTable(
         "exceptions",
@@ -1015,6 +1057,7 @@ def report_content(figures: ProgrammeFigures, generated_on: date | None = None) 
         *_savings_tables(figures),
         _sme_table(figures),
         _category_table(figures),
+        _strands_table(figures),
         *_pipeline_tables(figures),
         _timelines_table(figures),
         *_cap_tables(figures),

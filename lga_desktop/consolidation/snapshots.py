@@ -78,6 +78,9 @@ def export_board_report(
         tuple(prog.pilot_councils()),
         counted.held_aside,
         counted.waiting_for_key,
+        tuple(
+            tuple(r) for r in prog.db.execute("SELECT gss, strand, pilot FROM roster ORDER BY 1, 2")
+        ),
     )
     write_report(figures, path, progress=progress, generated_on=today)
     key = figures.period.key if figures.period else str(figures.quarter)
@@ -104,6 +107,7 @@ def _from_row(row) -> BoardSnapshot:
             tuple(tuple(p) for p in d["pilots"]),
             int(d["held_aside"]),
             int(d["waiting_for_key"]),
+            tuple(tuple(r) for r in d.get("roster", [])),
         ),
     )
 

@@ -16,7 +16,8 @@ Every total is the figures module's exact sum of the returns counted.
   percentages are numbers with a % format (0.182 shows as 18.2%).
 - **.csv**: one tidy "long" file, UTF-8 with a BOM so that Excel reads it
   right, that pivots well. Columns ``table, council_gss, council, item,
-  quarter, measure, value, unit``: ``item`` is the workstream, spend category
+  quarter, measure, value, unit``: ``quarter`` is the report's period (a
+  quarter, a year such as ``2012/13``, or ``Programme to date``); ``item`` is the workstream, spend category
   or CAP output the row is about (empty in the council tables); money is
   pounds as exact decimal text (``1234.50``, unit ``GBP``); percentages are
   ``18.2`` (unit ``percent``); days are ``12.5`` (unit ``days``); a CAP

@@ -429,7 +429,7 @@ def _output_tables(f: ProgrammeFigures) -> list[ReportTable]:
         ReportTable(
             "cap_outputs_by_council",
             "CAP outputs by council",
-            "The same outputs, as each council's return states them.",
+            "The same outputs, as each council's return states them." + _councils(f, True),
             "Council",
             "Output",
             OUTPUT_COLUMNS,

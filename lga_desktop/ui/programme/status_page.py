@@ -59,6 +59,14 @@ STATUS_COLOURS = {
 }
 
 
+def _button(row: QHBoxLayout, text: str, name: str, slot) -> QPushButton:
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.clicked.connect(lambda _=False: slot())
+    row.addWidget(button)
+    return button
+
+
 class StatusPage(QWidget):
     def __init__(self, context: ProgrammeContext) -> None:
         super().__init__()
@@ -72,18 +80,11 @@ class StatusPage(QWidget):
         self.heading.setObjectName("statusHeading")
         self.heading.setWordWrap(True)
         top.addWidget(self.heading, 1)
-        self.roster_button = QPushButton("Import roster…")
-        self.roster_button.setObjectName("importRosterButton")
-        self.roster_button.clicked.connect(lambda _=False: self.choose_roster())
-        self.chase_button = QPushButton("Write chase list…")
-        self.chase_button.setObjectName("chaseButton")
-        self.chase_button.clicked.connect(lambda _=False: self.choose_chase_path())
-        self.due_button = QPushButton("Set due date…")
-        self.due_button.setObjectName("dueButton")
-        self.due_button.clicked.connect(lambda _=False: self.ask_due_date())
-        top.addWidget(self.roster_button)
-        top.addWidget(self.due_button)
-        top.addWidget(self.chase_button)
+        self.roster_button = _button(
+            top, "Import roster…", "importRosterButton", self.choose_roster
+        )
+        self.due_button = _button(top, "Set due date…", "dueButton", self.ask_due_date)
+        self.chase_button = _button(top, "Write chase list…", "chaseButton", self.choose_chase_path)
         layout.addLayout(top)
         self.grid = QTableWidget()
         self.grid.setObjectName("statusGrid")
@@ -94,14 +95,12 @@ class StatusPage(QWidget):
         roster_row.addWidget(
             QLabel("<b>Roster</b> (council, strand, pilot, due days after a quarter)"), 1
         )
-        self.add_button = QPushButton("Add to roster…")
-        self.add_button.setObjectName("addRosterButton")
-        self.add_button.clicked.connect(lambda _=False: self.ask_roster_row())
-        self.remove_button = QPushButton("Remove from roster")
-        self.remove_button.setObjectName("removeRosterButton")
-        self.remove_button.clicked.connect(lambda _=False: self.remove_selected())
-        roster_row.addWidget(self.add_button)
-        roster_row.addWidget(self.remove_button)
+        self.add_button = _button(
+            roster_row, "Add to roster…", "addRosterButton", self.ask_roster_row
+        )
+        self.remove_button = _button(
+            roster_row, "Remove from roster", "removeRosterButton", self.remove_selected
+        )
         layout.addLayout(roster_row)
         self.roster_table = QTableWidget()
         self.roster_table.setObjectName("rosterTable")

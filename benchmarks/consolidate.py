@@ -14,7 +14,10 @@ times, beside baselines measured in the same run:
   ``verify_file`` of the same files alone (the checks every merge must make)
   and a plain copy of the bytes into a SQLite table (the cheapest store);
 - consolidating the same folder again (everything already received);
-- ``figures_for`` one quarter, and the CLI-sized ``returns_on_record``.
+- ``figures_for`` one quarter, and the CLI-sized ``returns_on_record``;
+- the Board report for a quarter and for the financial year 2012/13 (its
+  figures, then the XLSX and the PDF), over every return of that year
+  (``--quarters 4`` makes exactly one year: 350 councils give 1,400 returns).
 """
 
 from __future__ import annotations
@@ -99,6 +102,27 @@ def make_returns(template: dict, councils: int, quarters: int, folder: Path):
     return files, trusted
 
 
+def board_reports(prog: Programme, folder: Path) -> list[tuple[str, float]]:
+    """The Board report for 2012/13 Q2 and for the year 2012/13: figures, XLSX, PDF."""
+    from lga_desktop.consolidation.reports import write_report
+
+    out = []
+    for period, name in (("2012/13 Q2", "quarter"), ("2012/13", "financial year")):
+        fig, seconds = timed(lambda period=period: figures_for(prog, period))
+        counted = len(fig.returns)
+        out.append((f"Board report, {name}: figures ({counted:,} returns)", seconds))
+        for suffix in (".xlsx", ".pdf"):
+            path = folder / f"board {name}{suffix}"
+            _, seconds = timed(lambda path=path, fig=fig: write_report(fig, path))
+            pages = ""
+            if suffix == ".pdf":
+                from pypdf import PdfReader
+
+                pages = f" ({len(PdfReader(path).pages)} pages)"
+            out.append((f"Board report, {name}: {suffix[1:].upper()}{pages}", seconds))
+    return out
+
+
 def timed(fn):
     started = time.perf_counter()
     result = fn()
@@ -109,6 +133,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--councils", type=int, default=350)
     parser.add_argument("--quarters", type=int, default=40)
+    parser.add_argument("--keep", action="store_true", help="keep the files and programme")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="lga-bench-consolidate-"))
     try:
@@ -146,6 +171,7 @@ def main() -> None:
             fig, figures_s = timed(lambda: figures_for(prog, quarter))
             assert len(fig.returns) == len(trusted)
             rows, record_s = timed(lambda: returns_on_record(prog))
+            board = board_reports(prog, folder)
         prog_size = (folder / "bench.lgaprog").stat().st_size
 
         def line(label, seconds, note=""):
@@ -175,9 +201,14 @@ def main() -> None:
             f"  {'every return on record (' + format(len(rows), ',') + ' rows)':<52}"
             f"{record_s * 1000:>8.0f} ms"
         )
+        for label, seconds in board:
+            line(label, seconds)
         print(f"  programme file {prog_size / 1e6:,.0f} MB (keeps every file received)")
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if args.keep:
+            print(f"  kept in {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -101,10 +101,13 @@ def test_programme_errors_are_one_line(tmp_path, workspace, capsys):
     assert code == 2 and err.count("\n") == 1
 
 
-def test_programme_with_a_whole_year_is_a_usage_error(demo_programme, capsys):
-    code, out, err = run(capsys, "programme", demo_programme.path, "--period", "2012/13")
-    assert code == 2 and out == ""
-    assert err.count("\n") == 1 and "whole year" in err and "2012/13 Q2" in err
+def test_programme_takes_a_whole_year_and_the_programme_to_date(demo_programme, capsys):
+    for period in ("2012/13", "all"):
+        code, out, err = run(capsys, "programme", demo_programme.path, "--period", period)
+        assert code == 0 and err == ""
+        assert "Last known figures (no return for 2012/13 Q2): Suffolk County Council" in out
+    code, _, err = run(capsys, "programme", demo_programme.path, "--period", "2012/13 Q9")
+    assert code == 2 and err.count("\n") == 1 and "all" in err
 
 
 def test_programme_out_writes_the_board_report(demo_programme, tmp_path, capsys):

@@ -119,7 +119,14 @@ def test_window_opens_on_the_demo_programme_with_its_counts(window, demo_program
         "4 pilot councils · 7 returns counting, 1 superseded · 1 held aside · 2 waiting for a key"
     )
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert titles == ["Overview", "Returns", "Held aside (3)", "Councils"]
+    assert titles == [
+        "Overview",
+        "Board tables",
+        "Status",
+        "Returns",
+        "Held aside (3)",
+        "Councils",
+    ]
     returns = window.page("returns")
     assert returns.model.rowCount() == 8
     assert returns.count_label.text() == "8 returns: 7 counting, 1 superseded"
@@ -154,7 +161,8 @@ def test_every_model_passes_the_model_tester(window, qtmodeltester):
 def test_overview_shows_figures_for_and_who_is_missing(window, demo_programme):
     page = window.page("overview")
     quarters = [page.quarter_box.itemText(i) for i in range(page.quarter_box.count())]
-    assert quarters == [Q2, Q1]  # newest first
+    # newest first, then the financial year and the programme to date
+    assert quarters == [Q2, Q1, "2012/13 (financial year)", "Programme to date"]
     assert str(page.quarter()) == Q2
     missing = [page.missing_list.item(i).text() for i in range(page.missing_list.count())]
     assert missing == ["Suffolk County Council (E10000029)"]
@@ -254,7 +262,7 @@ def test_dropping_a_tampered_file_holds_it_aside_with_its_reason(
     row = texts(held.model, 0).index(bad.name)
     assert held.model.index(row, 2).data() == "Held aside"
     assert held.model.index(row, 5).data() == reason  # the reason in full
-    assert window.nav.item(2).text() == "Held aside (4)"
+    assert window.nav.item(4).text() == "Held aside (4)"
 
 
 def test_dropping_something_that_is_not_a_file_is_refused(window):
@@ -531,3 +539,86 @@ def test_export_report_writes_the_chosen_quarter(window, demo_programme, tmp_pat
     else:
         text = "\n".join(p.extract_text() for p in PdfReader(out).pages)
         assert format_money(total) in text and "Suffolk County Council" in text
+
+
+def test_the_window_exports_a_year_report_and_says_what_changed_since(
+    window, demo_programme, tmp_path
+):
+    from openpyxl import load_workbook
+
+    overview = window.page("overview")
+    overview.set_quarter("2012/13")
+    assert "last known figures for Suffolk County Council" in overview.heading.text()
+    out = tmp_path / "year.xlsx"
+    window.ops.ask_report_path = lambda suggested: str(out)
+    window.export_action.trigger()
+    values = {r[0]: r[1] for r in load_workbook(out)["Summary"].iter_rows(values_only=True)}
+    with Programme.open(demo_programme.path, read_only=True) as prog:
+        year = figures_for(prog, "2012/13")
+    assert values["Period"] == "2012/13"
+    assert round(values["Savings realised in year"] * 100) == year.savings_total.realised_pence
+    assert "Board report 1" in overview.board_note.text()
+    assert "nothing has changed" in overview.board_note.text()
+    sign = sign_suffolk_q2(demo_programme)
+    window.add_files([sign])
+    assert "New return: Suffolk County Council, 2012/13 Q2" in overview.board_note.text()
+
+
+def test_board_tables_drill_down_to_a_councils_return_and_review_it(window, qtbot):
+    from pypdf import PdfReader
+
+    page = window.page("tables")
+    page.set_period("all")
+    page.set_table("cap_funding_by_council")
+    rows = {
+        page.model.item(page.model.index(r, 0)).council: r for r in range(page.model.rowCount())
+    }
+    assert "Suffolk County Council" in rows and "All pilot councils" in rows
+    assert "last known figures, flagged, for Suffolk County Council" in page.about.text()
+    dialog = page.open_row(page.model.index(rows["Portsmouth City Council"], 0))
+    qtbot.addWidget(dialog)
+    assert dialog.quarter == parse_quarter(Q2)
+    assert "Portsmouth City Council" in dialog.summary.text()
+    pdf = dialog.pdf_path()
+    assert "Portsmouth" in PdfReader(pdf).pages[0].extract_text()
+    dialog.ask_text = lambda action: "Is the CAP match funding confirmed?"
+    dialog.query_button.click()
+    assert "Review: queried" in dialog.review.text()
+    dialog.accept_button.click()
+    assert "Review: accepted" in dialog.review.text()
+    dialog.ask_figure = lambda: "CAP: match funding"
+    dialog.ask_text = lambda action: "Matches the council's accounts"
+    dialog.comment_button.click()
+    assert "comment on CAP: match funding" in dialog.review.text()
+    assert "Review: accepted" in dialog.review.text()  # a comment does not change the state
+    # a corrected return shows its versions
+    status = window.page("status")
+    assert status.cell_text("E06000044", Q1) == "corrected"
+    assert status.cell_text("E10000029", Q2).startswith("missing")
+    versions = status.open_cell(
+        [g for g, _n in status.councils].index("E06000044"),
+        [q.key for q in status.quarters].index("2012Q1"),
+    )
+    qtbot.addWidget(versions)
+    assert "version 2 counts" in versions.summary.text()
+    assert "version 1 superseded" in versions.summary.text()
+
+
+def test_the_status_page_imports_a_roster(window, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("gss,strand\nE07000178,CAP\nE07000237,CAP\n", encoding="utf-8")
+    status = window.page("status")
+    assert status.import_roster(roster)
+    assert [g for g, _n in status.councils] == ["E07000178", "E07000237"]
+    assert status.cell_text("E07000237", Q2).startswith("missing")
+    assert "2 councils on the roster" in status.heading.text()
+    assert status.cell_text("E07000178", Q2) == "on time"
+    assert status.set_due_date(parse_quarter(Q2), "10/10/2012")  # before Oxford signed
+    assert status.cell_text("E07000178", Q2) == "late"
+    # edited in the window: a council added to a strand, another removed
+    assert status.add_roster_row("E06000044", "Category management", "South East pilot")
+    assert status.roster_table.rowCount() == 3
+    assert [g for g, _n in status.councils] == ["E07000178", "E06000044", "E07000237"]
+    status.roster_table.selectRow([r.gss for r in status.roster_rows].index("E07000237"))
+    assert status.remove_selected()
+    assert [g for g, _n in status.councils] == ["E07000178", "E06000044"]

@@ -123,6 +123,16 @@ def quarter_arg(text: str) -> Quarter:
         raise UsageError(f"--period: {exc}.") from None
 
 
+def period_arg(text: str):
+    """A ``--period`` naming a quarter or a financial year; anything else is a usage error."""
+    from lga_desktop.periods import PeriodError, parse_period
+
+    try:
+        return parse_period(text)
+    except PeriodError as exc:
+        raise UsageError(f"--period: {exc}, or write all for the programme to date.") from None
+
+
 def warn_signed(records: list) -> None:
     """Tell the officer on stderr that a change reached quarters already signed."""
     if records:

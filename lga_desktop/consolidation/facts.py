@@ -74,6 +74,15 @@ class ReturnFacts:
     cap: dict[str, Any] | None = None
     cap_outputs: list[dict[str, Any]] = field(default_factory=list)
     experts: dict[str, Any] | None = None
+    # what the rest of the return carries (p0003): pipeline, 120-day timelines, CAP plans,
+    # savings lines, expert engagements and the warnings with the officer's notes
+    pipeline: dict[str, Any] | None = None
+    pipeline_splits: list[dict[str, Any]] = field(default_factory=list)
+    timelines: dict[str, Any] | None = None
+    cap_plans: list[dict[str, Any]] = field(default_factory=list)
+    savings_lines: list[dict[str, Any]] = field(default_factory=list)
+    engagements: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
     def rows(self) -> list[tuple[str, dict[str, Any]]]:
         """(table, row) pairs to insert, each row still without its ``return_id``."""
@@ -87,6 +96,20 @@ class ReturnFacts:
         out += [("fact_cap_output", r) for r in self.cap_outputs]
         if self.experts is not None:
             out.append(("fact_experts", self.experts))
+        return out + self.more_rows()
+
+    def more_rows(self) -> list[tuple[str, dict[str, Any]]]:
+        """The rows of the fact tables added by p0003 (also what that migration backfills)."""
+        out: list[tuple[str, dict[str, Any]]] = []
+        if self.pipeline is not None:
+            out.append(("fact_pipeline", self.pipeline))
+        out += [("fact_pipeline_split", r) for r in self.pipeline_splits]
+        if self.timelines is not None:
+            out.append(("fact_timelines", self.timelines))
+        out += [("fact_cap_plan", r) for r in self.cap_plans]
+        out += [("fact_savings_line", r) for r in self.savings_lines]
+        out += [("fact_engagement", r) for r in self.engagements]
+        out += [("fact_warning", r) for r in self.warnings]
         return out
 
 
@@ -98,6 +121,11 @@ def read_facts(doc: dict[str, Any]) -> ReturnFacts:
         _read_spend(doc, facts)
         _read_cap(doc, facts)
         _read_experts(doc, facts)
+        _read_pipeline(doc, facts)
+        _read_cap_plans(doc, facts)
+        _read_savings_lines(doc, facts)
+        _read_engagements(doc, facts)
+        _read_warnings(doc, facts)
     except (KeyError, TypeError, AttributeError) as exc:
         raise FactError(
             f"a section of the return is not laid out as the format says ({exc})"
@@ -215,3 +243,134 @@ def _read_experts(doc: dict[str, Any], facts: ReturnFacts) -> None:
         "days_used_to_date_tenths": _tenths(days["days_used_to_date"], "days used to date"),
         "realised_saving_pence": _pence(days.get("realised_saving_pence", 0), "realised saving"),
     }
+
+
+def _records(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    return [r for r in (data.get("records") or {}).get(key) or [] if isinstance(r, dict)]
+
+
+def _read_pipeline(doc: dict[str, Any], facts: ReturnFacts) -> None:
+    data = _section(doc, "pipeline")
+    if data is None:
+        return
+    summary = data.get("pipeline_summary")
+    if data.get("carries_pipeline") and isinstance(summary, dict):
+        facts.pipeline = {
+            "entries": _whole(summary["entries"], "the number of pipeline entries"),
+            "value_pence": _pence(summary["total_value_pence"], "pipeline value"),
+            "sme_lots_pence": _pence(summary["sme_lots_value_pence"], "pipeline split into lots"),
+        }
+        for dimension in ("year", "category", "confidence"):
+            for key, pence in sorted((summary.get(f"by_{dimension}_pence") or {}).items()):
+                facts.pipeline_splits.append(
+                    {
+                        "dimension": dimension,
+                        "key": str(key),
+                        "value_pence": _pence(pence, f"pipeline value for {key}"),
+                    }
+                )
+    timelines = data.get("timeline_summary")
+    if isinstance(timelines, dict):
+        awarded = _whole(timelines["awarded"], "the number of contracts awarded")
+        days = data.get("timeline_days") or {}
+        awarded_days = [
+            _whole(days[t["ref"]], f"{t['ref']} working days")
+            for t in data.get("timelines") or []
+            if t.get("award_date") and t.get("ref") in days
+        ]
+        if len(awarded_days) == awarded:
+            total = sum(awarded_days)
+        else:  # a return listing no days per procurement: the mean it states, times the awards
+            mean = timelines.get("mean_working_days_to_award")
+            total = int(Decimal(_decimal_text(mean or 0, "mean working days")) * awarded)
+        facts.timelines = {
+            "awarded": awarded,
+            "within_120": _whole(timelines["within_120_working_days"], "awards within 120 days"),
+            "days_to_award": total,
+            "running": _whole(timelines["running"], "procurements running"),
+            "running_past_120": _whole(
+                timelines["running_past_120_working_days"], "procurements past 120 days"
+            ),
+        }
+
+
+def _read_cap_plans(doc: dict[str, Any], facts: ReturnFacts) -> None:
+    data = _section(doc, "cap")
+    if data is None:
+        return
+    for plan in _records(data, "cap"):
+        ref = str(plan["ref"])
+        facts.cap_plans.append(
+            {
+                "ref": ref,
+                "title": str(plan.get("title") or ref),
+                "status": str(plan.get("status") or ""),
+                "lga_investment_pence": _pence(plan.get("lga_investment_pence") or 0, ref),
+                "match_funding_pence": _pence(plan.get("match_funding_pence") or 0, ref),
+            }
+        )
+
+
+def _read_savings_lines(doc: dict[str, Any], facts: ReturnFacts) -> None:
+    data = _section(doc, "savings")
+    if data is None:
+        return
+    quarter = str(doc["period"]["key"])
+    realised: dict[str, list[int]] = {}
+    for row in _records(data, "savings.realised"):
+        amount = _pence(row["amount_pence"], f"{row.get('ref')} amount")
+        sums = realised.setdefault(str(row["saving"]), [0, 0])
+        sums[1] += amount
+        if str(row["quarter"]) == quarter:
+            sums[0] += amount
+    for line in _records(data, "savings"):
+        ref = str(line["ref"])
+        period, to_date = realised.get(ref, (0, 0))
+        facts.savings_lines.append(
+            {
+                "ref": ref,
+                "workstream": str(line.get("workstream") or ""),
+                "cashable": str(line.get("cashable") or ""),
+                "kind": str(line.get("kind") or ""),
+                "recurrence": str(line.get("recurrence") or ""),
+                "annual_target_pence": _pence(line.get("target_pence") or 0, f"{ref} target"),
+                "realised_pence": period,
+                "realised_to_date_pence": to_date,
+            }
+        )
+
+
+def _read_engagements(doc: dict[str, Any], facts: ReturnFacts) -> None:
+    data = _section(doc, "experts")
+    if data is None:
+        return
+    specialism = {str(r["ref"]): str(r.get("specialism") or "") for r in _records(data, "experts")}
+    for row in data.get("engagements") or []:
+        ref = str(row["ref"])
+        facts.engagements.append(
+            {
+                "ref": ref,
+                "specialism": specialism.get(ref, ""),
+                "days_agreed_tenths": _tenths(row["days_agreed"], f"{ref} days agreed"),
+                "days_used_tenths": _tenths(row["days_used"], f"{ref} days used"),
+                "expected_saving_pence": _pence(row["expected_saving_pence"], f"{ref} expected"),
+                "realised_saving_pence": _pence(row["realised_saving_pence"], f"{ref} realised"),
+            }
+        )
+
+
+def _read_warnings(doc: dict[str, Any], facts: ReturnFacts) -> None:
+    findings = (doc.get("validation") or {}).get("findings") or []
+    for i, finding in enumerate(findings, start=1):
+        if not isinstance(finding, dict) or finding.get("severity") != "warning":
+            continue
+        facts.warnings.append(
+            {
+                "seq": i,
+                "register": str(finding.get("register") or ""),
+                "code": str(finding.get("code") or ""),
+                "record": str(finding.get("record") or ""),
+                "message": str(finding.get("message") or ""),
+                "note": str(finding.get("note") or ""),
+            }
+        )

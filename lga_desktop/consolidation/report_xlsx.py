@@ -10,6 +10,7 @@ formulas, so they are the programme's own exact sums.
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -134,4 +135,33 @@ def write_xlsx(content: ReportContent, path: Path, progress: Progress) -> None:
     for i, table in enumerate(content.tables, start=1):
         progress.update(i, steps, f"Writing {table.title}…")
         _table_sheet(book, table)
+    made = datetime.combine(content.generated_on, time())
+    book.properties.created = made
     book.save(path)
+    _same_bytes_every_time(path, made)
+
+
+def _same_bytes_every_time(path: Path, made: datetime) -> None:
+    """Rewrite the workbook with no clock in it, so one report's content is one file.
+
+    openpyxl stamps the save time in docProps/core.xml and in every ZIP entry;
+    both become the day the report was made (the returns' own fixed ZIP layout).
+    """
+    import re
+    import zipfile
+
+    from lga_desktop.returns.container import canonical_zip
+
+    with zipfile.ZipFile(path) as z:
+        entries = [(name, z.read(name)) for name in z.namelist()]
+    stamp = f"{made:%Y-%m-%dT%H:%M:%SZ}".encode()
+    entries = [
+        (
+            name,
+            re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
+            if name == "docProps/core.xml"
+            else data,
+        )
+        for name, data in entries
+    ]
+    path.write_bytes(canonical_zip(entries))

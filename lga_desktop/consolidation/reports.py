@@ -1,13 +1,14 @@
-"""The programme report for the LGA Board: one quarter's figures as XLSX, CSV or PDF.
+"""The programme report for the LGA Board: a period's figures as XLSX, CSV or PDF.
 
 ``write_report(figures, path)`` chooses the format by the file's suffix. All
-three carry the same content (``report_tables.report_content``): headline
-figures, savings by workstream and by council, SME share by council with the
-all-councils line, spend by category, CAP outputs (programme totals and per
-council), expert days by council, the returns counted (council, version,
-signed at, signer, key fingerprint, return hash) and the councils whose
-return is missing. Every total is the figures module's exact sum of the
-returns counted.
+three carry the same content (``report_tables.report_content``) for a
+quarter, a financial year or the programme to date: headline figures, savings
+by workstream, quarter, council and kind, SME share by council, spend by
+category, the pipeline, 120-day compliance, CAP funding, plans and outputs,
+experts by council and specialism, councils per workstream, breakdowns by
+council type and region, the returns counted (council, version, signed at,
+signer, key fingerprint, return hash), the missing returns and the annexes.
+Every total is the figures module's exact sum of the returns counted.
 
 - **.xlsx** (``report_xlsx``): a Summary sheet, then one sheet per table.
   Money is a number in pounds with a £ format, written as the exact decimal
@@ -15,7 +16,8 @@ returns counted.
   percentages are numbers with a % format (0.182 shows as 18.2%).
 - **.csv**: one tidy "long" file, UTF-8 with a BOM so that Excel reads it
   right, that pivots well. Columns ``table, council_gss, council, item,
-  quarter, measure, value, unit``: ``item`` is the workstream, spend category
+  quarter, measure, value, unit``: ``quarter`` is the report's period (a
+  quarter, a year such as ``2012/13``, or ``Programme to date``); ``item`` is the workstream, spend category
   or CAP output the row is about (empty in the council tables); money is
   pounds as exact decimal text (``1234.50``, unit ``GBP``); percentages are
   ``18.2`` (unit ``percent``); days are ``12.5`` (unit ``days``); a CAP
@@ -34,6 +36,7 @@ file, and an earlier report of that name as it was.
 from __future__ import annotations
 
 import csv
+from datetime import date
 from pathlib import Path
 
 from lga_desktop.atomic_write import replacing
@@ -54,7 +57,11 @@ CSV_COLUMNS = ("table", "council_gss", "council", "item", "quarter", "measure", 
 
 
 def write_report(
-    figures: ProgrammeFigures, path: Path | str, *, progress: Progress = NO_PROGRESS
+    figures: ProgrammeFigures,
+    path: Path | str,
+    *,
+    progress: Progress = NO_PROGRESS,
+    generated_on: date | None = None,
 ) -> Path:
     """Write the Board report for ``figures`` to ``path`` (.xlsx, .csv or .pdf); return the path.
 
@@ -71,7 +78,7 @@ def write_report(
             f"{path.name}: a programme report is written as {choices}; "
             "choose a file name ending in one of them"
         )
-    content = report_content(figures)
+    content = report_content(figures, generated_on)
     steps = len(content.tables) + 1
     progress.update(0, steps, f"Writing the {suffix[1:].upper()} report…")
     with replacing(path, what="The report") as tmp:

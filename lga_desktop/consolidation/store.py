@@ -219,6 +219,18 @@ class Programme(DatabaseFile):
             )
         ]
 
+    def pilot_councils(self) -> list[tuple[str, str]]:
+        """(gss, name) of the councils expected to send returns, by name.
+
+        The roster's councils when the LGA has named them (``roster --import``);
+        without a roster, the councils whose key is trusted.
+        """
+        rostered = [r[0] for r in self.db.execute("SELECT DISTINCT gss FROM roster")]
+        if rostered:
+            councils = [council_by_gss(g) for g in rostered]
+            return sorted(((c.gss, c.official_name) for c in councils), key=lambda x: x[1])
+        return [(m.gss, m.name) for m in self.members()]
+
     def counts(self) -> dict[str, int]:
         """How many members, returns counted and superseded, files held aside and waiting."""
         one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731

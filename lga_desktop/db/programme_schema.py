@@ -228,3 +228,169 @@ def p0004_savings_kinds(db: Database) -> None:
         )
         """
     )
+
+
+@PROGRAMME_MIGRATIONS(name="p0005_everything_a_return_carries")
+def p0005_everything_a_return_carries(db: Database) -> None:
+    # The rest of what a return carries, so the Board sees all of it: the procurement
+    # pipeline (totals, and value by year, category and confidence), the 120-working-day
+    # timelines, each CAP plan (status, funding), each savings line (cashable or not,
+    # revenue or capital, recurring or one-off, annual target), each expert engagement,
+    # and the warnings with the officer's notes. Returns merged before are read again.
+    db.execute(
+        """
+        CREATE TABLE fact_pipeline (
+            return_id INTEGER PRIMARY KEY REFERENCES council_return (id),
+            entries INTEGER NOT NULL,
+            value_pence INTEGER NOT NULL,
+            sme_lots_pence INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE fact_pipeline_split (
+            return_id INTEGER NOT NULL REFERENCES council_return (id),
+            dimension TEXT NOT NULL,
+            key TEXT NOT NULL,
+            value_pence INTEGER NOT NULL,
+            PRIMARY KEY (return_id, dimension, key)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE fact_timelines (
+            return_id INTEGER PRIMARY KEY REFERENCES council_return (id),
+            awarded INTEGER NOT NULL,
+            within_120 INTEGER NOT NULL,
+            days_to_award INTEGER NOT NULL,
+            running INTEGER NOT NULL,
+            running_past_120 INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE fact_cap_plan (
+            return_id INTEGER NOT NULL REFERENCES council_return (id),
+            ref TEXT NOT NULL,
+            title TEXT NOT NULL,
+            status TEXT NOT NULL,
+            lga_investment_pence INTEGER NOT NULL,
+            match_funding_pence INTEGER NOT NULL,
+            PRIMARY KEY (return_id, ref)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE fact_savings_line (
+            return_id INTEGER NOT NULL REFERENCES council_return (id),
+            ref TEXT NOT NULL,
+            workstream TEXT NOT NULL,
+            cashable TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            recurrence TEXT NOT NULL,
+            annual_target_pence INTEGER NOT NULL,
+            realised_pence INTEGER NOT NULL,
+            realised_to_date_pence INTEGER NOT NULL,
+            PRIMARY KEY (return_id, ref)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE fact_engagement (
+            return_id INTEGER NOT NULL REFERENCES council_return (id),
+            ref TEXT NOT NULL,
+            specialism TEXT NOT NULL,
+            days_agreed_tenths INTEGER NOT NULL,
+            days_used_tenths INTEGER NOT NULL,
+            expected_saving_pence INTEGER NOT NULL,
+            realised_saving_pence INTEGER NOT NULL,
+            PRIMARY KEY (return_id, ref)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE fact_warning (
+            return_id INTEGER NOT NULL REFERENCES council_return (id),
+            seq INTEGER NOT NULL,
+            register TEXT NOT NULL,
+            code TEXT NOT NULL,
+            record TEXT NOT NULL,
+            message TEXT NOT NULL,
+            note TEXT NOT NULL,
+            PRIMARY KEY (return_id, seq)
+        )
+        """
+    )
+    # The roster: the programme's councils by strand (category-management pilot, CAP wave,
+    # ...), named by the LGA, with when each owes its return (days after a quarter's end,
+    # NULL for the programme's due dates); and a due date per quarter.
+    db.execute(
+        """
+        CREATE TABLE roster (
+            gss TEXT NOT NULL,
+            strand TEXT NOT NULL,
+            pilot TEXT NOT NULL,
+            due_days INTEGER,
+            added_at TEXT NOT NULL,
+            PRIMARY KEY (gss, strand)
+        )
+        """
+    )
+    db.execute("CREATE TABLE due_date (period_key TEXT PRIMARY KEY, due TEXT NOT NULL)")
+    # The LGA's review of each return: queried, accepted, or a comment (on the return, or
+    # on one figure of it), with who and when. A return with none is "received".
+    db.execute(
+        """
+        CREATE TABLE review_event (
+            id INTEGER PRIMARY KEY,
+            return_hash TEXT NOT NULL,
+            action TEXT NOT NULL,
+            figure TEXT NOT NULL,
+            comment TEXT NOT NULL,
+            by_name TEXT NOT NULL,
+            at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX review_event_return ON review_event (return_hash)")
+    # Each Board report exported: what it covered and which returns (by hash) it counted,
+    # so the same snapshot can be written again and what changed since be shown.
+    db.execute(
+        """
+        CREATE TABLE board_snapshot (
+            id INTEGER PRIMARY KEY,
+            period TEXT NOT NULL,
+            made_at TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            return_hashes TEXT NOT NULL
+        )
+        """
+    )
+    # a council's returns by quarter: each council's latest return in a period
+    db.execute(
+        "CREATE INDEX council_return_council ON council_return (council_gss, period_key, counts)"
+    )
+    # Read the returns already merged again (a return whose new sections do not read
+    # keeps its earlier facts and simply adds none of these).
+    import json
+
+    from lga_desktop.consolidation.facts import FactError, read_facts
+
+    for return_id, text in db.execute("SELECT id, return_json FROM council_return").fetchall():
+        try:
+            rows = read_facts(json.loads(text)).more_rows()
+        except (FactError, ValueError):
+            continue
+        for table, row in rows:
+            columns = ["return_id", *row]
+            db.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) "
+                f"VALUES ({', '.join('?' * len(columns))})",
+                [return_id, *row.values()],
+            )

@@ -285,35 +285,42 @@ class ProgrammeActions:
 
     # ---- the Board report -------------------------------------------------------------
 
-    def export_report(self, quarter: Quarter | None) -> None:
-        """Write the Board report for a quarter (XLSX, CSV or PDF, by the file's ending)."""
-        if quarter is None:
+    def export_report(self, period: Quarter | str | None) -> None:
+        """Write the Board report for a period (XLSX, CSV or PDF, by the file's ending).
+
+        ``period``: a quarter, or what ``--period`` takes ("2012Q2", "2012/13", "all").
+        """
+        if period is None:
             QMessageBox.information(
                 self.window, "Export report", "There are no merged returns to report on yet."
             )
             return
-        name = f"{self.context.programme.name} {quarter}".replace("/", "-")
+        prog = self.context.programme
+        from lga_desktop.consolidation.figures import programme_period
+
+        chosen_period = programme_period(prog, period if isinstance(period, str) else period.key)
+        name = f"{prog.name} {chosen_period}".replace("/", "-")
         chosen = self.ask_report_path(f"{name}.xlsx")
         if not chosen:
             return
         path = Path(chosen)
-        prog = self.context.programme
 
         def work(progress: Progress) -> Path:
-            from lga_desktop.consolidation.figures import figures_for
-            from lga_desktop.consolidation.reports import write_report
+            from lga_desktop.consolidation.snapshots import export_board_report
 
             own = prog.reopen()
-            try:
-                figures = figures_for(own, quarter)
+            try:  # records which returns (by hash) the report counted
+                export_board_report(own, chosen_period.key, path, progress=progress)
             finally:
                 own.close()
-            write_report(figures, path, progress=progress)
             return path
 
         run_task(
             self.window,
             "Exporting the Board report",
             work,
-            lambda written: self.say(f"Board report for {quarter} saved as {written}."),
+            lambda written: (
+                self.context.notify(),
+                self.say(f"Board report for {chosen_period} saved as {written}."),
+            ),
         )

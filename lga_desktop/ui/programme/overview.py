@@ -14,20 +14,21 @@ from decimal import Decimal
 from html import escape
 
 from lga_desktop.consolidation.figures import (
+    ALL,
     ProgrammeFigures,
     figures_for,
-    quarters_with_returns,
-    savings_by_quarter,
+    programme_period,
 )
 from lga_desktop.councils import council_by_gss
 from lga_desktop.errors import LgaError
 from lga_desktop.money import format_money
-from lga_desktop.periods import Quarter, parse_quarter
+from lga_desktop.periods import Quarter, parse_period, parse_quarter
 from lga_desktop.procurement.derived import percent
 from lga_desktop.registers.cap import OUTPUTS
 from lga_desktop.ui.charts import Bar, BulletChart, Column, ColumnChart, ProgressBars
 from lga_desktop.ui.deferred_refresh import DeferredRefresh
 from lga_desktop.ui.pages.dashboard import Card, chart_box, show_sme_share
+from lga_desktop.ui.programme.board_tables import fill_period_box
 from lga_desktop.ui.programme.context import ProgrammeContext
 from lga_desktop.ui.qt import (
     QComboBox,
@@ -98,7 +99,7 @@ class OverviewPage(QWidget):
         self.heading = QLabel()
         self.heading.setObjectName("overviewHeading")
         top.addWidget(self.heading, 1)
-        top.addWidget(QLabel("Quarter:"))
+        top.addWidget(QLabel("Period:"))
         self.quarter_box = QComboBox()
         self.quarter_box.setObjectName("quarterBox")
         self.quarter_box.setMinimumContentsLength(10)
@@ -119,6 +120,11 @@ class OverviewPage(QWidget):
         self.empty.setObjectName("overviewEmpty")
         self.empty.setWordWrap(True)
         layout.addWidget(self.empty)
+
+        self.board_note = QLabel()
+        self.board_note.setObjectName("boardNote")
+        self.board_note.setWordWrap(True)
+        layout.addWidget(self.board_note)
 
         self.content = QWidget()
         content = QVBoxLayout(self.content)
@@ -194,53 +200,66 @@ class OverviewPage(QWidget):
     # ---- the quarter -------------------------------------------------------------------
 
     def quarter(self) -> Quarter | None:
+        """The quarter shown, or the last quarter with returns of the year or programme shown."""
+        if self.figures is not None:
+            return self.figures.quarter
         key = self.quarter_box.currentData()
-        return parse_quarter(key) if key else None
+        return parse_quarter(key) if key and "Q" in key else None
+
+    def period_key(self) -> str | None:
+        """What the period box shows, as ``--period`` takes it: "2012Q2", "2012/13" or "all"."""
+        return self.quarter_box.currentData()
 
     def set_quarter(self, quarter: Quarter | str) -> None:
-        key = (parse_quarter(quarter) if isinstance(quarter, str) else quarter).key
+        """Show a quarter ("2012/13 Q2"), a financial year ("2012/13") or "all"."""
+        if isinstance(quarter, str) and quarter.strip().lower() == ALL:
+            key = ALL
+        else:
+            period = parse_period(quarter) if isinstance(quarter, str) else quarter
+            key = period.key if isinstance(period, Quarter) else str(period)
         index = self.quarter_box.findData(key)
         if index < 0:
             raise KeyError(f"no returns for {quarter}")
         self.quarter_box.setCurrentIndex(index)
 
     def refresh(self) -> None:
-        """The quarters may have changed: newest first, keeping the chosen one."""
-        keep = self.quarter_box.currentData()
-        quarters = sorted(quarters_with_returns(self.context.programme), reverse=True)
-        self.quarter_box.blockSignals(True)
-        self.quarter_box.clear()
-        for q in quarters:
-            self.quarter_box.addItem(str(q), q.key)
-        index = self.quarter_box.findData(keep) if keep else -1
-        self.quarter_box.setCurrentIndex(index if index >= 0 else 0)
-        self.quarter_box.blockSignals(False)
+        """The quarters may have changed: newest first, then the years, then the whole programme."""
+        fill_period_box(self.quarter_box, self.context.programme)
         self.refresh_figures()
 
     # ---- the figures -------------------------------------------------------------------
 
     def refresh_figures(self) -> None:
         prog = self.context.programme
-        quarter = self.quarter()
-        members = len(prog.members())
-        has = quarter is not None
+        key = self.period_key()
+        members = len(prog.pilot_councils())
+        has = key is not None
         self.empty.setVisible(not has)
         self.content.setVisible(has)
         self.quarter_box.setEnabled(has)
-        if quarter is None:
+        if key is None:
             self.figures = None
             self.heading.setText(
                 f"<h2>{escape(prog.name)}</h2><p style='color:{MUTED}'>"
                 f"{plural(members, 'pilot council')}; no returns merged yet</p>"
             )
             return
-        f = self.figures = figures_for(prog, quarter)
-        sent = len(f.returns)
+        f = self.figures = figures_for(prog, programme_period(prog, key))
+        quarter = f.quarter
+        sent = len({r.council_gss for r in f.returns if r.period_key == quarter.key})
+        stale = (
+            "; last known figures for "
+            + ", ".join(f"{f.names[g]} (as at {parse_quarter(k)})" for g, k in f.last_known.items())
+            if f.last_known
+            else ""
+        )
         self.heading.setText(
-            f"<h2>{escape(prog.name)}</h2><p style='color:{MUTED}'>{quarter}: returns from "
-            f"{sent} of {plural(members, 'pilot council')}</p>"
+            f"<h2>{escape(prog.name)}</h2><p style='color:{MUTED}'>{escape(str(f.period))}: "
+            f"returns for {quarter} from {sent} of {plural(members, 'pilot council')}"
+            f"{escape(stale)}</p>"
         )
         self._missing(f, members)
+        self._board_note(f)
         self._cards(f)
         self._charts(f)
 
@@ -271,15 +290,34 @@ class OverviewPage(QWidget):
             rows * (self.missing_list.fontMetrics().height() + 6) + 4 if rows else 0
         )
 
+    def _board_note(self, f: ProgrammeFigures) -> None:
+        """What has changed since the Board was last given a report on this period."""
+        from lga_desktop.consolidation.snapshots import changes_since, snapshots
+
+        told = snapshots(self.context.programme, f.period.key) if f.period else []
+        if not told:
+            self.board_note.setText("")
+            self.board_note.setVisible(False)
+            return
+        changes = changes_since(self.context.programme, told[0].id)
+        s = changes.snapshot
+        lines = changes.lines() or ["nothing has changed since."]
+        self.board_note.setText(
+            f"<b>Since the Board was told</b> (Board report {s.id}, {s.made_on:%d %B %Y}, "
+            f"{escape(s.file_name)}): " + "; ".join(escape(x) for x in lines)
+        )
+        self.board_note.setVisible(True)
+
     def _cards(self, f: ProgrammeFigures) -> None:
-        q = f.quarter
+        q = f.period or f.quarter
+        noun = f.period.noun if f.period else "quarter"
         s = f.savings_total
         to_date = percent(s.realised_to_date_pence, s.target_to_date_pence)
         self.savings_card.set(
             format_money(s.realised_pence),
             f"of {format_money(s.target_pence)} target in {q}{_pct(s.percent_of_target)}",
             Bar(
-                "In the quarter",
+                f"In the {noun}",
                 s.realised_pence,
                 s.target_pence,
                 _pct(s.percent_of_target).strip(" ()"),
@@ -303,13 +341,14 @@ class OverviewPage(QWidget):
             self.days_card.set(
                 f"{e.days_used_to_date} of {e.days_agreed}",
                 f"days used to the end of {q} on {plural(e.engagements, 'engagement')}{_pct(used)}; "
-                f"{e.days_used_period} in the quarter",
+                f"{e.days_used_period} in the {noun}",
                 Bar("Days used", e.days_used_to_date, e.days_agreed, _pct(used).strip(" ()")),
                 f"{format_money(e.realised_saving_pence)} realised on the savings they unlocked",
             )
 
     def _charts(self, f: ProgrammeFigures) -> None:
-        q = f.quarter
+        q = f.period or f.quarter
+        noun = f.period.noun if f.period else "quarter"
         self.workstream_box.setTitle(f"Savings by workstream, {q}")
         self.workstream_chart.set_bars(
             [
@@ -320,20 +359,17 @@ class OverviewPage(QWidget):
                     f"{format_money(s.realised_pence)} of {format_money(s.target_pence)}"
                     f"{_pct(s.percent_of_target)}"
                     if s.target_pence or s.realised_pence
-                    else "nothing due in the quarter",
+                    else f"nothing due in the {noun}",
                 )
                 for s in f.savings
             ]
         )
-        by_quarter: dict[str, list[int]] = {}
-        for key, _ws, realised, target in savings_by_quarter(self.context.programme):
-            sums = by_quarter.setdefault(key, [0, 0])
-            sums[0] += int(target)
-            sums[1] += int(realised)
-        keys = [k for k in sorted(by_quarter) if k <= q.key][-QUARTERS_CHARTED:]
+        by_quarter = {s.key: (s.target_pence, s.realised_pence) for s in f.savings_by_quarter}
+        keys = sorted(by_quarter)[-QUARTERS_CHARTED:]
+        last = f.quarter.key
         self.quarter_chart.set_columns(
             [Column(_short(parse_quarter(k)), *by_quarter[k]) for k in keys],
-            highlight=keys.index(q.key) if q.key in keys else None,
+            highlight=keys.index(last) if last in keys and noun == "quarter" else None,
         )
         self.council_box.setTitle(f"Savings by council, {q}")
         self.council_chart.set_bars(
@@ -364,7 +400,7 @@ class OverviewPage(QWidget):
             ]
         )
         self.outputs_box.setTitle(
-            f"CAP outputs to the end of {q}, against the plan due by then (this year pro-rata)"
+            f"CAP outputs to the end of {f.quarter}, against the plan due by then (this year pro-rata)"
         )
         self.outputs_chart.set_bars(
             [
@@ -380,7 +416,7 @@ class OverviewPage(QWidget):
                 for o in f.outputs
             ]
         )
-        self.days_box.setTitle(f"Expert days by council, to the end of {q}")
+        self.days_box.setTitle(f"Expert days by council, to the end of {f.quarter}")
         self.days_chart.set_bars(
             [
                 Bar(

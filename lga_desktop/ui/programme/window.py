@@ -41,6 +41,8 @@ __all__ = ["ProgrammeWindow", "open_programme", "GEOMETRY_KEY"]
 GEOMETRY_KEY = "programmeWindow/geometry"
 PAGES = (
     ("overview", "Overview"),
+    ("tables", "Board tables"),
+    ("status", "Status"),
     ("returns", "Returns"),
     ("held", "Held aside"),
     ("councils", "Councils"),
@@ -146,9 +148,17 @@ class ProgrammeWindow(QMainWindow):
 
             page = OverviewPage(self.context, export_report=self.export_report)
             page.export_button.setToolTip(
-                "Write the quarter's report for the Board: Excel, CSV or PDF"
+                "Write the report for the Board on the period shown: Excel, CSV or PDF"
             )
             return page
+        if key == "tables":
+            from lga_desktop.ui.programme.board_tables import BoardTablesPage
+
+            return BoardTablesPage(self.context)
+        if key == "status":
+            from lga_desktop.ui.programme.status_page import StatusPage
+
+            return StatusPage(self.context)
         if key == "returns":
             from lga_desktop.ui.programme.returns_page import ReturnsPage
 
@@ -316,10 +326,11 @@ class ProgrammeWindow(QMainWindow):
         """The Board report for the quarter the Overview shows (else the latest)."""
         overview = self._built.get(0)
         if overview is not None:
-            quarter = overview.quarter()  # type: ignore[attr-defined]
+            period = overview.period_key()  # type: ignore[attr-defined]
         else:
-            quarter = max(quarters_with_returns(self.programme), default=None)
-        self.ops.export_report(quarter)
+            latest = max(quarters_with_returns(self.programme), default=None)
+            period = latest.key if latest else None
+        self.ops.export_report(period)
 
     # ---- dropping files ----------------------------------------------------------------
 

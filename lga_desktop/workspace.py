@@ -267,9 +267,11 @@ class Workspace(DatabaseFile):
                     f"not of {self.council.official_name}"
                 )
             safety = self.backup(reason="before-restore")
+            keys_now = _signing_key_rows(self.db)
             candidate.db.conn.backup(self.db.conn)
         if MIGRATIONS.pending(self.db):  # a backup from before an upgrade
             migrate(self.db)
+        _keep_signing_keys(self.db, keys_now)
         return safety
 
     def auto_backup(self, *, max_age_hours: int = 24) -> Backup | None:
@@ -278,6 +280,33 @@ class Workspace(DatabaseFile):
         if newest and (_now() - newest[0].taken_at).total_seconds() < max_age_hours * 3600:
             return None
         return self.backup()
+
+
+def _signing_key_rows(db: Any) -> list[tuple]:
+    if not db["signing_keys"].exists():
+        return []
+    return db.execute("SELECT * FROM signing_keys ORDER BY rowid").fetchall()
+
+
+def _keep_signing_keys(db: Any, rows: list[tuple]) -> None:
+    """After a restore, the signing keys are the ones the workspace had just before it.
+
+    A backup from before a key rotation holds the old key, still active and
+    with its (encrypted) private half; restoring the registers must not bring
+    that key back to sign with. So the rows the workspace had replace the
+    backup's, in their order (the newest active row is the current key).
+    """
+    if not rows:
+        return
+    columns = [c[1] for c in db.execute("PRAGMA table_info(signing_keys)").fetchall()]
+    marks = ", ".join("?" * len(columns))
+    with db.atomic():
+        db.conn.executemany(
+            "DELETE FROM signing_keys WHERE fingerprint = ?", [(r[0],) for r in rows]
+        )
+        db.conn.executemany(
+            f"INSERT INTO signing_keys ({', '.join(columns)}) VALUES ({marks})", rows
+        )
 
 
 def backups_dir_of(path: Path) -> Path:

@@ -56,9 +56,10 @@ def test_consolidate_with_a_trusted_keys_file_exits_0_when_all_merge(
         if f.name.startswith(("Oxford 2012-13 Q1 return v1.", "Leeds"))
     ]
     prog = tmp_path / "p.lgaprog"
-    code, out, _ = run(capsys, "consolidate", prog, *good, "--trusted-keys", trusted, "--json")
+    code, out, err = run(capsys, "consolidate", prog, *good, "--trusted-keys", trusted, "--json")
     assert code == 0
-    report = json.loads(out.split("\n", 1)[1])  # after the "Created" line
+    report = json.loads(out)  # stdout is the JSON alone; what happened besides goes to stderr
+    assert "Created the programme file" in err and "Trusted 2 new key(s)" in err
     assert report["merged"] == 3 and report["held_aside"] == 0
     assert report["programme"]["members"] == 2
     code, out, _ = run(capsys, "consolidate", prog, *good)

@@ -214,7 +214,7 @@ def test_key_card_trust_and_verify_with_trusted_keys(ws_path, tmp_path, capsys):
     (result,) = json.loads(out)
     assert code == 0 and result["trust"] == "trusted" and result["valid"]
     other = tmp_path / "other.csv"
-    other.write_text(f"gss,fingerprint\nE07000178,{keys.fingerprint(bytes(32))}\n")
+    other.write_text(f"gss,fingerprint\nE07000178,{keys.fingerprint(bytes([9] * 32))}\n")
     code, out, _ = run(capsys, "verify", out_file, "--trusted-keys", str(other))
     assert code == 1 and "NOT the key trusted" in out
 

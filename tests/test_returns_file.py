@@ -75,7 +75,7 @@ def test_trusted_key_unknown_key_and_unknown_council():
     trusted.add("E07000178", fp, "phone")
     assert verify_bytes(GOOD.file_bytes, trusted=trusted).trust == "trusted"
     other = TrustedKeys()
-    other.add("E07000178", keys.fingerprint(bytes(32)))
+    other.add("E07000178", keys.fingerprint(bytes([9] * 32)))
     result = verify_bytes(GOOD.file_bytes, trusted=other)
     assert not result.valid and result.status == "untrusted-key"
     assert "NOT the key trusted for Oxford City Council" in result.reason
@@ -178,7 +178,8 @@ def test_a_zip_bomb_is_refused_before_anything_is_unpacked():
         zf.writestr("return.json", b"0" * (100 * 1024 * 1024))  # 100 MB -> ~100 KB
     assert len(buf.getvalue()) < 1024 * 1024
     result = verify_bytes(buf.getvalue())
-    assert result.status == "unsafe" and "ZIP bomb" in result.reason
+    # return.json may hold 16 MiB: the directory's size is refused before a byte is read
+    assert result.status == "too-large" and "it was not read" in result.reason
 
 
 def test_a_compressed_entry_is_refused():

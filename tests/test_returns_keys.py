@@ -118,7 +118,7 @@ def test_a_key_card_whose_fingerprint_was_altered_is_refused(workspace, tmp_path
 
 
 def test_trusted_keys_may_be_a_csv(tmp_path):
-    fp = keys.fingerprint(bytes(32))
+    fp = keys.fingerprint(bytes([9] * 32))
     (tmp_path / "t.csv").write_text(f"gss,fingerprint,note\nE07000178,{fp},phone\n")
     assert load_trusted_keys(tmp_path / "t.csv").fingerprints_for("E07000178") == {fp}
     (tmp_path / "bad.csv").write_text("gss,fingerprint\nE99999999,abc\n")

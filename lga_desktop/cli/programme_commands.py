@@ -10,6 +10,7 @@ key there and merges what was waiting for it.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from lga_desktop.cli import EXIT_INVALID, EXIT_OK, period_arg, print_json, quarter_arg
@@ -177,12 +178,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_review)
 
 
-def _open_or_create(path: Path, name: str | None):
+def _open_or_create(path: Path, name: str | None, *, as_json: bool = False):
     from lga_desktop.consolidation.store import DEFAULT_NAME, Programme
 
     prog, created = Programme.open_or_create(path, name or DEFAULT_NAME)
-    if created:
-        print(f"Created the programme file {path}")
+    if created:  # with --json, on stderr: stdout is the JSON alone
+        print(f"Created the programme file {path}", file=sys.stderr if as_json else sys.stdout)
     return prog
 
 
@@ -191,11 +192,13 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
     from lga_desktop.returns.trust import load_trusted_keys
 
     trusted = load_trusted_keys(args.trusted_keys) if args.trusted_keys else None
-    with _open_or_create(args.programme, args.name) as prog:
+    with _open_or_create(args.programme, args.name, as_json=args.json) as prog:
         if trusted is not None:
             added = prog.trust_all(trusted)
-            if not args.json:
-                print(f"Trusted {added} new key(s) from {args.trusted_keys.name}")
+            print(
+                f"Trusted {added} new key(s) from {args.trusted_keys.name}",
+                file=sys.stderr if args.json else sys.stdout,
+            )
         report = consolidate(prog, args.files)
         counts = prog.counts()
     if args.json:
@@ -215,7 +218,7 @@ def trust_in_programme(args: argparse.Namespace, cards: list) -> int:
     from lga_desktop.cli.return_commands import print_trusted, trust_cards
     from lga_desktop.consolidation.merge import retry_waiting
 
-    with _open_or_create(args.programme, None) as prog:
+    with _open_or_create(args.programme, None, as_json=args.json) as prog:
         added = trust_cards(cards, prog.trust_key, args.note)
         report = retry_waiting(prog)
     if args.json:

@@ -101,6 +101,29 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_trust_key)
 
     p = sub.add_parser(
+        "revoke-key",
+        help="(LGA) revoke a trusted key for returns received after a date",
+        description=(
+            "Mark a trusted key as revoked: returns signed with it and received after DATE are "
+            "refused by 'verify' and held aside by 'consolidate', whatever date they claim to "
+            "have been signed on; those received up to DATE stay accepted. Use it when a "
+            "council's key is lost, stolen or retired."
+        ),
+    )
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument(
+        "--trusted-keys", type=Path, metavar="FILE", help="the trusted-keys file (JSON or CSV)"
+    )
+    where.add_argument("--programme", type=Path, metavar="FILE", help="a programme file (.lgaprog)")
+    p.add_argument("--fingerprint", required=True, metavar="FP", help="the key's fingerprint")
+    p.add_argument(
+        "--after", required=True, metavar="DATE", help="the last day (YYYY-MM-DD) it was valid"
+    )
+    p.add_argument("--reason", required=True, metavar="TEXT", help="why, kept with the key")
+    p.add_argument("--json", action="store_true", help="print what was revoked as JSON")
+    p.set_defaults(handler=cmd_revoke_key)
+
+    p = sub.add_parser(
         "export-return",
         help="build, sign and save a quarter's return",
         description=(
@@ -151,9 +174,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "verify",
         help="check that return files are intact and signed by the council's key",
         description=(
-            "Check return files: intact, signed, which council and quarter, and (with "
-            "--trusted-keys) whether the key is the one trusted for that council. Exits 0 "
-            "only when every file is valid."
+            "Check return files: intact, signed, every field within the format, which council "
+            "and quarter, and (with --trusted-keys) whether the key is the one trusted for that "
+            "council and not revoked. Each file gets its own verdict. Exits 0 only when every "
+            "file is valid."
         ),
     )
     p.add_argument("files", type=Path, nargs="+", metavar="FILE", help="return files (.lgareturn)")
@@ -279,6 +303,38 @@ def cmd_trust_key(args: argparse.Namespace) -> int:
         print_json(added)
     else:
         print_trusted(added)
+    return 0
+
+
+def cmd_revoke_key(args: argparse.Namespace) -> int:
+    from lga_desktop.returns.keys import normalise_fingerprint
+    from lga_desktop.returns.trust import load_trusted_keys, parse_revocation
+
+    fp = normalise_fingerprint(args.fingerprint)
+    revocation = parse_revocation(args.after, args.reason)
+    if args.programme:
+        from lga_desktop.consolidation.store import Programme
+
+        with Programme.open(args.programme) as prog:
+            councils = prog.revoke_key(fp, revocation)
+    else:
+        if args.trusted_keys.suffix.lower() == ".csv":
+            raise UsageError(
+                f"{args.trusted_keys.name} is CSV: add the columns revoked_after and "
+                "revoked_reason to its row, or keep the list as JSON (lga-desktop trust-key writes "
+                "JSON)"
+            )
+        trusted = load_trusted_keys(args.trusted_keys)
+        councils = trusted.revoke(fp, revocation)
+        trusted.save(args.trusted_keys)
+    result = {"fingerprint": fp, "councils": councils, **revocation.to_json()}
+    if args.json:
+        print_json(result)
+    else:
+        print(
+            f"Revoked the key {fp} ({', '.join(councils)}) for returns received after "
+            f"{revocation.after:%d %B %Y}: {revocation.reason}"
+        )
     return 0
 
 

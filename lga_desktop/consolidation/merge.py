@@ -11,19 +11,24 @@ trusts, then:
 - **waiting for its key**: intact, but signed with a key not (yet) trusted for
   that council. It is kept, and merged when the key is trusted
   (:func:`retry_waiting`, or dropping the file in again);
-- **held aside**: anything else (damaged, tampered, a conflicting second
-  "version 1", figures not in the format), with the reason in words;
+- **held aside**: anything else (damaged, tampered, out of the format, a key
+  revoked before the file was received, a conflicting second "version 1",
+  figures not in the format), with the reason in words;
 - **already received / same return**: the exact file, or the same return
   in another file, was merged before: counted once, never twice.
 
 Every file received is kept byte for byte, whatever happened to it. A batch
-is one transaction: cancelled or failed, the programme is as it was.
+is one transaction: cancelled, or failed for want of disk, the programme is as
+it was. Inside it each file is its own savepoint: whatever one file does
+(even an error this program did not foresee) is undone and that file alone is
+held aside, recorded, so that a retry says so at once; the others merge.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
@@ -151,7 +156,7 @@ def consolidate(
             if data is None:
                 outcomes.append(FileOutcome(path.name, NOT_READ, "unreadable", problem))
                 continue
-            outcomes.append(_receive(prog, path.name, data, trusted))
+            outcomes.append(_receive_alone(prog, path.name, data, trusted))
         progress.update(len(files), len(files), "Merged")
     return MergeReport(outcomes)
 
@@ -166,7 +171,7 @@ def retry_waiting(prog: Programme, *, progress: Progress = NO_PROGRESS) -> Merge
         ).fetchall()
         for done, (name, content) in enumerate(rows):
             progress.update(done, len(rows), f"Checking {name}")
-            outcomes.append(_receive(prog, name, bytes(content), trusted))
+            outcomes.append(_receive_alone(prog, name, bytes(content), trusted))
     return MergeReport(outcomes)
 
 
@@ -181,11 +186,37 @@ def _read(path: Path) -> tuple[bytes | None, str]:
         return None, f"The file cannot be read ({exc.strerror})."
 
 
-def _receive(prog: Programme, name: str, data: bytes, trusted: TrustedKeys) -> FileOutcome:
-    sha = hashlib.sha256(data).hexdigest()
-    earlier = prog.db.execute(
+def _receive_alone(prog: Programme, name: str, data: bytes, trusted: TrustedKeys) -> FileOutcome:
+    """:func:`_receive` in a savepoint: one file's unforeseen failure is that file's outcome."""
+    try:
+        with prog.db.atomic():
+            return _receive(prog, name, data, trusted)
+    except sqlite3.OperationalError:  # the programme file itself (disk full, locked): stop
+        raise
+    except Exception as exc:  # noqa: BLE001 - a hostile file must not stop the batch
+        outcome = FileOutcome(
+            name,
+            HELD,
+            "internal",
+            "lga-desktop met an error it did not expect while merging this file "
+            f"({type(exc).__name__}: {str(exc)[:200]}); nothing of it was merged. The file is "
+            "kept here; please report it with the file.",
+            file_sha256=hashlib.sha256(data).hexdigest(),
+        )
+        earlier = _earlier(prog, outcome.file_sha256)
+        _record_file(prog, earlier, name, data, outcome, Verification(name, False, "", ""))
+        return outcome
+
+
+def _earlier(prog: Programme, sha: str | None) -> Any:
+    return prog.db.execute(
         "SELECT id, outcome, reason, received_at FROM received_file WHERE file_sha256 = ?", [sha]
     ).fetchone()
+
+
+def _receive(prog: Programme, name: str, data: bytes, trusted: TrustedKeys) -> FileOutcome:
+    sha = hashlib.sha256(data).hexdigest()
+    earlier = _earlier(prog, sha)
     if earlier and earlier[1] != WAITING:
         return FileOutcome(
             name,
@@ -195,7 +226,9 @@ def _receive(prog: Programme, name: str, data: bytes, trusted: TrustedKeys) -> F
             f"): {earlier[2]}",
             file_sha256=sha,
         )
-    result = verify_bytes(data, trusted=trusted, path=name)
+    # a key revoked "for returns received after" a day is judged by when the LGA got the file
+    received = _date_of(earlier[3]) if earlier else None
+    result = verify_bytes(data, trusted=trusted, path=name, received=received)
     outcome, facts = _judge(prog, name, result)
     outcome.file_sha256 = sha
     received_id = _record_file(prog, earlier, name, data, outcome, result)
@@ -217,7 +250,7 @@ def _judge(prog: Programme, name: str, v: Verification) -> tuple[FileOutcome, Re
         v.version,
         v.return_hash,
     )
-    if not v.intact:
+    if not v.intact or v.trust == "revoked":
         return out, None
     if not v.valid:  # intact, but its key is not (yet) trusted for that council
         out.outcome = WAITING

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from lga_desktop import __version__
@@ -28,7 +28,7 @@ from lga_desktop.db.programme_schema import (
 )
 from lga_desktop.errors import LgaError, UsageError
 from lga_desktop.returns.keys import normalise_fingerprint
-from lga_desktop.returns.trust import TrustedKeys
+from lga_desktop.returns.trust import Revocation, TrustedKeys, check_trustable
 
 __all__ = ["PROGRAMME_SUFFIX", "Programme", "ProgrammeError", "Member"]
 
@@ -154,7 +154,7 @@ class Programme(DatabaseFile):
     def trust_key(self, gss: str, fingerprint: str, note: str = "") -> bool:
         """Trust a key for a council (making it a member); False when it already was."""
         council = council_by_gss(gss)
-        fp = normalise_fingerprint(fingerprint)
+        fp = check_trustable(fingerprint)
         with self.db.atomic():
             self.add_member(council.gss)
             known = self.db.execute(
@@ -169,13 +169,28 @@ class Programme(DatabaseFile):
         return True
 
     def trust_all(self, trusted: TrustedKeys) -> int:
-        """Add every key of a trusted-keys file; how many were new."""
+        """Add every key of a trusted-keys file, and its revocations; how many keys were new."""
         added = 0
         with self.db.atomic():
             for gss, keys in trusted.councils.items():
                 for fp, note in keys.items():
                     added += self.trust_key(gss, fp, note)
+            for fp, revocation in trusted.revoked.items():
+                self.revoke_key(fp, revocation)
         return added
+
+    def revoke_key(self, fingerprint: str, revocation: Revocation) -> list[str]:
+        """Revoke a trusted key for returns received after a day; the councils that held it."""
+        fp = normalise_fingerprint(fingerprint)
+        holders = self.trusted_keys().revoke(fp, revocation)
+        with self.db.atomic():
+            self.db.execute("DELETE FROM revoked_key WHERE fingerprint = ?", [fp])
+            self.db.execute(
+                "INSERT INTO revoked_key (fingerprint, after, reason, revoked_at) "
+                "VALUES (?, ?, ?, ?)",
+                [fp, revocation.after.isoformat(), revocation.reason, now_text()],
+            )
+        return holders
 
     def trusted_keys(self) -> TrustedKeys:
         trusted = TrustedKeys()
@@ -183,6 +198,10 @@ class Programme(DatabaseFile):
             "SELECT gss, fingerprint, note FROM trusted_key ORDER BY gss, fingerprint"
         ):
             trusted.councils.setdefault(gss, {})[fp] = note
+        for fp, after, reason in self.db.execute(
+            "SELECT fingerprint, after, reason FROM revoked_key ORDER BY fingerprint"
+        ):
+            trusted.revoked[fp] = Revocation(date.fromisoformat(after), reason)
         return trusted
 
     def members(self) -> list[Member]:

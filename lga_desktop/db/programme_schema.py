@@ -185,8 +185,24 @@ def p0001_programme(db: Database) -> None:
     )
 
 
-@PROGRAMME_MIGRATIONS(name="p0002_sme_basis")
-def p0002_sme_basis(db: Database) -> None:
+@PROGRAMME_MIGRATIONS(name="p0002_revoked_keys")
+def p0002_revoked_keys(db: Database) -> None:
+    # A trusted key the LGA revoked: not valid for returns received after `after`
+    # (an ISO date), for `reason`. The key stays trusted for what came before.
+    db.execute(
+        """
+        CREATE TABLE revoked_key (
+            fingerprint TEXT PRIMARY KEY,
+            after TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            revoked_at TEXT NOT NULL
+        )
+        """
+    )
+
+
+@PROGRAMME_MIGRATIONS(name="p0003_sme_basis")
+def p0003_sme_basis(db: Database) -> None:
     # The SME share is of procurement spend (basis), shown with how much of it has
     # suppliers classified. A return signed before its council's software knew the
     # basis has basis = all its spend and nothing known about classification (NULL).
@@ -195,8 +211,8 @@ def p0002_sme_basis(db: Database) -> None:
     db.execute("UPDATE fact_spend SET basis_pence = total_pence")
 
 
-@PROGRAMME_MIGRATIONS(name="p0003_everything_a_return_carries")
-def p0003_everything_a_return_carries(db: Database) -> None:
+@PROGRAMME_MIGRATIONS(name="p0004_everything_a_return_carries")
+def p0004_everything_a_return_carries(db: Database) -> None:
     # The rest of what a return carries, so the Board sees all of it: the procurement
     # pipeline (totals, and value by year, category and confidence), the 120-working-day
     # timelines, each CAP plan (status, funding), each savings line (cashable or not,

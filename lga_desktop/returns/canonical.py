@@ -18,7 +18,7 @@ from typing import Any
 
 from lga_desktop.errors import LgaError
 
-__all__ = ["CanonicalError", "canonical_bytes", "strict_loads", "is_canonical"]
+__all__ = ["CanonicalError", "canonical_bytes", "serialise", "strict_loads", "is_canonical"]
 
 MAX_SAFE_INTEGER = 2**53 - 1
 
@@ -55,6 +55,13 @@ def _check(value: Any, path: str) -> None:
 def canonical_bytes(value: Any, *, where: str = "the return") -> bytes:
     """The canonical UTF-8 JSON bytes of ``value``; :class:`CanonicalError` if it cannot be."""
     _check(value, where)
+    return serialise(value)
+
+
+def serialise(value: Any) -> bytes:
+    """The canonical bytes of an already-checked value (readers compare with these; tests use
+    them to write values the writer would refuse). Raises ``ValueError`` (a float that is
+    NaN, a lone surrogate) rather than write something that is not canonical JSON."""
     return json.dumps(
         value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     ).encode("utf-8")
@@ -68,12 +75,9 @@ def is_canonical(data: bytes, value: Any) -> bool:
     key cannot survive the comparison, since the parsed value has one key fewer.
     """
     try:
-        text = json.dumps(
-            value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-        )
-    except ValueError:
+        return serialise(value) == data
+    except ValueError:  # UnicodeEncodeError too: a lone surrogate is not text
         return False
-    return text.encode("utf-8") == data
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -29,6 +29,9 @@ from lga_desktop.returns.keys import fingerprint, public_key_hex
 
 __all__ = [
     "MIMETYPE",
+    "ENTRY_ORDER",
+    "PART_CAPS",
+    "MEDIA_TYPES",
     "FORMAT_NAME",
     "FORMAT_VERSION",
     "CONTEXT",
@@ -51,6 +54,17 @@ RETURN_PART = "return.json"
 PDF_PART = "return.pdf"
 MANIFEST = "manifest.json"
 SIGNATURE = "signature.json"
+
+# The five entries of a version 1 file, in their one order, and the most bytes each may
+# hold: checked from the ZIP's directory before anything is read.
+ENTRY_ORDER = ("mimetype", MANIFEST, SIGNATURE, RETURN_PART, PDF_PART)
+PART_CAPS = {
+    "mimetype": len(MIMETYPE),
+    MANIFEST: 4 * 1024,
+    SIGNATURE: 1024,
+    RETURN_PART: 16 * 1024 * 1024,
+    PDF_PART: 48 * 1024 * 1024,
+}
 
 MEDIA_TYPES = {
     "mimetype": "text/plain",

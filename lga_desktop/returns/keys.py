@@ -43,6 +43,7 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from lga_desktop.errors import LgaError, UsageError
+from lga_desktop.returns.ed25519 import check_public_key, check_signature_encoding
 from lga_desktop.workspace import Workspace
 
 __all__ = [
@@ -104,7 +105,7 @@ def format_fingerprint(hex32: str) -> str:
     return " ".join(h[i : i + 4] for i in range(0, 32, 4))
 
 
-_FP_JUNK = re.compile(r"[\s:\-]")
+_FP_JUNK = re.compile(r"[\s:\-]", re.ASCII)
 
 
 def normalise_fingerprint(text: str) -> str:
@@ -255,6 +256,7 @@ def _insert(
     endorsement: dict | None = None,
 ) -> SigningKey:
     pub_hex = public_key_hex(private)
+    check_public_key(bytes.fromhex(pub_hex))  # never fails for a generated key; cheap to be sure
     fp = fingerprint(bytes.fromhex(pub_hex))
     ws.db.execute(
         "INSERT INTO signing_keys (fingerprint, public_key, encrypted_private_key, created_at, "
@@ -324,10 +326,16 @@ def endorsement_message(new_raw_public_key: bytes) -> bytes:
 def check_endorsement(endorsement: dict, new_raw_public_key: bytes) -> str:
     """The old key's fingerprint when its endorsement of the new key is genuine; else raises."""
     try:
+        if endorsement.get("context") != ROTATION_CONTEXT:
+            raise ValueError("not a rotation endorsement")
         old = bytes.fromhex(endorsement["public_key"])
         sig = bytes.fromhex(endorsement["signature"])
+        check_public_key(old)
+        check_signature_encoding(sig)
         Ed25519PublicKey.from_public_bytes(old).verify(sig, endorsement_message(new_raw_public_key))
-    except (InvalidSignature, KeyError, TypeError, ValueError):
+        if normalise_fingerprint(endorsement["fingerprint"]) != fingerprint(old):
+            raise ValueError("its fingerprint is not its key's")
+    except (InvalidSignature, KeyError, TypeError, ValueError, AttributeError, LgaError):
         raise KeyError_("the previous key's endorsement of this key does not verify") from None
     return fingerprint(old)
 

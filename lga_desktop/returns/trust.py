@@ -13,6 +13,13 @@ or, for anyone keeping it in a spreadsheet, CSV with a header row
 than one trusted key: after a rotation both stay, so returns signed with
 the old key still verify.
 
+A trusted key can be **revoked** (``lga-desktop revoke-key``): the entry
+gains ``"revoked": {"after": "2013-01-31", "reason": "..."}`` (in CSV, the
+columns ``revoked_after`` and ``revoked_reason``), and a return signed with
+that key and received after that day is refused, whatever date it claims to
+have been signed on (the signer writes ``signed_at``; the LGA knows when it
+received the file). Returns received before stay accepted.
+
 A **key card** (``.lgakey``) is the small JSON file a council sends the LGA
 with its public key; ``trust-key`` adds one to the trusted-keys file once
 its fingerprint has been confirmed.
@@ -24,13 +31,15 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from functools import cache
 from pathlib import Path
 
 from lga_desktop.atomic_write import write_bytes
 from lga_desktop.councils import council_by_gss
 from lga_desktop.errors import LgaError, UsageError
 from lga_desktop.returns.canonical import strict_loads
+from lga_desktop.returns.ed25519 import check_public_key, small_order_encodings
 from lga_desktop.returns.keys import (
     SigningKey,
     check_endorsement,
@@ -40,6 +49,7 @@ from lga_desktop.returns.keys import (
 
 __all__ = [
     "TrustedKeys",
+    "Revocation",
     "KeyCard",
     "load_trusted_keys",
     "key_card_for",
@@ -53,11 +63,65 @@ KEY_CARD_SUFFIX = ".lgakey"
 MAX_TRUST_FILE = 5 * 1024 * 1024
 
 
+@cache
+def _weak_fingerprints() -> frozenset[str]:
+    return frozenset(fingerprint(raw) for raw in small_order_encodings())
+
+
+def check_trustable(fp: str) -> str:
+    """The grouped fingerprint, unless it is that of a key no council can have (small order)."""
+    fp = normalise_fingerprint(fp)
+    if fp in _weak_fingerprints():
+        raise UsageError(
+            f"{fp} is the fingerprint of a key of small order, with which anyone can sign; "
+            "it can never be trusted"
+        )
+    return fp
+
+
+@dataclass(frozen=True)
+class Revocation:
+    """A key is not valid for returns received after ``after``, for ``reason``."""
+
+    after: date
+    reason: str
+
+    def to_json(self) -> dict:
+        return {"after": self.after.isoformat(), "reason": self.reason}
+
+
+def parse_revocation(after: str, reason: str) -> Revocation:
+    try:
+        day = date.fromisoformat(str(after).strip())
+    except ValueError:
+        raise UsageError(f"{after!r} is not a date written YYYY-MM-DD") from None
+    if not str(reason).strip():
+        raise UsageError("say why the key is revoked (a reason is kept with it)")
+    return Revocation(day, str(reason).strip())
+
+
 @dataclass
 class TrustedKeys:
-    """Council GSS code -> the fingerprints trusted for it (grouped form), with notes."""
+    """Council GSS code -> the fingerprints trusted for it (grouped form), with notes.
+
+    ``revoked``: fingerprint -> :class:`Revocation`, for keys no longer valid
+    for returns received after a day.
+    """
 
     councils: dict[str, dict[str, str]] = field(default_factory=dict)
+    revoked: dict[str, Revocation] = field(default_factory=dict)
+
+    def revocation(self, fp: str) -> Revocation | None:
+        return self.revoked.get(fp)
+
+    def revoke(self, fp: str, revocation: Revocation) -> list[str]:
+        """Revoke a trusted key; the councils it was trusted for (UsageError if none)."""
+        fp = normalise_fingerprint(fp)
+        holders = sorted(gss for gss, keys in self.councils.items() if fp in keys)
+        if not holders:
+            raise UsageError(f"no council's trusted key has the fingerprint {fp}; nothing revoked")
+        self.revoked[fp] = revocation
+        return holders
 
     def fingerprints_for(self, gss: str) -> set[str]:
         return set(self.councils.get(gss.upper(), {}))
@@ -68,7 +132,7 @@ class TrustedKeys:
     def add(self, gss: str, fp: str, note: str = "") -> bool:
         """Trust ``fp`` for the council; False when it already was."""
         council = council_by_gss(gss)
-        fp = normalise_fingerprint(fp)
+        fp = check_trustable(fp)
         keys = self.councils.setdefault(council.gss, {})
         if fp in keys:
             return False
@@ -80,10 +144,16 @@ class TrustedKeys:
             "format": TRUSTED_FORMAT,
             "format_version": 1,
             "councils": {
-                gss: [{"fingerprint": fp, "note": note} for fp, note in sorted(keys.items())]
+                gss: [self._entry(fp, note) for fp, note in sorted(keys.items())]
                 for gss, keys in sorted(self.councils.items())
             },
         }
+
+    def _entry(self, fp: str, note: str) -> dict:
+        entry: dict = {"fingerprint": fp, "note": note}
+        if fp in self.revoked:
+            entry["revoked"] = self.revoked[fp].to_json()
+        return entry
 
     def save(self, path: Path | str) -> None:
         """Write atomically, so a crash never leaves the LGA with half a trust list."""
@@ -122,6 +192,12 @@ def load_trusted_keys(path: Path | str) -> TrustedKeys:
             for gss, entries in doc["councils"].items():
                 for entry in entries:
                     trusted.add(gss, entry["fingerprint"], entry.get("note", ""))
+                    if entry.get("revoked") is not None:
+                        revoked = entry["revoked"]
+                        trusted.revoke(
+                            entry["fingerprint"],
+                            parse_revocation(revoked["after"], revoked["reason"]),
+                        )
         else:
             rows = csv.DictReader(io.StringIO(text))
             if not rows.fieldnames or not {"gss", "fingerprint"} <= set(rows.fieldnames):
@@ -129,6 +205,11 @@ def load_trusted_keys(path: Path | str) -> TrustedKeys:
             for line, row in enumerate(rows, start=2):
                 try:
                     trusted.add(row["gss"] or "", row["fingerprint"] or "", row.get("note") or "")
+                    if (row.get("revoked_after") or "").strip():
+                        trusted.revoke(
+                            row["fingerprint"] or "",
+                            parse_revocation(row["revoked_after"], row.get("revoked_reason") or ""),
+                        )
                 except UsageError as exc:
                     raise ValueError(f"line {line}: {exc}") from None
     except UsageError as exc:
@@ -190,8 +271,9 @@ def read_key_card(path: Path | str) -> KeyCard:
         if doc.get("format_version") != 1 or doc.get("algorithm") != "Ed25519":
             raise ValueError("it is of a version or algorithm this program does not know")
         raw = bytes.fromhex(doc["public_key"])
-        if len(raw) != 32:
-            raise ValueError("its public key is not 32 bytes")
+        if len(raw) != 32 or raw.hex() != doc["public_key"]:
+            raise ValueError("its public key is not 32 bytes of lower-case hex")
+        check_public_key(raw)
         gss = council_by_gss(doc["council"]["gss"]).gss
         fp = fingerprint(raw)
         if normalise_fingerprint(doc["fingerprint"]) != fp:
@@ -202,6 +284,8 @@ def read_key_card(path: Path | str) -> KeyCard:
         raise UsageError(f"there is no key card at {path}") from None
     except (ValueError, KeyError, TypeError, AttributeError, LgaError) as exc:
         raise UsageError(f"{path.name} is not a usable key card: {exc}") from None
+    except OSError as exc:
+        raise UsageError(f"the key card {path} cannot be read ({exc.strerror})") from None
     return KeyCard(
         council_gss=gss,
         council_name=doc["council"].get("name", ""),

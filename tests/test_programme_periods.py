@@ -290,7 +290,7 @@ def test_a_programme_file_made_before_these_facts_gets_them(built_demo_programme
         "board_snapshot",
     ):
         db.execute(f"DROP TABLE {table}")
-    db.execute("DELETE FROM _sqlite_migrations WHERE name = 'p0003_everything_a_return_carries'")
+    db.execute("DELETE FROM _sqlite_migrations WHERE name = 'p0004_everything_a_return_carries'")
     db.commit()
     db.close()
     with Programme.open(copy) as prog:

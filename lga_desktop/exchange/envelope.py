@@ -254,7 +254,29 @@ def _check_manifest(kind: Kind, entries: dict[str, bytes]) -> None:
             )
 
 
+OUR_MIMETYPES = {
+    "application/vnd.lga.return+zip": "a council's return (.lgareturn)",
+    "application/vnd.lga.pack+zip": "a programme pack (.lgapack)",
+    "application/vnd.lga.receipt+zip": "a receipt (.lgareceipt)",
+}
+
+
+def _sniff(kind: Kind, data: bytes) -> None:
+    """Another of our kinds, said as such (its first entry is ``mimetype``, stored, unsigned)."""
+    if data[:4] != b"PK\x03\x04" or data[30:38] != b"mimetype" or len(data) < 38:
+        return
+    size = int.from_bytes(data[22:26], "little")
+    found = data[38 : 38 + min(size, 64)].decode("ascii", "replace")
+    if found != kind.mimetype and found in OUR_MIMETYPES:
+        raise Refused(
+            kind.not_ours,
+            f"the file is {OUR_MIMETYPES[found]}, not an lga-desktop {kind.noun}; "
+            "open it with the command or menu for that kind",
+        )
+
+
 def _open(kind: Kind, data: bytes) -> Opened:
+    _sniff(kind, data)
     listed = read_entries(data, kind.caps)
     if not listed or listed[0] != ("mimetype", kind.mimetype.encode("ascii")):
         raise Refused(

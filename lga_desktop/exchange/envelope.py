@@ -53,7 +53,16 @@ from lga_desktop.returns.schema import (
     check_part,
 )
 
-__all__ = ["Kind", "Opened", "Refused", "seal_document", "open_document", "MANIFEST", "SIG_PART"]
+__all__ = [
+    "Kind",
+    "Opened",
+    "Refused",
+    "seal_bytes",
+    "seal_document",
+    "open_document",
+    "MANIFEST",
+    "SIG_PART",
+]
 
 MANIFEST = "manifest.json"
 SIG_PART = "signature.json"
@@ -148,10 +157,13 @@ def _manifest(kind: Kind, parts: list[tuple[str, bytes]]) -> bytes:
     )
 
 
-def seal_document(kind: Kind, document: dict[str, Any], private: Ed25519PrivateKey) -> bytes:
-    """The file's bytes: ``document`` checked against its schema, signed with ``private``."""
-    kind.check(document)
-    parts = [("mimetype", kind.mimetype.encode("ascii")), (kind.part, canonical_bytes(document))]
+def seal_bytes(kind: Kind, document: bytes, private: Ed25519PrivateKey) -> bytes:
+    """The file's bytes around ``document`` exactly as given, signed with ``private``.
+
+    For the writer below, and for tests and the fuzz run, which need files the
+    format forbids; a reader checks everything again.
+    """
+    parts = [("mimetype", kind.mimetype.encode("ascii")), (kind.part, document)]
     manifest = _manifest(kind, parts)
     pub = public_key_hex(private)
     signature = canonical_bytes(
@@ -165,6 +177,12 @@ def seal_document(kind: Kind, document: dict[str, Any], private: Ed25519PrivateK
         where="the signature",
     )
     return canonical_zip([parts[0], (MANIFEST, manifest), (SIG_PART, signature), parts[1]])
+
+
+def seal_document(kind: Kind, document: dict[str, Any], private: Ed25519PrivateKey) -> bytes:
+    """The file's bytes: ``document`` checked against its schema, signed with ``private``."""
+    kind.check(document)
+    return seal_bytes(kind, canonical_bytes(document), private)
 
 
 def _json(kind: Kind, data: bytes, what: str) -> dict[str, Any]:

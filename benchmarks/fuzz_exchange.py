@@ -157,6 +157,7 @@ class Figures:
     statuses: Counter = field(default_factory=Counter)
     accepted: Counter = field(default_factory=Counter)
     imported: Counter = field(default_factory=Counter)
+    refusals: Counter = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -214,12 +215,14 @@ def _one(kind: Kind, m: Mutant, ws, mutant_file: Path, fig: Figures) -> None:
         return
     mutant_file.write_bytes(m.data)
     try:
-        import_pack(ws, mutant_file)
+        pack = import_pack(ws, mutant_file)
         fig.imported[label] += 1
         if m.forged or opened is None:
             fig.problems.append(f"IMPORTED a {label} mutant the workspace must refuse")
-    except LgaError:
-        pass  # refused in words (not valid, not trusted, older)
+        if pack.sequence != 1:  # back to the example in force, for the next mutant
+            ws.db.execute("DELETE FROM programme_pack WHERE sequence = ?", [pack.sequence])
+    except LgaError as exc:
+        fig.refusals[type(exc).__name__] += 1  # refused in words (not valid, not trusted, older)
     except Exception as exc:  # noqa: BLE001
         fig.problems.append(f"import raised {type(exc).__name__}: {exc} ({label})")
 
@@ -235,6 +238,7 @@ def report(fig: Figures) -> str:
             + (", ".join(f"{k} {v:,}" for k, v in sorted(fig.accepted.items())) or "none"),
             "imported by the workspace: "
             + (", ".join(f"{k} {v:,}" for k, v in sorted(fig.imported.items())) or "none"),
+            "import refused: " + ", ".join(f"{k} {v:,}" for k, v in fig.refusals.most_common()),
             f"problems: {len(fig.problems)}",
             *fig.problems[:20],
         ]

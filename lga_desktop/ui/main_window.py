@@ -243,6 +243,14 @@ class MainWindow(QMainWindow):
         )
         self.recent_menu = file.addMenu("Open &recent")
         file.addSeparator()
+        from lga_desktop.ui.pages.exchange import ExchangeActions
+
+        self.exchange = ExchangeActions(self, lambda: self.context)
+        self._action(file, "&Import programme pack…", lambda: self.exchange.import_pack(), None,
+                     "actionImportPack")  # fmt: skip
+        self._action(file, "Open &receipt…", lambda: self.exchange.open_receipt(), None,
+                     "actionOpenReceipt")  # fmt: skip
+        file.addSeparator()
         self._action(
             file,
             "Open &programme (LGA)…",
@@ -369,7 +377,11 @@ class MainWindow(QMainWindow):
         )
 
     def show_about(self) -> None:
-        show_about(self)
+        from lga_desktop.exchange.council import current_pack
+        from lga_desktop.ui.pages.exchange import support_html
+
+        pack = current_pack(self.workspace) if self.context is not None else None
+        show_about(self, support_html(pack.support if pack else None))
 
     # ---- closing -----------------------------------------------------------
 

@@ -196,3 +196,28 @@ def test_a_return_is_never_taken_for_a_pack(tmp_path):
     with pytest.raises(Refused, match="a council's return") as caught:
         open_document(PACK, sealed_return().file_bytes)
     assert caught.value.status == "not-a-pack"
+
+
+def test_the_packs_coverage_threshold_decides_the_classification_warning(workspace, tmp_path):
+    from pathlib import Path
+
+    from lga_desktop.periods import Quarter
+    from lga_desktop.procurement.feature import validate
+    from lga_desktop.procurement.spend_import import import_spend
+
+    oxford = Path(__file__).parent / "data" / "spend" / "oxford"
+    import_spend(workspace, oxford / "expenditure-over-500-apr-jun-2017.csv")
+    q = Quarter(2017, 1)
+
+    def warned() -> list[str]:
+        return [f.message for f in validate(workspace, q) if f.code.endswith("classification_low")]
+
+    assert warned() and "below 80%" in warned()[0]  # the program's own threshold
+    low = {"classified_coverage_percent": 0, "variance_percent": 25}
+    import_pack(workspace, _write(tmp_path / "a.lgapack", PACK, pack_doc(thresholds=low)),
+                confirmed=LGA_FP)  # fmt: skip
+    assert warned() == []
+    high = {**low, "classified_coverage_percent": 100}
+    import_pack(workspace, _write(tmp_path / "b.lgapack", PACK,
+                                  pack_doc(sequence=2, thresholds=high)))  # fmt: skip
+    assert "below 100%" in warned()[0]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ __all__ = [
     "lga_statuses",
     "LgaStatus",
     "due_dates",
+    "pack_threshold",
 ]
 
 MAX_BYTES = 8 * 1024 * 1024
@@ -260,6 +262,12 @@ def lga_statuses(ws: Workspace) -> dict[str, LgaStatus]:
         doc = json.loads(receipt_json)
         out[return_hash] = LgaStatus(doc["status"], doc["issued_at"], doc["comments"])
     return out
+
+
+def pack_threshold(ws: Workspace, name: str, default: Decimal) -> Decimal:
+    """A threshold for checks from the pack in force (``thresholds.NAME``), else ``default``."""
+    pack = current_pack(ws)
+    return Decimal(pack.document["thresholds"][name]) if pack else default
 
 
 def due_dates(ws: Workspace, today: date | None = None) -> list[dict[str, Any]]:

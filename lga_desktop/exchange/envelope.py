@@ -27,28 +27,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from lga_desktop.errors import NotValidError
 from lga_desktop.returns.canonical import (
-    MAX_SAFE_INTEGER,
     canonical_bytes,
     is_canonical,
     strict_loads,
 )
 from lga_desktop.returns.container import ContainerError, canonical_zip, read_entries
-from lga_desktop.returns.ed25519 import WeakKey, check_public_key, check_signature_encoding
+from lga_desktop.returns.ed25519 import WeakKey, check_public_key, signature_holds
 from lga_desktop.returns.keys import fingerprint, public_key_hex
 from lga_desktop.returns.schema import (
-    HEX64,
+    MANIFEST_PART,
     SIGNATURE,
     Const,
-    Int,
     ListOf,
     Obj,
     SchemaError,
-    Text,
     check_json_value,
     check_part,
 )
@@ -110,17 +106,7 @@ class Kind:
             {
                 "format": Const(self.format_name),
                 "format_version": Const(1),
-                "parts": ListOf(
-                    Obj(
-                        {
-                            "name": Text(max_len=120),
-                            "media_type": Text(max_len=100),
-                            "size": Int(0, MAX_SAFE_INTEGER),
-                            "sha256": Text(HEX64, what="64 lower-case hex digits"),
-                        }
-                    ),
-                    8,
-                ),
+                "parts": ListOf(MANIFEST_PART, 8),
             }
         )
 
@@ -225,17 +211,12 @@ def _signature(kind: Kind, entries: dict[str, bytes]) -> tuple[bytes, str]:
     fp = fingerprint(raw_key)
     if sig["key_fingerprint"] != fp:
         raise Refused("tampered", "the signature names a fingerprint that is not its key's")
-    try:
-        check_signature_encoding(raw_sig)
-        Ed25519PublicKey.from_public_bytes(raw_key).verify(
-            raw_sig, _message(kind, entries[MANIFEST])
-        )
-    except (InvalidSignature, WeakKey, ValueError):
+    if not signature_holds(raw_key, raw_sig, _message(kind, entries[MANIFEST])):
         raise Refused(
             "bad-signature",
             f"the signature does not match: the {kind.noun} was changed after it was signed, "
             "or signed by a different key from the one it names",
-        ) from None
+        )
     return raw_key, fp
 
 

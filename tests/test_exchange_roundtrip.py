@@ -102,8 +102,13 @@ def test_the_whole_round_trip_from_the_command_line(both_sides, tmp_path, capsys
 
     with Workspace.open(ws) as w:
         add_grants(w, [("Hall roof, second invoice", "2012-07-11", 250_000, False)])
-    _sign(capsys, ws, tmp_path / "v2.lgareturn", "--correction-reason", "Answering the query")
+    _sign(capsys, ws, tmp_path / "v2.lgareturn")  # the reason links back to the query
     ok(capsys, "consolidate", prog, tmp_path / "v2.lgareturn")
+    with Programme.open(prog) as p:
+        (doc,) = p.db.execute("SELECT return_json FROM council_return WHERE version = 2").fetchone()
+    assert json.loads(doc)["supersedes"]["reason"] == (
+        "In answer to the LGA's query: The roof grant looks high (on grants.total_pence)"
+    )
     ok(capsys, "review", prog, "--council", OXFORD, "--period", Q2, "--accept", "--by", "Kim Lowe")
     receipt = _receipt_for(capsys, prog, tmp_path / "out2")
     assert receipt.endswith("Oxford 2012-13 Q2 v2 accepted.lgareceipt")

@@ -97,3 +97,19 @@ def test_both_windows_carry_the_pack_and_the_receipt(
     # Help > About names whom to ask
     window.show_about()
     assert "LGA Productivity Programme team" in message_boxes[-1][1]
+    # a correction the LGA asked for says so: the wizard's reason names the query
+    from datetime import date
+
+    from lga_desktop.ui.pages.returns_dialogs import NewReturnWizard
+
+    wizard = NewReturnWizard(window.context, today=date(2012, 11, 1), save_folder=tmp_path)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.quarter_page.combo.setCurrentIndex(wizard.quarter_page.combo.findText("2012/13 Q2"))
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.findings_page)
+    wizard.next()
+    assert wizard.currentPage() is wizard.declaration_page
+    assert wizard.declaration_page.reason.toPlainText() == (
+        "In answer to the LGA's query: The roof grant looks high (on grants.total_pence)"
+    )

@@ -158,7 +158,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="an explanation note for a warning (KEY as listed by --check, or the rule's code)",
     )
     p.add_argument(
-        "--correction-reason", default="", metavar="TEXT", help="what a correction corrects"
+        "--correction-reason",
+        default="",
+        metavar="TEXT",
+        help="what a correction corrects (default, when the LGA queried the return it corrects: "
+        "an answer naming the query)",
     )
     p.add_argument("--out", type=Path, metavar="FILE", help="the .lgareturn file to write")
     p.add_argument(
@@ -463,6 +467,10 @@ def cmd_export_return(args: argparse.Namespace) -> int:
         if args.out is None:
             raise UsageError("say where to save the return with --out FILE")
         declaration = _declaration(ws, draft, args)
+        if draft.supersedes is not None and not args.correction_reason:
+            from lga_desktop.exchange.council import query_answer
+
+            args.correction_reason = query_answer(ws, draft.supersedes.return_hash)
         problems = draft.problems(notes, declaration, args.correction_reason)
         if problems:
             if args.json:

@@ -43,6 +43,7 @@ __all__ = [
     "LgaStatus",
     "due_dates",
     "pack_threshold",
+    "query_answer",
 ]
 
 MAX_BYTES = 8 * 1024 * 1024
@@ -262,6 +263,20 @@ def lga_statuses(ws: Workspace) -> dict[str, LgaStatus]:
         doc = json.loads(receipt_json)
         out[return_hash] = LgaStatus(doc["status"], doc["issued_at"], doc["comments"])
     return out
+
+
+def query_answer(ws: Workspace, return_hash: str) -> str:
+    """A correction's reason that links back to the LGA's query of the return it corrects
+    (empty when the LGA's newest receipt for it is not a query)."""
+    status = lga_statuses(ws).get(return_hash)
+    if status is None or status.status != "queried":
+        return ""
+    asked = [
+        f"{c['comment']}{' (on ' + c['figure'] + ')' if c['figure'] else ''}"
+        for c in status.comments
+        if c["action"] == "queried" and c["comment"]
+    ]
+    return "In answer to the LGA's query: " + "; ".join(asked) if asked else ""
 
 
 def pack_threshold(ws: Workspace, name: str, default: Decimal) -> Decimal:

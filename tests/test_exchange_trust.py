@@ -221,3 +221,20 @@ def test_the_packs_coverage_threshold_decides_the_classification_warning(workspa
     import_pack(workspace, _write(tmp_path / "b.lgapack", PACK,
                                   pack_doc(sequence=2, thresholds=high)))  # fmt: skip
     assert "below 100%" in warned()[0]
+
+
+def test_with_a_pack_a_savings_line_outside_the_lgas_workstreams_is_a_warning(workspace, tmp_path):
+    from lga_desktop.periods import Quarter
+    from lga_desktop.registers import savings, store
+
+    for code in ("waste", "cap"):
+        store.create(workspace, savings.LINES, {"workstream": code, "title": f"A {code} line",
+                                                "target": "1,000", "start": "2012/13 Q1"})  # fmt: skip
+
+    def codes() -> list[tuple[str, str | None]]:
+        found = savings.validate(workspace, Quarter(2012, 2))
+        return [(f.code, f.record) for f in found if f.code == "savings.workstream_not_lga"]
+
+    assert codes() == []  # no pack: the program's own list
+    import_pack(workspace, _write(tmp_path / "a.lgapack", PACK, pack_doc()), confirmed=LGA_FP)
+    assert codes() == [("savings.workstream_not_lga", "SAV-002")]  # the pack has no "cap"

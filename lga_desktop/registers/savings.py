@@ -364,7 +364,29 @@ def snapshot(ws: Workspace, quarter: Quarter) -> dict[str, Any]:
 
 
 def validate(ws: Workspace, quarter: Quarter) -> list[Finding]:
-    return validate_family(ws, KEY, quarter)
+    return validate_family(ws, KEY, quarter) + list(_lga_workstreams_rule(ws, quarter))
+
+
+def _lga_workstreams_rule(ws: Workspace, quarter: Quarter) -> Iterator[Finding]:
+    """With the LGA's programme pack in force, a line's workstream must be one of its codes."""
+    from lga_desktop.exchange.council import current_pack
+
+    pack = current_pack(ws)
+    if pack is None:
+        return
+    codes = {w["code"] for w in pack.document["workstreams"]}
+    for line in list_records(ws, LINES, as_at=quarter):
+        if line.get("workstream") and line["workstream"] not in codes:
+            yield Finding(
+                Severity.WARNING,
+                KEY,
+                "savings.workstream_not_lga",
+                f"{line.ref}: the workstream {WORKSTREAM_LABELS.get(line['workstream'], '')!r} "
+                "is not one of the LGA's workstreams in its programme pack; choose one of "
+                "them, or explain.",
+                line.ref,
+                "workstream",
+            )
 
 
 def _demo(ws: Workspace, rng: Any) -> None:

@@ -72,7 +72,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("programme", type=Path, metavar="PROGRAMME", help="the programme file")
-    p.add_argument("--period", required=True, type=quarter_arg, metavar="QUARTER")
+    p.add_argument(
+        "--period", required=True, type=quarter_arg, metavar="QUARTER", help='e.g. "2012/13 Q2"'
+    )
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="the folder to write to")
     p.add_argument("--json", action="store_true", help="print the files written as JSON")
     p.set_defaults(handler=cmd_export_receipts)

@@ -84,6 +84,9 @@ def test_the_whole_round_trip_from_the_command_line(both_sides, tmp_path, capsys
     assert shown["sequence"] == 1 and shown["support"]["email"] == "productivity@local.gov.uk"
     assert [d["quarter"] for d in shown["due_dates"]][1] == Q2
     assert shown["due_dates"][1]["due"] == "2012-10-30"  # 30 days after the quarter's end
+    out = ok(capsys, "pack", ws)
+    assert "Productivity Programme 2012/13 (pack 1)" in out and "30 October 2012" in out
+    assert "Support: LGA Productivity Programme team, productivity@local.gov.uk" in out
     # it signs a return, the LGA consolidates it and queries one figure
     _sign(capsys, ws, tmp_path / "v1.lgareturn")
     ok(capsys, "consolidate", prog, tmp_path / "v1.lgareturn")

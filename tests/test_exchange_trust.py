@@ -172,6 +172,8 @@ def test_the_lgas_key_is_kept_locked_in_the_programme_file_and_signs_its_packs(t
     monkeypatch.setenv("LGA_PASSPHRASE", PASSPHRASE)
     path = tmp_path / "p.lgaprog"
     Programme.create(path).close()
+    assert main(["export-pack", str(path), "--out", str(tmp_path / "x.lgapack")]) == 2
+    assert "keygen --programme" in capsys.readouterr()[1]
     assert main(["keygen", "--programme", str(path), "--json"]) == 0
     fp = json.loads(capsys.readouterr()[0])["fingerprint"]
     with Programme.open(path) as prog:

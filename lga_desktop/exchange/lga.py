@@ -23,7 +23,7 @@ from lga_desktop.exchange.envelope import seal_document
 from lga_desktop.exchange.formats import PACK, RECEIPT
 from lga_desktop.periods import FinancialYear, Quarter, parse_period, year_of
 from lga_desktop.registers.savings import WORKSTREAMS
-from lga_desktop.returns.keys import SigningKey, all_keys, unlock
+from lga_desktop.returns.keys import NoKey, SigningKey, all_keys, unlock
 
 __all__ = [
     "DEFAULT_THRESHOLDS",
@@ -94,6 +94,17 @@ def _lga_key(key: SigningKey) -> dict[str, str]:
     }
 
 
+def _unlock(prog: Programme, passphrase: str):
+    """The LGA's private key and its record; a usage error in the LGA's words when it has none."""
+    try:
+        return unlock(prog, passphrase)  # type: ignore[arg-type]
+    except NoKey:
+        raise UsageError(
+            "This programme file has no LGA key yet; create it first with 'lga-desktop keygen "
+            "--programme PROGRAMME' (the window makes it when the first pack is exported)"
+        ) from None
+
+
 def pack_document(prog: Programme, key: SigningKey, sequence: int) -> dict[str, Any]:
     settings = pack_settings(prog)
     year = parse_period(settings["year"])
@@ -145,7 +156,7 @@ def export_pack(prog: Programme, passphrase: str, out: Path | str) -> Exported:
         out = out.with_name(out.name + PACK.suffix)
     if not out.parent.is_dir():
         raise UsageError(f"The folder {out.parent} does not exist")
-    private, key = unlock(prog, passphrase)  # type: ignore[arg-type]
+    private, key = _unlock(prog, passphrase)
     sequence = int(prog.get_meta("pack_sequence", 0)) + 1
     data = seal_document(PACK, pack_document(prog, key, sequence), private)
     with prog.atomic():
@@ -209,7 +220,7 @@ def export_receipts(
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         raise UsageError(f"The folder {out_dir} does not exist; create it first")
-    private, key = unlock(prog, passphrase)  # type: ignore[arg-type]
+    private, key = _unlock(prog, passphrase)
     docs = receipt_documents(prog, quarter, key)
     if not docs:
         raise UsageError(f"No return counts for {quarter} yet, so there is nothing to receipt")

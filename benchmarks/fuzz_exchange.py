@@ -16,8 +16,10 @@ benchmarks/fuzz_returns.py makes them for returns:
   naming its own key or the LGA's).
 
 Every mutant is opened (:func:`~lga_desktop.exchange.envelope.open_document`)
-and, for packs, imported into a workspace that confirmed the LGA's key
-(:func:`~lga_desktop.exchange.council.import_pack`). The run fails (exit 1) on
+and given to a workspace that confirmed the LGA's key: packs are imported
+(:func:`~lga_desktop.exchange.council.import_pack`), receipts opened
+(:func:`~lga_desktop.exchange.council.open_receipt`; the workspace signed no
+return the example names, so none may be recorded). The run fails (exit 1) on
 any of: a byte or zip mutant accepted that is not the original file; a mutant
 signed by another key accepted by the workspace; a re-signed mutant the
 format forbids accepted; anything but a refusal in words (an exception other
@@ -46,7 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fuzz_returns import OTHER_VALUES, _paths, byte_mutant, zip_mutant  # noqa: E402
 
 from lga_desktop.errors import LgaError  # noqa: E402
-from lga_desktop.exchange.council import import_pack  # noqa: E402
+from lga_desktop.exchange.council import import_pack, open_receipt  # noqa: E402
 from lga_desktop.exchange.envelope import Kind, Refused, open_document, seal_bytes  # noqa: E402
 from lga_desktop.exchange.formats import PACK, RECEIPT  # noqa: E402
 from lga_desktop.returns.canonical import serialise as canonical  # noqa: E402
@@ -209,11 +211,18 @@ def _one(kind: Kind, m: Mutant, ws, mutant_file: Path, fig: Figures) -> None:
         fig.accepted[label] += 1
         if not m.may_be_valid:
             fig.problems.append(f"ACCEPTED a {label} mutant the format forbids: {m.note}")
+    mutant_file.write_bytes(m.data)
     if kind is not PACK:
         if opened is not None and m.forged and opened.fingerprint == LGA_FP:
             fig.problems.append("a receipt signed by another key passed as the LGA's")
+        try:  # the workspace signed no return the example names: nothing may be recorded
+            open_receipt(ws, mutant_file)
+            fig.problems.append(f"RECORDED a {label} mutant for a return never signed")
+        except LgaError as exc:
+            fig.refusals[f"receipt {type(exc).__name__}"] += 1
+        except Exception as exc:  # noqa: BLE001
+            fig.problems.append(f"open-receipt raised {type(exc).__name__}: {exc} ({label})")
         return
-    mutant_file.write_bytes(m.data)
     try:
         pack = import_pack(ws, mutant_file)
         fig.imported[label] += 1
@@ -238,7 +247,8 @@ def report(fig: Figures) -> str:
             + (", ".join(f"{k} {v:,}" for k, v in sorted(fig.accepted.items())) or "none"),
             "imported by the workspace: "
             + (", ".join(f"{k} {v:,}" for k, v in sorted(fig.imported.items())) or "none"),
-            "import refused: " + ", ".join(f"{k} {v:,}" for k, v in fig.refusals.most_common()),
+            "refused by the workspace: "
+            + ", ".join(f"{k} {v:,}" for k, v in fig.refusals.most_common()),
             f"problems: {len(fig.problems)}",
             *fig.problems[:20],
         ]

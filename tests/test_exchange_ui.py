@@ -39,6 +39,32 @@ def queried(workspace, tmp_path):
     return workspace, path
 
 
+def drop(window, paths) -> bool:
+    """Drag files over the window and drop them, through Qt's own events."""
+    from lga_desktop.ui.qt import (
+        QApplication,
+        QDragEnterEvent,
+        QDropEvent,
+        QMimeData,
+        QPointF,
+        QUrl,
+    )
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+
+    def event(kind):
+        return kind(QPointF(300, 300), Qt.DropAction.CopyAction, mime,
+                    Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)  # fmt: skip
+
+    enter = event(QDragEnterEvent)
+    QApplication.sendEvent(window, enter)
+    if not enter.isAccepted():
+        return False
+    QApplication.sendEvent(window, event(QDropEvent))
+    return True
+
+
 def _trigger(window, name: str) -> None:
     action = window.findChild(QAction, name)
     assert action is not None, name
@@ -77,6 +103,7 @@ def test_both_windows_carry_the_pack_and_the_receipt(
     _trigger(window, "actionImportPack")
     assert "not the LGA key you confirmed" in window.exchange.last_message
     window.exchange.ask_fingerprint = lambda: lga_fp
+    assert not drop(window, [tmp_path / "2012Q2.lgareturn"])  # not the LGA's: not taken
     _trigger(window, "actionImportPack")
     assert window.exchange.last_message.startswith("Pack number 1")
     dashboard = window.page("dashboard")
@@ -84,8 +111,9 @@ def test_both_windows_carry_the_pack_and_the_receipt(
     # File > Open receipt…: the Returns page shows the LGA's status and the query by its figure
     returns = window.page("returns")
     assert returns.model.data(returns.model.index(0, 6)) == ""
-    window.exchange.ask_open_path = lambda title, suffix: str(receipt)
-    _trigger(window, "actionOpenReceipt")
+    returns.table.selectRow(0)
+    assert not returns.lga_comments.isVisibleTo(returns)  # nothing from the LGA yet
+    assert drop(window, [receipt])  # dropped on the window, as File > Open receipt… does
     assert "On grants.total_pence: The roof grant looks high" in window.exchange.last_message
     assert returns.model.headerData(6, Qt.Orientation.Horizontal) == "LGA"
     assert returns.model.data(returns.model.index(0, 6)) == "Queried"

@@ -15,6 +15,8 @@ from lga_desktop.ui.qt import (
     QCloseEvent,
     QDialog,
     QDialogButtonBox,
+    QDragEnterEvent,
+    QDropEvent,
     QFileDialog,
     QHBoxLayout,
     QKeySequence,
@@ -156,6 +158,7 @@ class MainWindow(QMainWindow):
         self._built: dict[int, QWidget] = {}
         self.nav.currentRowChanged.connect(self.show_page)
         self._build_menus()
+        self.setAcceptDrops(True)  # the LGA's programme packs and receipts
         self.set_workspace(workspace)
         geometry = settings.value("mainWindow/geometry")
         if geometry is not None:
@@ -375,6 +378,26 @@ class MainWindow(QMainWindow):
             "Your workspace is backed up automatically once a day; File > Restore from backup "
             "goes back to an earlier copy.",
         )
+
+    # ---- dropping the LGA's files ----------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        from lga_desktop.ui.pages.exchange import exchange_paths
+
+        if self.context is not None and exchange_paths(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        from lga_desktop.ui.pages.exchange import exchange_paths
+
+        paths = exchange_paths(event.mimeData())
+        if self.context is None or not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.exchange.drop_paths(paths)
 
     def show_about(self) -> None:
         from lga_desktop.exchange.council import current_pack

@@ -15,9 +15,25 @@ from lga_desktop.errors import LgaError
 from lga_desktop.exchange.council import current_pack, import_pack, open_receipt
 from lga_desktop.exchange.formats import PACK, RECEIPT
 from lga_desktop.ui.context import AppContext
-from lga_desktop.ui.qt import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QObject, QWidget
+from lga_desktop.ui.qt import (
+    QFileDialog,
+    QInputDialog,
+    QLineEdit,
+    QMessageBox,
+    QMimeData,
+    QObject,
+    QWidget,
+)
 
-__all__ = ["ExchangeActions", "support_html"]
+__all__ = ["ExchangeActions", "support_html", "exchange_paths"]
+
+
+def exchange_paths(mime: QMimeData) -> list[Path]:
+    """The programme packs and receipts among files dragged over the window."""
+    if not mime.hasUrls():
+        return []
+    paths = [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
+    return [p for p in paths if p.suffix.lower() in (PACK.suffix, RECEIPT.suffix)]
 
 
 def support_html(support: dict[str, str] | None) -> str:
@@ -113,3 +129,11 @@ class ExchangeActions(QObject):
         ]
         self._say("Receipt from the LGA", "\n".join(lines), ok=True)
         return True
+
+    def drop_paths(self, paths: list[Path]) -> None:
+        """Packs and receipts dropped on the window: each imported or opened in turn."""
+        for path in paths:
+            if path.suffix.lower() == PACK.suffix:
+                self.import_pack(path)
+            else:
+                self.open_receipt(path)

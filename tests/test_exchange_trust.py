@@ -240,3 +240,29 @@ def test_with_a_pack_a_savings_line_outside_the_lgas_workstreams_is_a_warning(wo
     assert codes() == []  # no pack: the program's own list
     import_pack(workspace, _write(tmp_path / "a.lgapack", PACK, pack_doc()), confirmed=LGA_FP)
     assert codes() == [("savings.workstream_not_lga", "SAV-002")]  # the pack has no "cap"
+
+
+def test_with_a_pack_savings_changing_more_than_its_variance_are_a_warning(workspace, tmp_path):
+    from lga_desktop.periods import Quarter
+    from lga_desktop.registers import savings, store
+
+    line = store.create(workspace, savings.LINES, {"workstream": "waste", "title": "Bins",
+                                                   "target": "1,000", "start": "2012/13 Q1"})  # fmt: skip
+    for quarter, amount in (("2012/13 Q1", "100"), ("2012/13 Q2", "130")):
+        store.create(workspace, savings.REALISED, {"saving": line.link(), "quarter": quarter,
+                                                   "amount": amount, "evidence": "Invoice"})  # fmt: skip
+
+    def warned() -> list[str]:
+        found = savings.validate(workspace, Quarter(2012, 2))
+        return [f.message for f in found if f.code == "savings.variance_over_lga_threshold"]
+
+    assert warned() == []  # no pack: no threshold
+    import_pack(workspace, _write(tmp_path / "a.lgapack", PACK, pack_doc()), confirmed=LGA_FP)
+    (message,) = warned()  # +30% against the pack's 25%
+    assert "by 30.0%, more than the 25%" in message and "£100.00" in message
+    lenient = {"classified_coverage_percent": 80, "variance_percent": 30}
+    import_pack(workspace, _write(tmp_path / "b.lgapack", PACK,
+                                  pack_doc(sequence=2, thresholds=lenient)))  # fmt: skip
+    assert warned() == []  # exactly 30% is within 30%
+    assert [f for f in savings.validate(workspace, Quarter(2012, 1))
+            if f.code == "savings.variance_over_lga_threshold"] == []  # nothing before Q1  # fmt: skip

@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from exchange_vectors import cases as exchange_cases
+from exchange_vectors import verdict as exchange_verdict
 from return_vectors import EXAMPLE, STAND_IN_PDF, example
 
 from lga_desktop.returns.canonical import canonical_bytes
@@ -668,6 +670,10 @@ def vector_files() -> list[Vector]:
             (qr_payload(sealed.return_hash, example_fp, "E07000178", "2012Q2") + "\n").encode(),
             "qr",
             "the QR code printed on the example's PDF",
+        ),
+        *(
+            v(f, c, status, note, extra={"reason": exchange_verdict(f, c)[1]})
+            for f, c, status, note in exchange_cases()
         ),
     ]
 

@@ -38,6 +38,7 @@ COMMAND_MODULES = [
     "lga_desktop.cli.spend_commands",
     "lga_desktop.cli.register_commands",
     "lga_desktop.cli.programme_commands",
+    "lga_desktop.cli.exchange_commands",
 ]
 
 

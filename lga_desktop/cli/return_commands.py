@@ -30,10 +30,16 @@ def register(sub: argparse._SubParsersAction) -> None:
             "Create the Ed25519 key this workspace signs returns with, locked with a "
             f"passphrase (from {PASSPHRASE_ENV} or a prompt). With --rotate, replace the "
             f"current key: {PASSPHRASE_ENV} unlocks the old one, {NEW_PASSPHRASE_ENV} locks "
-            "the new one."
+            "the new one. With --programme, the LGA's key in a programme file (it signs "
+            "programme packs and receipts)."
         ),
     )
-    p.add_argument("workspace", type=Path, metavar="WORKSPACE", help="the workspace file")
+    p.add_argument(
+        "workspace", type=Path, nargs="?", metavar="WORKSPACE", help="the workspace file"
+    )
+    p.add_argument(
+        "--programme", type=Path, metavar="PROGRAMME", help="(LGA) the programme file instead"
+    )
     p.add_argument(
         "--rotate",
         action="store_true",
@@ -152,7 +158,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="an explanation note for a warning (KEY as listed by --check, or the rule's code)",
     )
     p.add_argument(
-        "--correction-reason", default="", metavar="TEXT", help="what a correction corrects"
+        "--correction-reason",
+        default="",
+        metavar="TEXT",
+        help="what a correction corrects (default, when the LGA queried the return it corrects: "
+        "an answer naming the query)",
     )
     p.add_argument("--out", type=Path, metavar="FILE", help="the .lgareturn file to write")
     p.add_argument(
@@ -219,31 +229,50 @@ def _key_json(key) -> dict:
     }
 
 
+def _key_file(args: argparse.Namespace):
+    """The workspace, or with --programme the programme file, whose key is meant."""
+    if (args.workspace is None) == (args.programme is None):
+        raise UsageError("give a WORKSPACE, or --programme PROGRAMME for the LGA's key")
+    if args.programme is not None:
+        from lga_desktop.consolidation.store import Programme
+
+        return Programme.open(args.programme), args.programme
+    return Workspace.open(args.workspace), args.workspace
+
+
 def cmd_keygen(args: argparse.Namespace) -> int:
     from lga_desktop.returns import keys
 
-    with Workspace.open(args.workspace) as ws:
+    opened, path = _key_file(args)
+    with opened as ws:
+        by = "" if args.programme is None else "LGA"
         if args.rotate:
             old = _passphrase(PASSPHRASE_ENV, "Current passphrase: ")
             new = _passphrase(NEW_PASSPHRASE_ENV, "New passphrase: ", confirm=True)
-            key = keys.rotate_key(ws, old, new)
+            key = keys.rotate_key(ws, old, new, created_by=by)
         else:
             if keys.current_key(ws) is not None:
                 raise UsageError(
-                    f"{args.workspace.name} already has a signing key "
+                    f"{path.name} already has a signing key "
                     f"({keys.current_key(ws).fingerprint}); use --rotate to replace it"
                 )
             key = keys.create_key(
-                ws, _passphrase(PASSPHRASE_ENV, "Passphrase for the new key: ", confirm=True)
+                ws,
+                _passphrase(PASSPHRASE_ENV, "Passphrase for the new key: ", confirm=True),
+                created_by=by,
             )
     if args.json:
         print_json(_key_json(key))
     else:
         print(f"Signing key {'rotated' if args.rotate else 'created'}.")
         print(f"Fingerprint: {key.fingerprint}")
-        print(
-            "Send the key card to the LGA: lga-desktop export-key WORKSPACE --out FILE --pdf FILE"
-        )
+        if args.programme is not None:
+            print("Councils confirm this fingerprint once, when they import the first pack.")
+        else:
+            print(
+                "Send the key card to the LGA: "
+                "lga-desktop export-key WORKSPACE --out FILE --pdf FILE"
+            )
     return 0
 
 
@@ -448,6 +477,10 @@ def cmd_export_return(args: argparse.Namespace) -> int:
         if args.out is None:
             raise UsageError("say where to save the return with --out FILE")
         declaration = _declaration(ws, draft, args)
+        if draft.supersedes is not None and not args.correction_reason:
+            from lga_desktop.exchange.council import query_answer
+
+            args.correction_reason = query_answer(ws, draft.supersedes.return_hash)
         problems = draft.problems(notes, declaration, args.correction_reason)
         if problems:
             if args.json:
@@ -522,13 +555,26 @@ def _print_check(draft, notes: dict[str, str], args: argparse.Namespace) -> int:
 
 
 def cmd_returns(args: argparse.Namespace) -> int:
+    from lga_desktop.exchange.council import LgaStatus, lga_statuses
     from lga_desktop.returns.history import history, superseded_hashes
 
     with Workspace.open(args.workspace, read_only=True) as ws:
         records = history(ws)
         superseded = superseded_hashes(ws)
+        lga = lga_statuses(ws)
+    none = LgaStatus("", "")
     if args.json:
-        print_json([{**r.__dict__, "superseded": r.return_hash in superseded} for r in records])
+        print_json(
+            [
+                {
+                    **r.__dict__,
+                    "superseded": r.return_hash in superseded,
+                    "lga_status": lga.get(r.return_hash, none).status or None,
+                    "lga_comments": lga.get(r.return_hash, none).comments,
+                }
+                for r in records
+            ]
+        )
         return 0
     if not records:
         print("No returns have been signed in this workspace yet.")
@@ -536,6 +582,8 @@ def cmd_returns(args: argparse.Namespace) -> int:
     print(f"{'Quarter':<12}{'Ver':>4}  {'Signed':<26}{'Signer':<24}{'Return hash':<18}")
     for r in records:
         flag = "  (superseded)" if r.return_hash in superseded else ""
+        if r.return_hash in lga:
+            flag += f"  LGA: {lga[r.return_hash].status}"
         print(
             f"{r.period:<12}{r.version:>4}  {r.signed_at:<26}{r.signer_name[:23]:<24}"
             f"{r.short_hash:<18}{flag}"

@@ -27,6 +27,7 @@ from lga_desktop.db import m0004_returns  # noqa: E402, F401  isort: skip
 from lga_desktop.db import m0005_pipeline  # noqa: E402, F401  isort: skip
 from lga_desktop.db import m0006_sme_basis  # noqa: E402, F401  isort: skip
 from lga_desktop.db import m0007_savings_years  # noqa: E402, F401  isort: skip
+from lga_desktop.db import m0008_programme_pack  # noqa: E402, F401  isort: skip
 
 __all__ = [
     "SQLITE_HEADER",

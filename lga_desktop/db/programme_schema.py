@@ -394,3 +394,24 @@ def p0005_everything_a_return_carries(db: Database) -> None:
                 f"VALUES ({', '.join('?' * len(columns))})",
                 [return_id, *row.values()],
             )
+
+
+@PROGRAMME_MIGRATIONS(name="p0006_lga_key")
+def p0006_lga_key(db: Database) -> None:
+    # The LGA's own Ed25519 key, which signs programme packs and receipts: the same
+    # columns as a workspace's signing_keys, so the same code creates, locks, rotates
+    # and prints it (lga_desktop.returns.keys).
+    db.execute(
+        """
+        CREATE TABLE signing_keys (
+            fingerprint TEXT PRIMARY KEY,
+            public_key TEXT NOT NULL,
+            encrypted_private_key TEXT,
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL DEFAULT '',
+            retired_at TEXT,
+            replaced_by TEXT,
+            endorsement TEXT
+        )
+        """
+    )

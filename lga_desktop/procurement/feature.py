@@ -464,7 +464,11 @@ def validate(ws: Workspace, quarter: Quarter) -> list[Finding]:
                 "or explain.",
             )
         )
-    if share.classification_low:
+    # the LGA's programme pack may set the coverage below which a return warns
+    from lga_desktop.exchange.council import pack_threshold
+
+    threshold = pack_threshold(ws, "classified_coverage_percent", derived.CLASSIFIED_THRESHOLD)
+    if share.classified_percent is not None and share.classified_percent < threshold:
         findings.append(
             Finding(
                 Severity.WARNING,
@@ -472,7 +476,7 @@ def validate(ws: Workspace, quarter: Quarter) -> list[Finding]:
                 "procurement.sme_classification_low",
                 f"Suppliers are classified (SME or not) for only {share.classified_percent}% "
                 f"of {quarter}'s procurement spend ({format_money(share.unclassified_pence)} "
-                f"not yet classified), below {derived.CLASSIFIED_THRESHOLD}%: the SME share of "
+                f"not yet classified), below {threshold}%: the SME share of "
                 f"{share.sme_percent}% may be far from the truth; classify suppliers on the "
                 "Suppliers tab, or explain.",
             )

@@ -490,7 +490,44 @@ def snapshot(ws: Workspace, quarter: Quarter) -> dict[str, Any]:
 
 
 def validate(ws: Workspace, quarter: Quarter) -> list[Finding]:
-    return validate_family(ws, KEY, quarter)
+    return validate_family(ws, KEY, quarter) + list(_lga_pack_rules(ws, quarter))
+
+
+def _lga_pack_rules(ws: Workspace, quarter: Quarter) -> Iterator[Finding]:
+    """With the LGA's programme pack in force: a line's workstream must be one of its codes,
+    and the savings realised may change against last quarter's by its variance at most."""
+    from lga_desktop.exchange.council import current_pack
+
+    pack = current_pack(ws)
+    if pack is None:
+        return
+    allowed = pack.document["thresholds"]["variance_percent"]
+    before = Quarter(quarter.start_year - (quarter.q == 1), (quarter.q - 2) % 4 + 1)
+    now = programme_total(ws, quarter).period.realised
+    then = programme_total(ws, before).period.realised
+    if then > 0 and abs(now - then) * 100 > allowed * then:
+        change = Decimal(abs(now - then) * 100 / then).quantize(Decimal("0.1"))
+        yield Finding(
+            Severity.WARNING,
+            KEY,
+            "savings.variance_over_lga_threshold",
+            f"Savings realised in {quarter} ({format_money(now)}) differ from {before}'s "
+            f"({format_money(then)}) by {change}%, more than the {allowed}% the LGA's "
+            "programme pack allows without a word; check the figures, or explain.",
+        )
+    codes = {w["code"] for w in pack.document["workstreams"]}
+    for line in list_records(ws, LINES, as_at=quarter):
+        if line.get("workstream") and line["workstream"] not in codes:
+            yield Finding(
+                Severity.WARNING,
+                KEY,
+                "savings.workstream_not_lga",
+                f"{line.ref}: the workstream {WORKSTREAM_LABELS.get(line['workstream'], '')!r} "
+                "is not one of the LGA's workstreams in its programme pack; choose one of "
+                "them, or explain.",
+                line.ref,
+                "workstream",
+            )
 
 
 def _demo(ws: Workspace, rng: Any) -> None:

@@ -26,6 +26,7 @@ __all__ = [
     "WeakKey",
     "check_public_key",
     "check_signature_encoding",
+    "signature_holds",
     "small_order_encodings",
     "P",
     "L",
@@ -99,6 +100,21 @@ def check_signature_encoding(signature: bytes) -> None:
         raise WeakKey("the signature is not in canonical form (its S half is L or more)")
     if signature[:32] in _small_order_set():
         raise WeakKey("the signature's R half is a point of small order")
+
+
+def signature_holds(public_key: bytes, signature: bytes, message: bytes) -> bool:
+    """Whether ``signature`` is ``public_key``'s over ``message``, strictly: the signature's
+    encoding checked first (:func:`check_signature_encoding`), then plain Ed25519. The key
+    itself is the caller's to check first (:func:`check_public_key`), to say why it is refused."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    try:
+        check_signature_encoding(signature)
+        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
+    except (InvalidSignature, WeakKey, ValueError):
+        return False
+    return True
 
 
 @lru_cache(maxsize=1)

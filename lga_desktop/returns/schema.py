@@ -347,21 +347,21 @@ SIGNATURE = Obj(
     }
 )
 
+# one part as a manifest lists it (the programme pack's and receipt's manifests too)
+MANIFEST_PART = Obj(
+    {
+        "name": Text(max_len=120),
+        "media_type": Text(max_len=100),
+        "size": Int(0, MAX_SAFE_INTEGER),
+        "sha256": Text(HEX64, what="64 lower-case hex digits"),
+    }
+)
+
 MANIFEST = Obj(
     {
         "format": Const("lga-desktop return"),
         "format_version": Const(1),
-        "parts": ListOf(
-            Obj(
-                {
-                    "name": Text(max_len=120),
-                    "media_type": Text(max_len=100),
-                    "size": Int(0, MAX_SAFE_INTEGER),
-                    "sha256": Text(HEX64, what="64 lower-case hex digits"),
-                }
-            ),
-            64,
-        ),
+        "parts": ListOf(MANIFEST_PART, 64),
     }
 )
 

@@ -34,9 +34,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 from lga_desktop.councils import council_by_gss
 from lga_desktop.periods import parse_quarter
 from lga_desktop.returns.canonical import is_canonical, strict_loads
@@ -46,7 +43,7 @@ from lga_desktop.returns.container import (
     canonical_zip,
     read_entries,
 )
-from lga_desktop.returns.ed25519 import WeakKey, check_public_key, check_signature_encoding
+from lga_desktop.returns.ed25519 import WeakKey, check_public_key, signature_holds
 from lga_desktop.returns.fileformat import (
     CONTEXT,
     ENTRY_ORDER,
@@ -185,17 +182,12 @@ def _check_signature(entries: dict[str, bytes]) -> tuple[bytes, str]:
     fp = fingerprint(raw_key)
     if sig["key_fingerprint"] != fp:
         raise _Refused("tampered", "the signature names a fingerprint that is not its key's")
-    try:
-        check_signature_encoding(raw_sig)
-        Ed25519PublicKey.from_public_bytes(raw_key).verify(
-            raw_sig, signed_message(entries[MANIFEST])
-        )
-    except (InvalidSignature, WeakKey, ValueError):
+    if not signature_holds(raw_key, raw_sig, signed_message(entries[MANIFEST])):
         raise _Refused(
             "bad-signature",
             "the signature does not match: the file was changed after it was signed, "
             "or it was signed by a different key from the one it names",
-        ) from None
+        )
     return raw_key, fp
 
 

@@ -24,11 +24,15 @@ and openpyxl.</p>
 """
 
 
-def show_about(parent: QWidget | None) -> None:
+def show_about(parent: QWidget | None, support: str = "") -> None:
+    """``support``: the LGA's support contact from the programme pack, as HTML; without one,
+    the contact shipped with the program."""
     QMessageBox.about(
         parent,
         f"About {APP_NAME}",
         f"<h3>{APP_NAME} {__version__}</h3>"
         "<p>Registers, signed quarterly returns and their consolidation for the Local "
-        "Government Association's productivity programme.</p>" + support_html() + ATTRIBUTIONS,
+        "Government Association's productivity programme.</p>"
+        + (support or support_html())
+        + ATTRIBUTIONS,
     )

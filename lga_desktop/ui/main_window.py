@@ -18,6 +18,8 @@ from lga_desktop.ui.qt import (
     QCloseEvent,
     QDialog,
     QDialogButtonBox,
+    QDragEnterEvent,
+    QDropEvent,
     QHBoxLayout,
     QKeySequence,
     QLabel,
@@ -162,6 +164,7 @@ class MainWindow(QMainWindow):
         self._built: dict[int, QWidget] = {}
         self.nav.currentRowChanged.connect(self.show_page)
         self._build_menus()
+        self.setAcceptDrops(True)  # the LGA's programme packs and receipts
         self.set_workspace(workspace)
         geometry = settings.value("mainWindow/geometry")
         if geometry is not None:
@@ -251,6 +254,14 @@ class MainWindow(QMainWindow):
             file, "&Open workspace…", self.open_dialog, QKeySequence.StandardKey.Open, "actionOpen"
         )
         self.recent_menu = file.addMenu("Open &recent")
+        file.addSeparator()
+        from lga_desktop.ui.pages.exchange import ExchangeActions
+
+        self.exchange = ExchangeActions(self, lambda: self.context)
+        self._action(file, "&Import programme pack…", lambda: self.exchange.import_pack(), None,
+                     "actionImportPack")  # fmt: skip
+        self._action(file, "Open &receipt…", lambda: self.exchange.open_receipt(), None,
+                     "actionOpenReceipt")  # fmt: skip
         file.addSeparator()
         self._action(
             file,
@@ -380,8 +391,32 @@ class MainWindow(QMainWindow):
 
     # ---- Help ------------------------------------------------------------
 
+    # ---- dropping the LGA's files ----------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        from lga_desktop.ui.pages.exchange import exchange_paths
+
+        if self.context is not None and exchange_paths(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        from lga_desktop.ui.pages.exchange import exchange_paths
+
+        paths = exchange_paths(event.mimeData())
+        if self.context is None or not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.exchange.drop_paths(paths)
+
     def show_about(self) -> None:
-        show_about(self)
+        from lga_desktop.exchange.council import current_pack
+        from lga_desktop.ui.pages.exchange import support_html
+
+        pack = current_pack(self.workspace) if self.context is not None else None
+        show_about(self, support_html(pack.support if pack else None))
 
     # ---- closing -----------------------------------------------------------
 

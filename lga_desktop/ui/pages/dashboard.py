@@ -156,6 +156,20 @@ def chart_box(title: str, chart: QWidget) -> QGroupBox:
     return box
 
 
+def due_text(ws) -> str:
+    """The programme pack's due dates for this council, with days left (empty before a pack)."""
+    from datetime import date
+
+    from lga_desktop.exchange.council import due_dates
+
+    parts = []
+    for d in due_dates(ws):
+        left = d["days_left"]
+        when = f"{left} days left" if left > 0 else "due today" if left == 0 else "date passed"
+        parts.append(f"{d['quarter']}: {date.fromisoformat(d['due']):%d %b %Y} ({when})")
+    return "Returns due (from the LGA's programme pack): " + " · ".join(parts) if parts else ""
+
+
 class DashboardPage(QWidget):
     def __init__(self, context: AppContext) -> None:
         super().__init__()
@@ -191,6 +205,11 @@ class DashboardPage(QWidget):
         self.signed_banner.setWordWrap(True)
         self.signed_banner.setStyleSheet(NOTE_STYLES[Severity.WARNING] + " font-weight: bold;")
         layout.addWidget(self.signed_banner)
+        # from the LGA's programme pack: when each quarter's return is due, and days left
+        self.due_label = QLabel()
+        self.due_label.setObjectName("dueDates")
+        self.due_label.setWordWrap(True)
+        layout.addWidget(self.due_label)
 
         cards = QHBoxLayout()
         self.savings_card = Card(
@@ -305,6 +324,8 @@ class DashboardPage(QWidget):
         banner = banner_text(self.context.changed_since_signed)
         self.signed_banner.setText(banner)
         self.signed_banner.setVisible(bool(banner))
+        self.due_label.setText(due_text(self.context.workspace))
+        self.due_label.setVisible(bool(self.due_label.text()))
         info = describe(self.context.workspace)
         council = info["council"]
         officer = info["officer"]

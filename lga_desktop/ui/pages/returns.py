@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from lga_desktop.exchange.council import LgaStatus, lga_statuses
 from lga_desktop.returns.changes import CORRECTION_DUE, banner_text
 from lga_desktop.returns.history import ReturnRecord, file_bytes, history, superseded_hashes
 from lga_desktop.returns.keys import (
@@ -51,20 +52,40 @@ _ROOT = QModelIndex()
 
 
 class ReturnsHistoryModel(QAbstractTableModel):
-    COLUMNS = ("Quarter", "Version", "Signed", "Signed by", "Return hash", "Status")
+    COLUMNS = ("Quarter", "Version", "Signed", "Signed by", "Return hash", "Status", "LGA")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.records: list[ReturnRecord] = []
         self.superseded: set[str] = set()
         self.changed: set[str] = set()
+        self.lga: dict[str, LgaStatus] = {}
 
     def load(
-        self, records: list[ReturnRecord], superseded: set[str], changed: set[str] = frozenset()
+        self,
+        records: list[ReturnRecord],
+        superseded: set[str],
+        changed: set[str] = frozenset(),
+        lga: dict[str, LgaStatus] | None = None,
     ) -> None:
         self.beginResetModel()
         self.records, self.superseded, self.changed = records, superseded, changed
+        self.lga = lga or {}
         self.endResetModel()
+
+    def lga_status(self, r: ReturnRecord) -> str:
+        """What the LGA's newest receipt says: Received, Queried, Accepted (or nothing yet)."""
+        found = self.lga.get(r.return_hash)
+        return found.status.capitalize() if found else ""
+
+    def lga_comments(self, r: ReturnRecord) -> list[str]:
+        found = self.lga.get(r.return_hash)
+        return [
+            f"{c['action'].capitalize()}{' (on ' + c['figure'] + ')' if c['figure'] else ''}: "
+            f"{c['comment']}"
+            for c in (found.comments if found else [])
+            if c["comment"]
+        ]
 
     def status(self, r: ReturnRecord) -> str:
         if r.return_hash in self.superseded:
@@ -100,9 +121,12 @@ class ReturnsHistoryModel(QAbstractTableModel):
                 f"{r.signer_name}, {r.signer_role}",
                 r.short_hash + "…",
                 self.status(r),
+                self.lga_status(r),
             )[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 4:
             return r.return_hash
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 6:
+            return "\n".join(self.lga_comments(r)) or None
         return None
 
     def record(self, row: int) -> ReturnRecord:
@@ -196,6 +220,13 @@ class ReturnsPage(QWidget):
         self.table.doubleClicked.connect(lambda *_: self.view_selected())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._enable())
         layout.addWidget(self.table, 1)
+        # the LGA's comments on the chosen return, each beside the figure it is about
+        self.lga_comments = QLabel()
+        self.lga_comments.setObjectName("lgaComments")
+        self.lga_comments.setWordWrap(True)
+        self.lga_comments.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.lga_comments)
+        self.table.selectionModel().selectionChanged.connect(self._show_lga_comments)
         self.empty = QLabel("No return has been signed in this workspace yet.")
         layout.addWidget(self.empty)
 
@@ -238,7 +269,13 @@ class ReturnsPage(QWidget):
         )
         records = history(self.ws)
         changed = self.context.changed_since_signed
-        self.model.load(records, superseded_hashes(self.ws), {r.return_hash for r in changed})
+        self.model.load(
+            records,
+            superseded_hashes(self.ws),
+            {r.return_hash for r in changed},
+            lga_statuses(self.ws),
+        )
+        self._show_lga_comments()
         banner = banner_text(changed)
         self.signed_banner.setText(banner)
         self.signed_banner.setVisible(bool(banner))
@@ -249,6 +286,17 @@ class ReturnsPage(QWidget):
         chosen = bool(self.table.selectionModel().selectedRows())
         for b in (self.copy_button, self.view_button, self.print_button, self.save_pdf_button):
             b.setEnabled(chosen)
+
+    def _show_lga_comments(self, *_: object) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        record = self.model.record(rows[0].row()) if rows else None
+        lines = self.model.lga_comments(record) if record else []
+        if record and lines:
+            head = f"The LGA on the {record.period} return, version {record.version}:"
+            self.lga_comments.setText("\n".join([head, *(f"  • {line}" for line in lines)]))
+        else:
+            self.lga_comments.setText("")
+        self.lga_comments.setVisible(bool(lines))
 
     def say(self, text: str) -> None:
         self.status.setText(text)

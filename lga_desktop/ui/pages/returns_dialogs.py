@@ -429,6 +429,13 @@ class DeclarationPage(QWizardPage):
         self.preparer.set(pre.preparer if pre else None, self.wiz.today)
         self.signer.set(pre.signer if pre else None, self.wiz.today)
         self.reason_box.setVisible(draft.supersedes is not None)
+        if draft.supersedes is not None and not self.reason.toPlainText().strip():
+            from lga_desktop.exchange.council import query_answer
+
+            # a correction the LGA asked for says so: the query links to its answer
+            self.reason.setPlainText(
+                query_answer(self.wiz.context.workspace, draft.supersedes.return_hash)
+            )
         self._changed()
 
     def declaration(self) -> Declaration:

@@ -235,6 +235,13 @@ class ProgrammeWindow(QMainWindow):
         self.export_action = self._action(
             file, "&Export report…", self.export_report, "Ctrl+E", "actionExportReport"
         )
+        from lga_desktop.ui.programme.exchange import LgaExchangeActions
+
+        self.exchange = LgaExchangeActions(self)
+        self._action(file, "Export programme &pack…", self.exchange.export_pack, None,
+                     "actionExportPack")  # fmt: skip
+        self._action(file, "Export re&ceipts…", self.exchange.export_receipts, None,
+                     "actionExportReceipts")  # fmt: skip
         file.addSeparator()
         self._action(file, "&Close", self.close, QKeySequence.StandardKey.Close, "actionClose")
 

@@ -1,0 +1,143 @@
+"""The exchange in both windows: the LGA exports a pack and receipts from the programme window;
+the council imports the pack and opens a receipt from File, and sees due dates on the dashboard,
+the LGA's status and query on the Returns page, and the support contact in About."""
+
+from __future__ import annotations
+
+import pytest
+from returns_support import (  # noqa: F401  (fixtures)
+    PASSPHRASE,
+    add_grants,
+    fast_keys,
+    grants_feature,
+    sign_quarter,
+)
+
+from lga_desktop.consolidation.merge import consolidate
+from lga_desktop.consolidation.roster import review
+from lga_desktop.consolidation.store import Programme
+from lga_desktop.periods import parse_quarter
+from lga_desktop.returns import keys
+from lga_desktop.ui.qt import QAction, Qt
+
+pytestmark = pytest.mark.usefixtures("fast_keys", "grants_feature", "immediate_tasks")
+
+Q2 = parse_quarter("2012/13 Q2")
+
+
+@pytest.fixture
+def queried(workspace, tmp_path):
+    """Oxford signed its Q2 return; the LGA merged it and queried one figure."""
+    add_grants(workspace, [("Hall roof", "2012-07-10", 1_250_000, False)])
+    signed = sign_quarter(workspace, Q2, tmp_path)
+    path = tmp_path / "programme.lgaprog"
+    with Programme.create(path, "Productivity Programme") as prog:
+        prog.trust_key("E07000178", signed.key_fingerprint, "by phone")
+        consolidate(prog, [signed.path])
+        review(prog, "E07000178", Q2, "queried", "The roof grant looks high", by="Kim Lowe",
+               figure="grants.total_pence")  # fmt: skip
+    return workspace, path
+
+
+def drop(window, paths) -> bool:
+    """Drag files over the window and drop them, through Qt's own events."""
+    from lga_desktop.ui.qt import (
+        QApplication,
+        QDragEnterEvent,
+        QDropEvent,
+        QMimeData,
+        QPointF,
+        QUrl,
+    )
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+
+    def event(kind):
+        return kind(QPointF(300, 300), Qt.DropAction.CopyAction, mime,
+                    Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)  # fmt: skip
+
+    enter = event(QDragEnterEvent)
+    QApplication.sendEvent(window, enter)
+    if not enter.isAccepted():
+        return False
+    QApplication.sendEvent(window, event(QDropEvent))
+    return True
+
+
+def _trigger(window, name: str) -> None:
+    action = window.findChild(QAction, name)
+    assert action is not None, name
+    action.trigger()
+
+
+def test_both_windows_carry_the_pack_and_the_receipt(
+    qtbot, queried, tmp_path, settings, message_boxes
+):
+    from lga_desktop.ui.main_window import MainWindow
+    from lga_desktop.ui.programme.window import ProgrammeWindow
+
+    ws, prog_path = queried
+    # the LGA: its key is made on first use, then the pack and the receipts are written
+    lga = ProgrammeWindow(Programme.open(prog_path), settings)
+    qtbot.addWidget(lga)
+    lga.exchange.ask_passphrase = lambda *, new: PASSPHRASE
+    lga.exchange.ask_pack_path = lambda: str(tmp_path / "pack")
+    _trigger(lga, "actionExportPack")
+    assert (tmp_path / "pack.lgapack").exists(), message_boxes
+    lga_fp = keys.current_key(lga.programme).fingerprint
+    assert any(lga_fp in text for _title, text in message_boxes)
+    out = tmp_path / "receipts"
+    out.mkdir()
+    lga.exchange.ask_quarter = lambda quarters: quarters[-1]
+    lga.exchange.ask_folder = lambda: str(out)
+    _trigger(lga, "actionExportReceipts")
+    receipt = out / "Oxford 2012-13 Q2 v1 queried.lgareceipt"
+    assert receipt.exists(), lga.exchange.last_message
+
+    # the council: File > Import programme pack…, confirming the fingerprint it was given
+    window = MainWindow(ws, settings)
+    qtbot.addWidget(window)
+    window.exchange.ask_open_path = lambda title, suffix: str(tmp_path / "pack.lgapack")
+    window.exchange.ask_fingerprint = lambda: "0000 " + lga_fp[5:]  # misread on the phone
+    _trigger(window, "actionImportPack")
+    assert "not the LGA key you confirmed" in window.exchange.last_message
+    window.exchange.ask_fingerprint = lambda: lga_fp
+    assert not drop(window, [tmp_path / "2012Q2.lgareturn"])  # not the LGA's: not taken
+    _trigger(window, "actionImportPack")
+    assert window.exchange.last_message.startswith("Pack number 1")
+    dashboard = window.page("dashboard")
+    assert "2012/13 Q2: 30 Oct 2012" in dashboard.due_label.text()
+    # File > Open receipt…: the Returns page shows the LGA's status and the query by its figure
+    returns = window.page("returns")
+    assert returns.model.data(returns.model.index(0, 6)) == ""
+    returns.table.selectRow(0)
+    assert not returns.lga_comments.isVisibleTo(returns)  # nothing from the LGA yet
+    assert drop(window, [receipt])  # dropped on the window, as File > Open receipt… does
+    assert "On grants.total_pence: The roof grant looks high" in window.exchange.last_message
+    assert returns.model.headerData(6, Qt.Orientation.Horizontal) == "LGA"
+    assert returns.model.data(returns.model.index(0, 6)) == "Queried"
+    returns.table.selectRow(0)
+    assert returns.lga_comments.isVisibleTo(returns)
+    assert "Queried (on grants.total_pence): The roof grant looks high" in (
+        returns.lga_comments.text()
+    )
+    # Help > About names whom to ask
+    window.show_about()
+    assert "LGA Productivity Programme team" in message_boxes[-1][1]
+    # a correction the LGA asked for says so: the wizard's reason names the query
+    from datetime import date
+
+    from lga_desktop.ui.pages.returns_dialogs import NewReturnWizard
+
+    wizard = NewReturnWizard(window.context, today=date(2012, 11, 1), save_folder=tmp_path)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.quarter_page.combo.setCurrentIndex(wizard.quarter_page.combo.findText("2012/13 Q2"))
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.findings_page)
+    wizard.next()
+    assert wizard.currentPage() is wizard.declaration_page
+    assert wizard.declaration_page.reason.toPlainText() == (
+        "In answer to the LGA's query: The roof grant looks high (on grants.total_pence)"
+    )

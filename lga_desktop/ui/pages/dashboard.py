@@ -111,9 +111,10 @@ def show_sme_share(card: Card, shares: Shares, spent: str, note: str) -> None:
             "Classified",
             shares.classified_pence,
             shares.basis_pence,
-            f"{format_money(shares.unclassified_pence)} not yet classified",
+            f"{classified}%",
         ),
-        f"{note} Context: {SME_ASPIRATION_WORDS}.",
+        f"{format_money(shares.unclassified_pence)} not yet classified. {note} "
+        f"Context: {SME_ASPIRATION_WORDS}.",
     )
 
 

@@ -83,6 +83,10 @@ def test_both_windows_carry_the_pack_and_the_receipt(
     qtbot.addWidget(lga)
     lga.exchange.ask_passphrase = lambda *, new: PASSPHRASE
     lga.exchange.ask_pack_path = lambda: str(tmp_path / "pack")
+    lga.exchange.ask_pack_settings = lambda settings: None  # cancelled: nothing written
+    _trigger(lga, "actionExportPack")
+    assert not (tmp_path / "pack.lgapack").exists()
+    lga.exchange.ask_pack_settings = lambda settings: {}  # the defaults, as offered
     _trigger(lga, "actionExportPack")
     assert (tmp_path / "pack.lgapack").exists(), message_boxes
     lga_fp = keys.current_key(lga.programme).fingerprint
@@ -141,3 +145,54 @@ def test_both_windows_carry_the_pack_and_the_receipt(
     assert wizard.declaration_page.reason.toPlainText() == (
         "In answer to the LGA's query: The roof grant looks high (on grants.total_pence)"
     )
+
+
+def test_export_pack_asks_for_year_support_and_thresholds_and_remembers_them(
+    qtbot, queried, tmp_path, settings, message_boxes
+):
+    """The window's Export programme pack… sets what export-pack's options set, in a small
+    dialog filled with what the programme file remembers."""
+    from lga_desktop.exchange.envelope import open_document
+    from lga_desktop.exchange.formats import PACK
+    from lga_desktop.exchange.lga import pack_settings
+    from lga_desktop.ui.programme.exchange import PackSettingsDialog
+    from lga_desktop.ui.programme.window import ProgrammeWindow
+
+    _ws, prog_path = queried
+    lga = ProgrammeWindow(Programme.open(prog_path), settings)
+    qtbot.addWidget(lga)
+    lga.exchange.ask_passphrase = lambda *, new: PASSPHRASE
+    lga.exchange.ask_pack_path = lambda: str(tmp_path / "pack")
+    offered = []
+
+    def answer(current):
+        dialog = PackSettingsDialog(lga, current)
+        qtbot.addWidget(dialog)
+        offered.append(dialog.values())
+        dialog.year.setText("2013/14")
+        dialog.support["email"].setText("help@lga.example")
+        dialog.thresholds["variance_percent"].setValue(40)
+        return dialog.values()
+
+    lga.exchange.ask_pack_settings = answer
+    _trigger(lga, "actionExportPack")
+    assert offered[0]["year"] == "2012/13"  # the year of the returns held
+    assert offered[0]["thresholds"] == {"classified_coverage_percent": 80, "variance_percent": 25}
+    doc = open_document(PACK, (tmp_path / "pack.lgapack").read_bytes()).document
+    assert doc["programme"]["year"] == "2013/14"
+    assert doc["support"]["email"] == "help@lga.example"
+    assert doc["support"]["name"] == "LGA Productivity Programme team"
+    assert doc["thresholds"]["variance_percent"] == 40
+    # remembered in the programme file: the next dialog starts from them
+    kept = pack_settings(lga.programme)
+    dialog = PackSettingsDialog(lga, kept)
+    qtbot.addWidget(dialog)
+    assert dialog.year.text() == "2013/14"
+    assert dialog.support["email"].text() == "help@lga.example"
+    assert dialog.thresholds["variance_percent"].value() == 40
+    # a quarter for a year is refused in words, and nothing is written
+    (tmp_path / "pack.lgapack").unlink()
+    lga.exchange.ask_pack_settings = lambda current: {**current, "year": "2012/13 Q2"}
+    _trigger(lga, "actionExportPack")
+    assert not (tmp_path / "pack.lgapack").exists()
+    assert "financial year" in lga.exchange.last_message

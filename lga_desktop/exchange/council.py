@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lga_desktop.errors import NotValidError, UsageError
 from lga_desktop.exchange.envelope import Opened, open_document
@@ -33,6 +33,9 @@ from lga_desktop.returns.keys import (
 )
 from lga_desktop.workspace import Workspace
 
+if TYPE_CHECKING:
+    from lga_desktop.registers.declaration import Register
+
 __all__ = [
     "TrustError",
     "ImportedPack",
@@ -44,6 +47,7 @@ __all__ = [
     "due_dates",
     "pack_threshold",
     "query_answer",
+    "pack_options",
 ]
 
 MAX_BYTES = 8 * 1024 * 1024
@@ -277,6 +281,27 @@ def query_answer(ws: Workspace, return_hash: str) -> str:
         if c["action"] == "queried" and c["comment"]
     ]
     return "In answer to the LGA's query: " + "; ".join(asked) if asked else ""
+
+
+# the lists a pack carries codes for, by the register field they fill: (register, field) -> list
+PACK_LISTS = {("savings", "workstream"): "workstreams"}
+
+
+def pack_options(ws: Workspace, reg: Register) -> dict[str, tuple[tuple[str, str], ...]]:
+    """The choices a register's fields offer under the pack in force: the LGA's codes with its
+    names, in its order; empty before a pack (the fields keep their built-in lists). Only
+    codes the field knows are offered, so any choice can be saved."""
+    pack = current_pack(ws)
+    if pack is None:
+        return {}
+    out = {}
+    for (key, name), listed in PACK_LISTS.items():
+        if key != reg.key or not pack.document.get(listed):
+            continue
+        known = dict(reg.field(name).type.options)  # type: ignore[attr-defined]
+        items = pack.document[listed]
+        out[name] = tuple((i["code"], i["name"]) for i in items if i["code"] in known)
+    return out
 
 
 def pack_threshold(ws: Workspace, name: str, default: Decimal) -> Decimal:

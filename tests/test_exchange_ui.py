@@ -196,3 +196,57 @@ def test_export_pack_asks_for_year_support_and_thresholds_and_remembers_them(
     _trigger(lga, "actionExportPack")
     assert not (tmp_path / "pack.lgapack").exists()
     assert "financial year" in lga.exchange.last_message
+
+
+def test_a_query_on_a_figure_shows_beside_that_figure_in_both_windows(
+    qtbot, workspace, tmp_path, settings, message_boxes
+):
+    """The LGA names a figure by its key (``review --figure validation.warnings``) or by its
+    label in the drill-down; both the drill-down and the council's Returns page show the
+    comment on the figure's row, and a comment on the whole return apart."""
+    from lga_desktop.exchange.council import open_receipt
+    from lga_desktop.exchange.lga import export_pack, export_receipts
+    from lga_desktop.ui.programme.board_tables import ReturnDialog
+    from lga_desktop.ui.programme.context import ProgrammeContext
+
+    add_grants(workspace, [("Hall roof", "2012-07-10", 1_250_000, False)])
+    signed = sign_quarter(workspace, Q2, tmp_path)
+    prog = Programme.create(tmp_path / "programme.lgaprog", "Productivity Programme")
+    prog.trust_key("E07000178", signed.key_fingerprint, "by phone")
+    consolidate(prog, [signed.path])
+    review(prog, "E07000178", Q2, "queried", "Why no warning explained?", by="Kim Lowe",
+           figure="validation.warnings")  # fmt: skip
+    review(prog, "E07000178", Q2, "comment", "Thanks for sending it early", by="Kim Lowe")
+    # the LGA's drill-down: the comment on the figure's row
+    dialog = ReturnDialog(ProgrammeContext(prog), "E07000178", Q2)
+    qtbot.addWidget(dialog)
+    dialog.ask_figure = lambda: "Warnings explained"  # as the drill-down's chooser offers
+    dialog.ask_text = lambda action: "None were needed"
+    dialog.comment_button.click()
+    row = dialog.summary.text().split("<tr>")
+    [warnings_row] = [r for r in row if "Warnings explained" in r]
+    assert "queried: Why no warning explained?" in warnings_row
+    assert "comment: None were needed" in warnings_row
+    assert "Thanks for sending it early" not in dialog.summary.text()  # the whole return's
+    # the council: the receipt's comments beside the figures of the return it signed
+    keys.create_key(prog, PASSPHRASE, created_by="LGA")
+    export_pack(prog, PASSPHRASE, tmp_path / "pack.lgapack")
+    from lga_desktop.exchange.council import import_pack
+
+    import_pack(workspace, tmp_path / "pack.lgapack",
+                confirmed=keys.current_key(prog).fingerprint)  # fmt: skip
+    out = tmp_path / "receipts"
+    out.mkdir()
+    [receipt] = export_receipts(prog, Q2, PASSPHRASE, out)
+    prog.close()
+    open_receipt(workspace, receipt)
+    from lga_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(workspace, settings)
+    qtbot.addWidget(window)
+    returns = window.page("returns")
+    returns.table.selectRow(0)
+    lines = returns.lga_comments.text().splitlines()
+    assert "  • Warnings explained 0 — Queried: Why no warning explained?" in lines
+    assert "  • Warnings explained 0 — Comment: None were needed" in lines
+    assert "  • Comment: Thanks for sending it early" in lines

@@ -48,6 +48,7 @@ __all__ = [
     "pack_threshold",
     "query_answer",
     "pack_options",
+    "return_figures",
 ]
 
 MAX_BYTES = 8 * 1024 * 1024
@@ -267,6 +268,21 @@ def lga_statuses(ws: Workspace) -> dict[str, LgaStatus]:
         doc = json.loads(receipt_json)
         out[return_hash] = LgaStatus(doc["status"], doc["issued_at"], doc["comments"])
     return out
+
+
+def return_figures(ws: Workspace, return_hash: str) -> list[tuple[str, str]]:
+    """(what, value) of the headline figures of a return this workspace signed, as the LGA's
+    drill-down lists them, so its comments on a figure can be shown beside it."""
+    from lga_desktop.consolidation.drill import headline_figures
+    from lga_desktop.returns.container import read_entries
+    from lga_desktop.returns.fileformat import RETURN_PART
+
+    row = ws.db.execute(
+        "SELECT file_bytes FROM signed_returns WHERE return_hash = ?", [return_hash]
+    ).fetchone()
+    if row is None:
+        return []
+    return headline_figures(json.loads(dict(read_entries(bytes(row[0])))[RETURN_PART]))
 
 
 def query_answer(ws: Workspace, return_hash: str) -> str:

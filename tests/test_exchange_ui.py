@@ -199,7 +199,7 @@ def test_export_pack_asks_for_year_support_and_thresholds_and_remembers_them(
 
 
 def test_a_query_on_a_figure_shows_beside_that_figure_in_both_windows(
-    qtbot, workspace, tmp_path, settings, message_boxes
+    qtbot, workspace, tmp_path, settings, message_boxes, capsys
 ):
     """The LGA names a figure by its key (``review --figure validation.warnings``) or by its
     label in the drill-down; both the drill-down and the council's Returns page show the
@@ -250,3 +250,16 @@ def test_a_query_on_a_figure_shows_beside_that_figure_in_both_windows(
     assert "  • Warnings explained 0 — Queried: Why no warning explained?" in lines
     assert "  • Warnings explained 0 — Comment: None were needed" in lines
     assert "  • Comment: Thanks for sending it early" in lines
+    # the command line: each comment names its figure, as the return states it
+    import json
+
+    from lga_desktop.cli import main
+
+    capsys.readouterr()
+    assert main(["returns", str(workspace.path), "--json"]) == 0
+    said = json.loads(capsys.readouterr().out)[0]["lga_comments"]
+    assert [(c["figure"], c["figure_label"], c["figure_value"]) for c in said] == [
+        ("validation.warnings", "Warnings explained", "0"),
+        ("", None, None),
+        ("Warnings explained", "Warnings explained", "0"),
+    ]

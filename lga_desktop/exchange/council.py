@@ -49,6 +49,7 @@ __all__ = [
     "query_answer",
     "pack_options",
     "return_figures",
+    "comments_on_figures",
 ]
 
 MAX_BYTES = 8 * 1024 * 1024
@@ -283,6 +284,24 @@ def return_figures(ws: Workspace, return_hash: str) -> list[tuple[str, str]]:
     if row is None:
         return []
     return headline_figures(json.loads(dict(read_entries(bytes(row[0])))[RETURN_PART]))
+
+
+def comments_on_figures(ws: Workspace, return_hash: str) -> list[dict[str, Any]]:
+    """The LGA's comments on a return, each with the figure it names as the return states it
+    (``figure_label``, ``figure_value``; ``None`` for the whole return or a figure not among
+    the headline figures)."""
+    from lga_desktop.consolidation.drill import figures_with_comments
+
+    status = lga_statuses(ws).get(return_hash)
+    if status is None:
+        return []
+    rows, _rest = figures_with_comments(return_figures(ws, return_hash), status.comments)
+    beside = {id(c): (label, value) for label, value, on_it in rows for c in on_it}
+    out = []
+    for c in status.comments:
+        label, value = beside.get(id(c), (None, None))
+        out.append({**c, "figure_label": label, "figure_value": value})
+    return out
 
 
 def query_answer(ws: Workspace, return_hash: str) -> str:

@@ -83,6 +83,10 @@ def test_both_windows_carry_the_pack_and_the_receipt(
     qtbot.addWidget(lga)
     lga.exchange.ask_passphrase = lambda *, new: PASSPHRASE
     lga.exchange.ask_pack_path = lambda: str(tmp_path / "pack")
+    lga.exchange.ask_pack_settings = lambda settings: None  # cancelled: nothing written
+    _trigger(lga, "actionExportPack")
+    assert not (tmp_path / "pack.lgapack").exists()
+    lga.exchange.ask_pack_settings = lambda settings: {}  # the defaults, as offered
     _trigger(lga, "actionExportPack")
     assert (tmp_path / "pack.lgapack").exists(), message_boxes
     lga_fp = keys.current_key(lga.programme).fingerprint
@@ -141,3 +145,121 @@ def test_both_windows_carry_the_pack_and_the_receipt(
     assert wizard.declaration_page.reason.toPlainText() == (
         "In answer to the LGA's query: The roof grant looks high (on grants.total_pence)"
     )
+
+
+def test_export_pack_asks_for_year_support_and_thresholds_and_remembers_them(
+    qtbot, queried, tmp_path, settings, message_boxes
+):
+    """The window's Export programme pack… sets what export-pack's options set, in a small
+    dialog filled with what the programme file remembers."""
+    from lga_desktop.exchange.envelope import open_document
+    from lga_desktop.exchange.formats import PACK
+    from lga_desktop.exchange.lga import pack_settings
+    from lga_desktop.ui.programme.exchange import PackSettingsDialog
+    from lga_desktop.ui.programme.window import ProgrammeWindow
+
+    _ws, prog_path = queried
+    lga = ProgrammeWindow(Programme.open(prog_path), settings)
+    qtbot.addWidget(lga)
+    lga.exchange.ask_passphrase = lambda *, new: PASSPHRASE
+    lga.exchange.ask_pack_path = lambda: str(tmp_path / "pack")
+    offered = []
+
+    def answer(current):
+        dialog = PackSettingsDialog(lga, current)
+        qtbot.addWidget(dialog)
+        offered.append(dialog.values())
+        dialog.year.setText("2013/14")
+        dialog.support["email"].setText("help@lga.example")
+        dialog.thresholds["variance_percent"].setValue(40)
+        return dialog.values()
+
+    lga.exchange.ask_pack_settings = answer
+    _trigger(lga, "actionExportPack")
+    assert offered[0]["year"] == "2012/13"  # the year of the returns held
+    assert offered[0]["thresholds"] == {"classified_coverage_percent": 80, "variance_percent": 25}
+    doc = open_document(PACK, (tmp_path / "pack.lgapack").read_bytes()).document
+    assert doc["programme"]["year"] == "2013/14"
+    assert doc["support"]["email"] == "help@lga.example"
+    assert doc["support"]["name"] == "LGA Productivity Programme team"
+    assert doc["thresholds"]["variance_percent"] == 40
+    # remembered in the programme file: the next dialog starts from them
+    kept = pack_settings(lga.programme)
+    dialog = PackSettingsDialog(lga, kept)
+    qtbot.addWidget(dialog)
+    assert dialog.year.text() == "2013/14"
+    assert dialog.support["email"].text() == "help@lga.example"
+    assert dialog.thresholds["variance_percent"].value() == 40
+    # a quarter for a year is refused in words, and nothing is written
+    (tmp_path / "pack.lgapack").unlink()
+    lga.exchange.ask_pack_settings = lambda current: {**current, "year": "2012/13 Q2"}
+    _trigger(lga, "actionExportPack")
+    assert not (tmp_path / "pack.lgapack").exists()
+    assert "financial year" in lga.exchange.last_message
+
+
+def test_a_query_on_a_figure_shows_beside_that_figure_in_both_windows(
+    qtbot, workspace, tmp_path, settings, message_boxes, capsys
+):
+    """The LGA names a figure by its key (``review --figure validation.warnings``) or by its
+    label in the drill-down; both the drill-down and the council's Returns page show the
+    comment on the figure's row, and a comment on the whole return apart."""
+    from lga_desktop.exchange.council import open_receipt
+    from lga_desktop.exchange.lga import export_pack, export_receipts
+    from lga_desktop.ui.programme.board_tables import ReturnDialog
+    from lga_desktop.ui.programme.context import ProgrammeContext
+
+    add_grants(workspace, [("Hall roof", "2012-07-10", 1_250_000, False)])
+    signed = sign_quarter(workspace, Q2, tmp_path)
+    prog = Programme.create(tmp_path / "programme.lgaprog", "Productivity Programme")
+    prog.trust_key("E07000178", signed.key_fingerprint, "by phone")
+    consolidate(prog, [signed.path])
+    review(prog, "E07000178", Q2, "queried", "Why no warning explained?", by="Kim Lowe",
+           figure="validation.warnings")  # fmt: skip
+    review(prog, "E07000178", Q2, "comment", "Thanks for sending it early", by="Kim Lowe")
+    # the LGA's drill-down: the comment on the figure's row
+    dialog = ReturnDialog(ProgrammeContext(prog), "E07000178", Q2)
+    qtbot.addWidget(dialog)
+    dialog.ask_figure = lambda: "Warnings explained"  # as the drill-down's chooser offers
+    dialog.ask_text = lambda action: "None were needed"
+    dialog.comment_button.click()
+    row = dialog.summary.text().split("<tr>")
+    [warnings_row] = [r for r in row if "Warnings explained" in r]
+    assert "queried: Why no warning explained?" in warnings_row
+    assert "comment: None were needed" in warnings_row
+    assert "Thanks for sending it early" not in dialog.summary.text()  # the whole return's
+    # the council: the receipt's comments beside the figures of the return it signed
+    keys.create_key(prog, PASSPHRASE, created_by="LGA")
+    export_pack(prog, PASSPHRASE, tmp_path / "pack.lgapack")
+    from lga_desktop.exchange.council import import_pack
+
+    import_pack(workspace, tmp_path / "pack.lgapack",
+                confirmed=keys.current_key(prog).fingerprint)  # fmt: skip
+    out = tmp_path / "receipts"
+    out.mkdir()
+    [receipt] = export_receipts(prog, Q2, PASSPHRASE, out)
+    prog.close()
+    open_receipt(workspace, receipt)
+    from lga_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(workspace, settings)
+    qtbot.addWidget(window)
+    returns = window.page("returns")
+    returns.table.selectRow(0)
+    lines = returns.lga_comments.text().splitlines()
+    assert "  • Warnings explained 0 — Queried: Why no warning explained?" in lines
+    assert "  • Warnings explained 0 — Comment: None were needed" in lines
+    assert "  • Comment: Thanks for sending it early" in lines
+    # the command line: each comment names its figure, as the return states it
+    import json
+
+    from lga_desktop.cli import main
+
+    capsys.readouterr()
+    assert main(["returns", str(workspace.path), "--json"]) == 0
+    said = json.loads(capsys.readouterr().out)[0]["lga_comments"]
+    assert [(c["figure"], c["figure_label"], c["figure_value"]) for c in said] == [
+        ("validation.warnings", "Warnings explained", "0"),
+        ("", None, None),
+        ("Warnings explained", "Warnings explained", "0"),
+    ]

@@ -174,7 +174,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "returns",
         help="list the returns a workspace has signed",
-        description="List the returns this workspace has signed, newest first, with their hashes.",
+        description=(
+            "List the returns this workspace has signed, newest first, with their hashes and the "
+            "LGA's status from its receipts; with --json, the LGA's comments, each with the "
+            "figure it is about as the return states it (figure_label, figure_value)."
+        ),
     )
     p.add_argument("workspace", type=Path, metavar="WORKSPACE", help="the workspace file")
     p.add_argument("--json", action="store_true", help="print as JSON")
@@ -555,13 +559,14 @@ def _print_check(draft, notes: dict[str, str], args: argparse.Namespace) -> int:
 
 
 def cmd_returns(args: argparse.Namespace) -> int:
-    from lga_desktop.exchange.council import LgaStatus, lga_statuses
+    from lga_desktop.exchange.council import LgaStatus, comments_on_figures, lga_statuses
     from lga_desktop.returns.history import history, superseded_hashes
 
     with Workspace.open(args.workspace, read_only=True) as ws:
         records = history(ws)
         superseded = superseded_hashes(ws)
         lga = lga_statuses(ws)
+        commented = {h: comments_on_figures(ws, h) for h in lga}
     none = LgaStatus("", "")
     if args.json:
         print_json(
@@ -570,7 +575,7 @@ def cmd_returns(args: argparse.Namespace) -> int:
                     **r.__dict__,
                     "superseded": r.return_hash in superseded,
                     "lga_status": lga.get(r.return_hash, none).status or None,
-                    "lga_comments": lga.get(r.return_hash, none).comments,
+                    "lga_comments": commented.get(r.return_hash, []),
                 }
                 for r in records
             ]

@@ -20,7 +20,14 @@ from lga_desktop.councils import council_by_gss
 from lga_desktop.errors import UsageError
 from lga_desktop.periods import Quarter
 
-__all__ = ["ReturnDetail", "council_return_detail", "return_pdf_bytes", "differences"]
+__all__ = [
+    "ReturnDetail",
+    "council_return_detail",
+    "return_pdf_bytes",
+    "differences",
+    "headline_figures",
+    "figures_with_comments",
+]
 
 SKIP = ("signed_at", "declaration", "signing_key", "program", "supersedes", "version")
 
@@ -132,6 +139,45 @@ def _headline(doc: dict) -> list[tuple[str, str]]:
         )
     out.append(("Warnings explained", str((doc.get("validation") or {}).get("warnings", 0))))
     return out
+
+
+# the headline figures by the names the command line gives them (``review --figure``)
+FIGURE_KEYS = {
+    "Savings realised in the quarter": "savings.realised_pence",
+    "Savings target for the quarter": "savings.target_pence",
+    "Savings realised to date": "savings.to_date.realised_pence",
+    "Spend in the quarter": "procurement.total_pence",
+    "SME share of procurement spend": "procurement.sme_percent",
+    "Pipeline value": "pipeline.total_value_pence",
+    "CAP: LGA investment": "cap.lga_investment_pence",
+    "CAP: match funding": "cap.match_funding_pence",
+    "Expert days used to date": "experts.days_used_to_date",
+    "Warnings explained": "validation.warnings",
+}
+
+
+def headline_figures(doc: dict) -> list[tuple[str, str]]:
+    """(what, value) of a return's headline figures, from its ``return.json``."""
+    return _headline(doc)
+
+
+def figures_with_comments(
+    figures: list[tuple[str, str]], comments: list[dict[str, Any]]
+) -> tuple[list[tuple[str, str, list[dict[str, Any]]]], list[dict[str, Any]]]:
+    """Each figure with the comments that name it (by its label, or its key such as
+    ``savings.realised_pence``, in any case), and the comments that name none of them."""
+
+    def norm(text: str) -> str:
+        return " ".join(text.casefold().split())
+
+    rows = []
+    placed: set[int] = set()
+    for label, value in figures:
+        names = {norm(label), norm(FIGURE_KEYS.get(label, label))}
+        mine = [c for c in comments if c.get("figure") and norm(c["figure"]) in names]
+        placed.update(id(c) for c in mine)
+        rows.append((label, value, mine))
+    return rows, [c for c in comments if id(c) not in placed]
 
 
 def council_return_detail(prog: Programme, gss: str, quarter: Quarter) -> ReturnDetail:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lga_desktop.errors import NotValidError, UsageError
 from lga_desktop.exchange.envelope import Opened, open_document
@@ -33,6 +33,9 @@ from lga_desktop.returns.keys import (
 )
 from lga_desktop.workspace import Workspace
 
+if TYPE_CHECKING:
+    from lga_desktop.registers.declaration import Register
+
 __all__ = [
     "TrustError",
     "ImportedPack",
@@ -44,6 +47,9 @@ __all__ = [
     "due_dates",
     "pack_threshold",
     "query_answer",
+    "pack_options",
+    "return_figures",
+    "comments_on_figures",
 ]
 
 MAX_BYTES = 8 * 1024 * 1024
@@ -265,6 +271,39 @@ def lga_statuses(ws: Workspace) -> dict[str, LgaStatus]:
     return out
 
 
+def return_figures(ws: Workspace, return_hash: str) -> list[tuple[str, str]]:
+    """(what, value) of the headline figures of a return this workspace signed, as the LGA's
+    drill-down lists them, so its comments on a figure can be shown beside it."""
+    from lga_desktop.consolidation.drill import headline_figures
+    from lga_desktop.returns.container import read_entries
+    from lga_desktop.returns.fileformat import RETURN_PART
+
+    row = ws.db.execute(
+        "SELECT file_bytes FROM signed_returns WHERE return_hash = ?", [return_hash]
+    ).fetchone()
+    if row is None:
+        return []
+    return headline_figures(json.loads(dict(read_entries(bytes(row[0])))[RETURN_PART]))
+
+
+def comments_on_figures(ws: Workspace, return_hash: str) -> list[dict[str, Any]]:
+    """The LGA's comments on a return, each with the figure it names as the return states it
+    (``figure_label``, ``figure_value``; ``None`` for the whole return or a figure not among
+    the headline figures)."""
+    from lga_desktop.consolidation.drill import figures_with_comments
+
+    status = lga_statuses(ws).get(return_hash)
+    if status is None:
+        return []
+    rows, _rest = figures_with_comments(return_figures(ws, return_hash), status.comments)
+    beside = {id(c): (label, value) for label, value, on_it in rows for c in on_it}
+    out = []
+    for c in status.comments:
+        label, value = beside.get(id(c), (None, None))
+        out.append({**c, "figure_label": label, "figure_value": value})
+    return out
+
+
 def query_answer(ws: Workspace, return_hash: str) -> str:
     """A correction's reason that links back to the LGA's query of the return it corrects
     (empty when the LGA's newest receipt for it is not a query)."""
@@ -277,6 +316,27 @@ def query_answer(ws: Workspace, return_hash: str) -> str:
         if c["action"] == "queried" and c["comment"]
     ]
     return "In answer to the LGA's query: " + "; ".join(asked) if asked else ""
+
+
+# the lists a pack carries codes for, by the register field they fill: (register, field) -> list
+PACK_LISTS = {("savings", "workstream"): "workstreams"}
+
+
+def pack_options(ws: Workspace, reg: Register) -> dict[str, tuple[tuple[str, str], ...]]:
+    """The choices a register's fields offer under the pack in force: the LGA's codes with its
+    names, in its order; empty before a pack (the fields keep their built-in lists). Only
+    codes the field knows are offered, so any choice can be saved."""
+    pack = current_pack(ws)
+    if pack is None:
+        return {}
+    out = {}
+    for (key, name), listed in PACK_LISTS.items():
+        if key != reg.key or not pack.document.get(listed):
+            continue
+        known = dict(reg.field(name).type.options)  # type: ignore[attr-defined]
+        items = pack.document[listed]
+        out[name] = tuple((i["code"], i["name"]) for i in items if i["code"] in known)
+    return out
 
 
 def pack_threshold(ws: Workspace, name: str, default: Decimal) -> Decimal:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from lga_desktop.exchange.council import LgaStatus, lga_statuses
+from lga_desktop.consolidation.drill import figures_with_comments
+from lga_desktop.exchange.council import LgaStatus, lga_statuses, return_figures
 from lga_desktop.returns.changes import CORRECTION_DUE, banner_text
 from lga_desktop.returns.history import ReturnRecord, file_bytes, history, superseded_hashes
 from lga_desktop.returns.keys import (
@@ -293,7 +294,17 @@ class ReturnsPage(QWidget):
         lines = self.model.lga_comments(record) if record else []
         if record and lines:
             head = f"The LGA on the {record.period} return, version {record.version}:"
-            self.lga_comments.setText("\n".join([head, *(f"  • {line}" for line in lines)]))
+            said = [c for c in self.model.lga[record.return_hash].comments if c["comment"]]
+            rows, elsewhere = figures_with_comments(
+                return_figures(self.ws, record.return_hash), said
+            )
+            beside = [  # a comment on a figure beside the figure, as the return states it
+                f"  • {label} {value} — {c['action'].capitalize()}: {c['comment']}"
+                for label, value, on_it in rows
+                for c in on_it
+            ]
+            rest = [line for line, c in zip(lines, said, strict=True) if c in elsewhere]
+            self.lga_comments.setText("\n".join([head, *beside, *(f"  • {line}" for line in rest)]))
         else:
             self.lga_comments.setText("")
         self.lga_comments.setVisible(bool(lines))

@@ -242,6 +242,7 @@ class ReturnDialog(QDialog):
     def refresh(self) -> None:
         from html import escape
 
+        from lga_desktop.consolidation.drill import figures_with_comments
         from lga_desktop.consolidation.roster import review_history, review_state
 
         d = self.detail
@@ -252,8 +253,14 @@ class ReturnDialog(QDialog):
             f"<code>{v.return_hash[:16]}…</code></li>"
             for v in d.versions
         )
+        history = review_history(prog, self.counting.return_hash)
+        # each comment on a figure beside it, as the council sees it on its Returns page
+        rows, _elsewhere = figures_with_comments(d.figures, [e for e in history if e["comment"]])
         figures = "".join(
-            f"<tr><td>{escape(a)}</td><td align='right'>{escape(b)}</td></tr>" for a, b in d.figures
+            f"<tr><td>{escape(a)}</td><td align='right'>{escape(b)}</td><td><i>"
+            + "<br>".join(f"{escape(e['action'])}: {escape(e['comment'])}" for e in said)
+            + "</i></td></tr>"
+            for a, b, said in rows
         )
         self.summary.setText(
             f"<h3>{escape(d.council_name)} ({d.council_gss}), {escape(d.quarter)}</h3>"
@@ -273,7 +280,6 @@ class ReturnDialog(QDialog):
                 )
                 + more
             )
-        history = review_history(prog, self.counting.return_hash)
         state = review_state(prog, self.counting.return_hash)
         lines = "".join(
             f"<li>{escape(e['at'][:16].replace('T', ' '))} {escape(e['by_name'])}: "

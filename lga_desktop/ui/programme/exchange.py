@@ -12,17 +12,79 @@ from typing import TYPE_CHECKING
 from lga_desktop.consolidation.figures import quarters_with_returns
 from lga_desktop.errors import LgaError
 from lga_desktop.exchange.formats import PACK
-from lga_desktop.exchange.lga import export_pack, export_receipts
+from lga_desktop.exchange.lga import (
+    export_pack,
+    export_receipts,
+    pack_settings,
+    set_pack_settings,
+)
 from lga_desktop.periods import Quarter
 from lga_desktop.returns.keys import create_key, current_key
 from lga_desktop.ui.file_dialogs import get_existing_directory, get_save_file_name
 from lga_desktop.ui.pages.returns_dialogs import PassphraseDialog
-from lga_desktop.ui.qt import QDialog, QInputDialog, QMessageBox
+from lga_desktop.ui.qt import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QInputDialog,
+    QLineEdit,
+    QMessageBox,
+    QSpinBox,
+    QWidget,
+)
 
 if TYPE_CHECKING:
     from lga_desktop.ui.programme.window import ProgrammeWindow
 
-__all__ = ["LgaExchangeActions"]
+__all__ = ["LgaExchangeActions", "PackSettingsDialog"]
+
+
+class PackSettingsDialog(QDialog):
+    """The pack's year, support contact and thresholds, as ``export-pack``'s options set them;
+    filled with what the programme file remembers from the last pack."""
+
+    def __init__(self, parent: QWidget | None, settings: dict) -> None:
+        super().__init__(parent)
+        self.setObjectName("packSettingsDialog")
+        self.setWindowTitle("Programme pack")
+        form = QFormLayout(self)
+        self.year = QLineEdit(settings["year"])
+        self.year.setObjectName("packYear")
+        form.addRow("Financial year:", self.year)
+        support = settings["support"]
+        self.support = {}
+        for key, label in (("name", "Support contact:"), ("email", "Support e-mail:"),
+                           ("phone", "Support telephone:")):  # fmt: skip
+            edit = QLineEdit(support.get(key, ""))
+            edit.setObjectName(f"packSupport_{key}")
+            form.addRow(label, edit)
+            self.support[key] = edit
+        self.thresholds = {}
+        for key, label in (
+            ("classified_coverage_percent", "Least classified-spend coverage:"),
+            ("variance_percent", "Most change against last quarter:"),
+        ):
+            spin = QSpinBox()
+            spin.setObjectName(f"packThreshold_{key}")
+            spin.setRange(0, 100 if key.startswith("classified") else 1000)
+            spin.setSuffix("%")
+            spin.setValue(int(settings["thresholds"][key]))
+            form.addRow(label, spin)
+            self.thresholds[key] = spin
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> dict:
+        """Keyword arguments for :func:`set_pack_settings`."""
+        return {
+            "year": self.year.text().strip(),
+            "support": {k: e.text().strip() for k, e in self.support.items()},
+            "thresholds": {k: s.value() for k, s in self.thresholds.items()},
+        }
 
 
 class LgaExchangeActions:
@@ -47,6 +109,10 @@ class LgaExchangeActions:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.new if new else dialog.current
+
+    def ask_pack_settings(self, settings: dict) -> dict | None:
+        dialog = PackSettingsDialog(self.window, settings)
+        return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def ask_pack_path(self) -> str:
         chosen, _ = get_save_file_name(
@@ -89,6 +155,14 @@ class LgaExchangeActions:
         return passphrase
 
     def export_pack(self) -> bool:
+        settings = self.ask_pack_settings(pack_settings(self.programme))
+        if settings is None:
+            return False
+        try:
+            set_pack_settings(self.programme, **settings)
+        except LgaError as exc:
+            self._say("Programme pack not written", str(exc), ok=False)
+            return False
         passphrase = self._passphrase_for_signing()
         chosen = self.ask_pack_path() if passphrase else ""
         if not chosen:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from lga_desktop.errors import LgaError
+from lga_desktop.exchange.council import pack_options
 from lga_desktop.periods import FinancialYear, Quarter
 from lga_desktop.registers import audit, store
 from lga_desktop.registers.catalog import children
@@ -438,6 +439,12 @@ class RegisterTable(QWidget):
         self.dialog.form.set_values(
             values, ref=rec.ref if rec else "", record_id=rec.id if rec else None
         )
+        # the LGA's codes when its programme pack is in force (after the values: a choice not
+        # among them stays shown, with the checks' warning)
+        for name, options in pack_options(ws, self.reg).items():
+            editor = self.dialog.form.editors.get(name)
+            if editor is not None and hasattr(editor, "set_options"):
+                editor.set_options(options)
         self.dialog.open()
 
     def _after_write(self, record_id: int | None) -> None:

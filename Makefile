@@ -45,7 +45,7 @@ reliability: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/reliability.py --runs 200 --out docs/reliability.json
 
 bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/startup.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/bench.py
 
 # Linux: the launcher, icon and file types for this user (double-click a .lgaws,
 # .lgareturn or .lgaprog to open it); EXEC=dist/lga-desktop/lga-desktop for the bundle.

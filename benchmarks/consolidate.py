@@ -1,6 +1,7 @@
 """Benchmark: consolidating a programme's returns, up to every English council for ten years.
 
     .venv/bin/python benchmarks/consolidate.py [--councils 350] [--quarters 40]
+    .venv/bin/python benchmarks/consolidate.py --ratio [--runs 7]   # what `make bench` prints
 
 design.md sizes the LGA's store at about 14,000 returns (every English
 council, ten years of quarters). This makes that many real signed return
@@ -35,8 +36,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
+from interleave import HEADER, Ratio, interleaved, seconds  # noqa: E402
 
 from lga_desktop.consolidation.figures import figures_for, returns_on_record  # noqa: E402
 from lga_desktop.consolidation.merge import consolidate  # noqa: E402
@@ -47,6 +50,8 @@ from lga_desktop.returns import keys  # noqa: E402
 from lga_desktop.returns.canonical import canonical_bytes  # noqa: E402
 from lga_desktop.returns.fileformat import seal  # noqa: E402
 from lga_desktop.returns.verify import verify_file  # noqa: E402
+
+TARGET = 1.4
 
 STAND_IN_PDF = b"%PDF-1.4\n% the printed return is a stand-in in this benchmark\n%%EOF\n"
 
@@ -129,12 +134,51 @@ def timed(fn):
     return result, time.perf_counter() - started
 
 
+def measure(runs: int, councils: int = 100, quarters: int = 4) -> Ratio:
+    """Consolidating fresh files into a new programme, beside verify_file on the same files."""
+    folder = Path(tempfile.mkdtemp(prefix="lga-bench-consolidate-"))
+    try:
+        files, trusted = make_returns(template_return(folder), councils, quarters, folder)
+        made = 0
+
+        def merge_once() -> float:
+            nonlocal made
+            made += 1
+            with Programme.create(folder / f"run{made}.lgaprog", "Benchmark programme") as prog:
+                for gss, fp in trusted.items():
+                    prog.trust_key(gss, fp)
+                took = seconds(lambda: consolidate(prog, [folder / "inbox"]))
+            (folder / f"run{made}.lgaprog").unlink()
+            return took
+
+        def verify_once() -> float:
+            return seconds(lambda: [verify_file(f) for f in files])
+
+        verify_once()  # warm the disk cache
+        return interleaved(
+            f"consolidate {len(files):,} returns",
+            merge_once,
+            "verify_file loop, same files",
+            verify_once,
+            target=TARGET,
+            runs=runs,
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--councils", type=int, default=350)
     parser.add_argument("--quarters", type=int, default=40)
     parser.add_argument("--keep", action="store_true", help="keep the files and programme")
+    parser.add_argument("--ratio", action="store_true", help="only the interleaved ratio")
+    parser.add_argument("--runs", type=int, default=7, help="pairs of runs for --ratio")
     args = parser.parse_args()
+    if args.ratio:
+        print(HEADER)
+        print(measure(args.runs).row())
+        return
     folder = Path(tempfile.mkdtemp(prefix="lga-bench-consolidate-"))
     try:
         template = template_return(folder)

@@ -7,6 +7,8 @@ its reason, and a return from a key not yet trusted waits for it.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import sqlite3
 import zipfile
@@ -188,6 +190,22 @@ def test_the_same_files_again_merge_nothing(demo_programme):
         assert report.waiting == 2
         assert prog.counts() == counts
         assert figures_for(prog, Q1).savings_total == before.savings_total
+
+
+def test_each_merged_return_is_kept_as_signed_with_its_file_hash(demo_programme):
+    """The stored return is the signed return.json itself, byte for byte, not a re-writing."""
+    with Programme.open(demo_programme.path) as prog:
+        rows = prog.db.execute(
+            "SELECT r.return_hash, r.return_json, f.file_sha256, f.content "
+            "FROM council_return AS r JOIN received_file AS f ON f.id = r.received_id"
+        ).fetchall()
+    assert rows
+    for return_hash, text, file_sha, content in rows:
+        with zipfile.ZipFile(io.BytesIO(content)) as z:
+            signed = z.read("return.json")
+        assert text.encode("utf-8") == signed
+        assert hashlib.sha256(signed).hexdigest() == return_hash
+        assert hashlib.sha256(content).hexdigest() == file_sha
 
 
 def test_a_renamed_copy_is_recognised_by_its_bytes(demo_programme, tmp_path):

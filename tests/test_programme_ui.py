@@ -487,6 +487,26 @@ def test_the_council_window_starts_without_the_consolidation_code(tmp_path):
     assert out.stdout.strip() == "[]"
 
 
+def test_the_council_window_opens_without_the_importer_or_the_exchange_crypto(tmp_path):
+    """Start-up (issue 17): the spend importer and the pack/receipt envelope (with its
+    cryptography) load when used, not before the window shows; the window still shows."""
+    from lga_desktop.demo import create_demo_workspace
+
+    ws = tmp_path / "demo.lgaws"
+    create_demo_workspace(ws).close()
+    code = (
+        "import sys; from lga_desktop.cli import main;"
+        f"rc = main(['--open', {str(ws)!r}, '--quit-after-show']);"
+        "print(rc, sorted(m for m in sys.modules if m in ('lga_desktop.procurement.spend_import', "
+        "'lga_desktop.exchange.envelope', 'lga_desktop.returns.keys', 'cryptography')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=_env(tmp_path), check=True
+    )
+    assert "window shown" in out.stdout
+    assert out.stdout.strip().splitlines()[-1] == "0 []"
+
+
 def test_programme_demo_builds_then_opens_the_window(
     qtbot,
     built_demo_programme,

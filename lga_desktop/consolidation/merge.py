@@ -27,7 +27,6 @@ held aside, recorded, so that a retry says so at once; the others merge.
 from __future__ import annotations
 
 import hashlib
-import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -228,7 +227,7 @@ def _receive(prog: Programme, name: str, data: bytes, trusted: TrustedKeys) -> F
         )
     # a key revoked "for returns received after" a day is judged by when the LGA got the file
     received = _date_of(earlier[3]) if earlier else None
-    result = verify_bytes(data, trusted=trusted, path=name, received=received)
+    result = verify_bytes(data, trusted=trusted, path=name, received=received, file_sha256=sha)
     outcome, facts = _judge(prog, name, result)
     outcome.file_sha256 = sha
     received_id = _record_file(prog, earlier, name, data, outcome, result)
@@ -344,7 +343,7 @@ def _record_file(
         )
         return earlier[0]
     row = {
-        "file_sha256": hashlib.sha256(data).hexdigest(),
+        "file_sha256": outcome.file_sha256,
         "file_name": name,
         "received_at": now_text(),
         "size_bytes": len(data),
@@ -379,18 +378,22 @@ def _merge(
         "warnings": int((doc.get("validation") or {}).get("warnings") or 0),
         "counts": 0,
         "merged_at": now_text(),
-        "return_json": json.dumps(doc, ensure_ascii=False, sort_keys=True),
+        # the verified return.json as signed (canonical JSON), not a re-serialisation of it
+        "return_json": v.document_text,
     }
     cursor = prog.db.execute(
         f"INSERT INTO council_return ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
         list(row.values()),
     )
     return_id = cursor.lastrowid
-    for table, fact in facts.rows():
-        fact = {"return_id": return_id, **fact}
-        prog.db.execute(
-            f"INSERT INTO {table} ({', '.join(fact)}) VALUES ({', '.join('?' * len(fact))})",
-            list(fact.values()),
+    batches: dict[tuple[str, tuple[str, ...]], list[list[Any]]] = {}
+    for table, fact in facts.rows():  # one executemany per table (and set of columns)
+        batches.setdefault((table, tuple(fact)), []).append([return_id, *fact.values()])
+    for (table, columns), values in batches.items():
+        prog.db.conn.executemany(
+            f"INSERT INTO {table} (return_id, {', '.join(columns)}) "
+            f"VALUES ({', '.join('?' * (len(columns) + 1))})",
+            values,
         )
     # the highest version of the council's quarter counts; the rest are superseded
     prog.db.execute(

@@ -21,19 +21,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lga_desktop.errors import NotValidError, UsageError
-from lga_desktop.exchange.envelope import Opened, open_document
-from lga_desktop.exchange.formats import PACK, RECEIPT
 from lga_desktop.periods import parse_quarter
-from lga_desktop.returns.keys import (
-    KeyError_,
-    all_keys,
-    check_endorsement,
-    fingerprint,
-    normalise_fingerprint,
-)
 from lga_desktop.workspace import Workspace
 
+# The envelope and the keys (and the cryptography under them) load when a pack or a
+# receipt is opened: the dashboard reads the pack in force at start-up without them.
 if TYPE_CHECKING:
+    from lga_desktop.exchange.envelope import Opened
     from lga_desktop.registers.declaration import Register
 
 __all__ = [
@@ -106,6 +100,8 @@ def current_pack(ws: Workspace) -> ImportedPack | None:
 
 def _endorsed_keys(start: str, endorsements: list[dict[str, str]]) -> set[str]:
     """The fingerprints reachable from ``start`` through genuine endorsements, in order."""
+    from lga_desktop.returns.keys import KeyError_, check_endorsement, fingerprint
+
     trusted = {start}
     for e in endorsements:
         new_raw = bytes.fromhex(e["new_public_key"])
@@ -119,10 +115,14 @@ def _endorsed_keys(start: str, endorsements: list[dict[str, str]]) -> set[str]:
 
 
 def _own_keys(ws: Workspace) -> set[str]:
+    from lga_desktop.returns.keys import all_keys
+
     return {k.fingerprint for k in all_keys(ws)}
 
 
 def _check_pack_trust(ws: Workspace, opened: Opened, confirmed: str | None) -> None:
+    from lga_desktop.returns.keys import normalise_fingerprint
+
     fp = opened.fingerprint
     if fp in _own_keys(ws):
         raise TrustError(
@@ -161,6 +161,9 @@ def _check_pack_trust(ws: Workspace, opened: Opened, confirmed: str | None) -> N
 
 def import_pack(ws: Workspace, path: Path | str, *, confirmed: str | None = None) -> ImportedPack:
     """Verify and import a programme pack; :class:`Refused` or :class:`TrustError` if not."""
+    from lga_desktop.exchange.envelope import open_document
+    from lga_desktop.exchange.formats import PACK
+
     data = _read(path, "programme pack")
     opened = open_document(PACK, data)
     doc = opened.document
@@ -205,6 +208,9 @@ class LgaStatus:
 
 def open_receipt(ws: Workspace, path: Path | str) -> dict[str, Any]:
     """Verify a receipt against the pack's LGA key and record it; the receipt's document."""
+    from lga_desktop.exchange.envelope import open_document
+    from lga_desktop.exchange.formats import RECEIPT
+
     data = _read(path, "receipt")
     opened = open_document(RECEIPT, data)
     doc = opened.document

@@ -14,7 +14,6 @@ from lga_desktop.features import Feature
 from lga_desktop.periods import FinancialYear, Quarter
 from lga_desktop.procurement import derived
 from lga_desktop.procurement.category_mapping import set_rule
-from lga_desktop.procurement.spend_import import import_spend
 from lga_desktop.validation import Finding, Severity
 from lga_desktop.workspace import Workspace
 
@@ -328,6 +327,8 @@ def demo(ws: Workspace, rng: random.Random) -> None:
                     day += timedelta(days=1)
         for name, category in DEMO_RULES.items():
             set_rule(ws, "name", name, category)
+        from lga_desktop.procurement.spend_import import import_spend  # the demo's alone
+
         import_spend(ws, path)
     from lga_desktop.procurement.suppliers import set_flags
 

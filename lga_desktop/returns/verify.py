@@ -102,10 +102,13 @@ class Verification:
     return_hash: str | None = None
     file_sha256: str | None = None
     document: dict[str, Any] | None = field(default=None, repr=False)
+    # return.json exactly as signed: the canonical text of ``document`` (what a store keeps)
+    document_text: str | None = field(default=None, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("document")
+        data.pop("document_text")
         return data
 
     def describe(self) -> str:
@@ -308,6 +311,7 @@ def _check_file(data: bytes, result: Verification) -> dict[str, Any]:
     if not entries[PDF_PART].startswith(b"%PDF-"):
         raise _Refused("out-of-spec", "the part return.pdf is not a PDF")
     result.return_hash = hashlib.sha256(entries[RETURN_PART]).hexdigest()
+    result.document_text = entries[RETURN_PART].decode("utf-8")
     return doc
 
 
@@ -317,14 +321,16 @@ def verify_bytes(
     trusted: TrustedKeys | None = None,
     path: str | None = None,
     received: date | None = None,
+    file_sha256: str | None = None,
 ) -> Verification:
     """Check a return held in memory. Never raises for a bad file; see :class:`Verification`.
 
     ``received`` is the day the LGA received the file (today when not given):
     a key revoked "for returns received after" a day is judged against it.
+    ``file_sha256``, when the caller has hashed ``data`` already, saves hashing it again.
     """
     result = Verification(path=path, valid=False, status="", reason="")
-    result.file_sha256 = hashlib.sha256(data).hexdigest()
+    result.file_sha256 = file_sha256 or hashlib.sha256(data).hexdigest()
     try:
         doc = _check_file(data, result)
     except ContainerError as exc:

@@ -12,8 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from lga_desktop.errors import LgaError
-from lga_desktop.exchange.council import current_pack, import_pack, open_receipt
-from lga_desktop.exchange.formats import PACK, RECEIPT
 from lga_desktop.ui.context import AppContext
 from lga_desktop.ui.file_dialogs import get_open_file_name
 from lga_desktop.ui.qt import (
@@ -30,6 +28,9 @@ __all__ = ["ExchangeActions", "support_html", "exchange_paths"]
 
 def exchange_paths(mime: QMimeData) -> list[Path]:
     """The programme packs and receipts among files dragged over the window."""
+    # the exchange modules (and the cryptography they bring) load on first use, not at start-up
+    from lga_desktop.exchange.formats import PACK, RECEIPT
+
     if not mime.hasUrls():
         return []
     paths = [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
@@ -84,6 +85,9 @@ class ExchangeActions(QObject):
             QMessageBox.warning(self.window, title, text)
 
     def import_pack(self, path: Path | None = None) -> bool:
+        from lga_desktop.exchange.council import current_pack, import_pack
+        from lga_desktop.exchange.formats import PACK
+
         chosen = path or self.ask_open_path("Programme packs", PACK.suffix)
         if not chosen:
             return False
@@ -110,6 +114,9 @@ class ExchangeActions(QObject):
         return True
 
     def open_receipt(self, path: Path | None = None) -> bool:
+        from lga_desktop.exchange.council import open_receipt
+        from lga_desktop.exchange.formats import RECEIPT
+
         chosen = path or self.ask_open_path("Receipts", RECEIPT.suffix)
         if not chosen:
             return False
@@ -132,6 +139,8 @@ class ExchangeActions(QObject):
 
     def drop_paths(self, paths: list[Path]) -> None:
         """Packs and receipts dropped on the window: each imported or opened in turn."""
+        from lga_desktop.exchange.formats import PACK
+
         for path in paths:
             if path.suffix.lower() == PACK.suffix:
                 self.import_pack(path)

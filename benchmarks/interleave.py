@@ -1,0 +1,81 @@
+"""Timing a path beside its baseline on a busy machine: interleaved, as ratios.
+
+Absolute times on a shared machine swing with whatever else runs; a ratio of
+two figures taken moments apart does not. :func:`interleaved` times the
+baseline and the app alternately (B A B A …) and reports the median of the
+per-pair ratios with their spread (lowest and highest).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass
+class Ratio:
+    label: str
+    baseline_label: str
+    app_s: float  # medians, in seconds
+    baseline_s: float
+    ratio: float  # median of the per-pair ratios
+    low: float
+    high: float
+    target: float
+    runs: int
+
+    @property
+    def ok(self) -> bool:
+        return self.ratio <= self.target
+
+    def row(self) -> str:
+        return (
+            f"{self.label:<34} {self.app_s * 1000:>8.0f} ms  {self.baseline_label:<34} "
+            f"{self.baseline_s * 1000:>8.0f} ms  {self.ratio:>5.2f}x "
+            f"({self.low:.2f}-{self.high:.2f}, n={self.runs})  <= {self.target:.2f}x  "
+            f"{'ok' if self.ok else 'OVER'}"
+        )
+
+
+HEADER = (
+    f"{'path':<34} {'median':>11}  {'baseline':<34} {'median':>11}  "
+    f"{'ratio (spread, runs)':<26} target"
+)
+
+
+def seconds(fn: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+def interleaved(
+    label: str,
+    app: Callable[[], float],
+    baseline_label: str,
+    baseline: Callable[[], float],
+    *,
+    target: float,
+    runs: int,
+) -> Ratio:
+    """``app`` and ``baseline`` each run once and return the seconds they measured."""
+    apps, bases, ratios = [], [], []
+    for _ in range(runs):
+        b = baseline()
+        a = app()
+        bases.append(b)
+        apps.append(a)
+        ratios.append(a / b)
+    return Ratio(
+        label,
+        baseline_label,
+        statistics.median(apps),
+        statistics.median(bases),
+        statistics.median(ratios),
+        min(ratios),
+        max(ratios),
+        target,
+        runs,
+    )

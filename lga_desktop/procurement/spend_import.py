@@ -13,7 +13,6 @@ to the penny.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 from collections.abc import Iterator
@@ -270,14 +269,6 @@ def remember_mapping(ws: Workspace, mapping: ColumnMapping) -> None:
 # ---- the import ------------------------------------------------------------------
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def import_spend(
     ws: Workspace,
     path: Path | str,
@@ -327,9 +318,8 @@ def import_spend(
                 "The file has no expenditure category column; its spend is unmapped until "
                 "you map it on the Categories page."
             )
-        sha = _sha256(path)
         with import_session(ws), ws.atomic():
-            write_lines(ws, report, mapping, rows, source, sha, progress)
+            write_lines(ws, report, mapping, rows, source, progress)
             problems = _belonging_problems(ws, report, today or date.today())
             if problems and not other_body:
                 raise NotThisCouncil(path.name, problems)

@@ -207,7 +207,6 @@ def write_lines(
     mapping: ColumnMapping,
     rows: Iterator[tuple[int, list]],
     source: Any,
-    sha: str,
     progress: Progress,
 ) -> None:
     """Write a file's rows as spend lines and fill in ``report``.
@@ -219,8 +218,8 @@ def write_lines(
     now = datetime.now(UTC).isoformat(timespec="seconds")
     import_id = conn.execute(
         "INSERT INTO spend_import (file_name, file_sha256, imported_at, rows_read, imported, "
-        "duplicates, refused, total_pence, report) VALUES (?, ?, ?, 0, 0, 0, 0, 0, '{}')",
-        [report.file, sha, now],
+        "duplicates, refused, total_pence, report) VALUES (?, '', ?, 0, 0, 0, 0, 0, '{}')",
+        [report.file, now],
     ).lastrowid
     report.import_id = import_id
     last_id, existing = conn.execute(
@@ -402,7 +401,8 @@ def write_lines(
         add_to_summary(conn, first_id, last_line_id, sign=1)
     conn.execute(
         "UPDATE spend_import SET rows_read = ?, imported = ?, duplicates = ?, refused = ?, "
-        "total_pence = ?, first_line_id = ?, last_line_id = ?, report = ? WHERE id = ?",
+        "total_pence = ?, first_line_id = ?, last_line_id = ?, report = ?, file_sha256 = ? "
+        "WHERE id = ?",
         [
             read,
             imported,
@@ -412,6 +412,7 @@ def write_lines(
             first_id,
             last_line_id,
             json.dumps(report.stored_dict()),
+            source.sha256(),  # taken while the rows were read
             import_id,
         ],
     )

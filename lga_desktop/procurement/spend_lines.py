@@ -22,19 +22,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lga_desktop.db.m0003_procurement import SECONDARY_INDEXES
 from lga_desktop.procurement.category_mapping import resolve, rules
 from lga_desktop.procurement.headers import ColumnMapping
+from lga_desktop.procurement.import_report import ImportReport
 from lga_desktop.procurement.reading import CellError, DateReader, read_amount
 from lga_desktop.procurement.suppliers import is_redacted, supplier_key
 from lga_desktop.progress import Progress
 from lga_desktop.workbook import short_text
 from lga_desktop.workspace import Workspace
-
-if TYPE_CHECKING:
-    from lga_desktop.procurement.spend_import import ImportReport
 
 __all__ = ["import_session", "write_lines", "add_to_summary", "is_blank"]
 

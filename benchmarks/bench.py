@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import consolidate  # noqa: E402
 import import_gate  # noqa: E402
 import startup  # noqa: E402
-from interleave import HEADER  # noqa: E402
+from interleave import print_table  # noqa: E402
 
 
 def main() -> int:
@@ -27,11 +27,7 @@ def main() -> int:
     args = parser.parse_args()
     imports, memory = import_gate.measure(args.runs)
     rows = [startup.measure(args.runs), *imports, consolidate.measure(args.runs)]
-    print(HEADER)
-    for row in rows:
-        print(row.row())
-    print(memory)
-    return 0 if all(r.ok for r in rows) and memory.endswith("ok") else 1
+    return print_table(rows, memory)
 
 
 if __name__ == "__main__":

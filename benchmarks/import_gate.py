@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from import_spend import HEADER as COLUMNS  # noqa: E402
 from import_spend import ROOT, child_import, generate  # noqa: E402
-from interleave import HEADER, Ratio, interleaved  # noqa: E402
+from interleave import Ratio, interleaved, print_table  # noqa: E402
 
 LINES = 55_965  # Calderdale 2012/13
 IMPORT_TARGET = 1.45
@@ -167,12 +167,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9, help="pairs of runs (median reported)")
     args = parser.parse_args()
-    rows, memory = measure(args.runs)
-    print(HEADER)
-    for row in rows:
-        print(row.row())
-    print(memory)
-    return 0 if all(r.ok for r in rows) and memory.endswith("ok") else 1
+    return print_table(*measure(args.runs))
 
 
 if __name__ == "__main__":

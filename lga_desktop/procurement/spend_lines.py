@@ -199,20 +199,8 @@ def import_session(ws: Workspace) -> Iterator[None]:
         conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
 
 
-def write_lines(
-    ws: Workspace,
-    report: ImportReport,
-    mapping: ColumnMapping,
-    rows: Iterator[tuple[int, list]],
-    source: Any,
-    progress: Progress,
-) -> None:
-    """Write a file's rows as spend lines and fill in ``report``.
-
-    Runs inside the caller's transaction and :func:`import_session`; raises
-    :class:`~lga_desktop.progress.Cancelled` through ``progress``.
-    """
-    conn = ws.db.conn
+def _begin(conn: Any, report: ImportReport, size: int) -> tuple[int, int, bool]:
+    """Record the import; (its id, the last line id before it, whether it is a bulk import)."""
     now = datetime.now(UTC).isoformat(timespec="seconds")
     import_id = conn.execute(
         "INSERT INTO spend_import (file_name, file_sha256, imported_at, rows_read, imported, "
@@ -231,13 +219,42 @@ def write_lines(
     # them stays in memory: with 64 MB, a 143,000-line file goes into a
     # workspace of 860,000 lines a fifth faster than with 32 MB (and twice
     # the size gains nothing more there).
-    bulk = source.size // 110 > existing
+    bulk = size // 110 > existing
     if bulk:
         conn.execute("PRAGMA cache_size = -32768")
         for name in _SECONDARY_NAMES:
             conn.execute(f"DROP INDEX IF EXISTS {name}")
     else:
         conn.execute("PRAGMA cache_size = -65536")
+    return import_id, last_id, bulk
+
+
+def _add_sums(conn: Any, sums: dict[tuple[str, int, int], list[int]]) -> None:
+    """Add the (quarter, category, supplier) sums gathered while reading to ``spend_summary``."""
+    conn.executemany(
+        "INSERT INTO spend_summary (quarter, source_category_id, supplier_id, pence, lines) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (quarter, source_category_id, supplier_id) "
+        "DO UPDATE SET pence = spend_summary.pence + excluded.pence, "
+        "lines = spend_summary.lines + excluded.lines",
+        ((*k, v[0], v[1]) for k, v in sums.items()),
+    )
+
+
+def write_lines(
+    ws: Workspace,
+    report: ImportReport,
+    mapping: ColumnMapping,
+    rows: Iterator[tuple[int, list]],
+    source: Any,
+    progress: Progress,
+) -> None:
+    """Write a file's rows as spend lines and fill in ``report``.
+
+    Runs inside the caller's transaction and :func:`import_session`; raises
+    :class:`~lga_desktop.progress.Cancelled` through ``progress``.
+    """
+    conn = ws.db.conn
+    import_id, last_id, bulk = _begin(conn, report, source.size)
 
     width = len(mapping.headers)
     absent = width  # a padded empty cell stands in for a column the file lacks
@@ -387,14 +404,7 @@ def write_lines(
     if read_dates:
         report.first_date, report.last_date = min(read_dates), max(read_dates)
     if imported == accepted and sums is not None:
-        # nothing was skipped, so the sums gathered while reading are exact
-        conn.executemany(
-            "INSERT INTO spend_summary (quarter, source_category_id, supplier_id, pence, lines) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (quarter, source_category_id, supplier_id) "
-            "DO UPDATE SET pence = spend_summary.pence + excluded.pence, "
-            "lines = spend_summary.lines + excluded.lines",
-            ((*k, v[0], v[1]) for k, v in sums.items()),
-        )
+        _add_sums(conn, sums)  # nothing was skipped, so they are exact
     elif imported:
         add_to_summary(conn, first_id, last_line_id, sign=1)
     conn.execute(

@@ -16,19 +16,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import consolidate  # noqa: E402
+import import_gate  # noqa: E402
 import startup  # noqa: E402
-from interleave import HEADER  # noqa: E402
+from interleave import print_table  # noqa: E402
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9, help="pairs of runs per gate")
     args = parser.parse_args()
-    rows = [startup.measure(args.runs), consolidate.measure(args.runs)]
-    print(HEADER)
-    for row in rows:
-        print(row.row())
-    return 0 if all(r.ok for r in rows) else 1
+    imports, memory = import_gate.measure(args.runs)
+    rows = [startup.measure(args.runs), *imports, consolidate.measure(args.runs)]
+    return print_table(rows, memory)
 
 
 if __name__ == "__main__":

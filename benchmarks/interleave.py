@@ -79,3 +79,13 @@ def interleaved(
         target,
         runs,
     )
+
+
+def print_table(rows: list[Ratio], memory: str = "") -> int:
+    """Print the gates as one table (and a line on memory); 0 if every one is met, else 1."""
+    print(HEADER)
+    for row in rows:
+        print(row.row())
+    if memory:
+        print(memory)
+    return 0 if all(r.ok for r in rows) and not memory.endswith("OVER") else 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -159,6 +160,24 @@ def test_bom_with_windows_1252_pounds_and_thousands(workspace, tmp_path):
     ).fetchone() == (1,)
 
 
+def stored_sha256(ws, import_id: int) -> str:
+    return ws.db.execute(
+        "SELECT file_sha256 FROM spend_import WHERE id = ?", [import_id]
+    ).fetchone()[0]
+
+
+def test_the_stored_hash_is_the_whole_files_taken_while_reading(workspace, tmp_path):
+    """The byte-order mark, every line and the trailing blank rows are all in it."""
+    header, rows = oxford_rows()
+    rows = [list(r) for r in rows[:3000]] + [[""] * len(header)] * 3
+    path = write_csv(tmp_path / "bom.csv", header, rows, encoding="cp1252", bom=b"\xef\xbb\xbf")
+    report = import_spend(workspace, path)
+    assert report.imported == 3000
+    assert (
+        stored_sha256(workspace, report.import_id) == hashlib.sha256(path.read_bytes()).hexdigest()
+    )
+
+
 def test_utf8_bom_header_is_recognised(workspace, tmp_path):
     header, rows = oxford_rows()
     path = write_csv(tmp_path / "bom.csv", header, rows[:10], bom=b"\xef\xbb\xbf")
@@ -289,6 +308,9 @@ def test_xlsx_with_date_cells_and_numbers(workspace, tmp_path):
     report = import_spend(workspace, path)
     assert report.encoding == "xlsx"
     assert report.imported == 300
+    assert (
+        stored_sha256(workspace, report.import_id) == hashlib.sha256(path.read_bytes()).hexdigest()
+    )
     assert report.total_pence == int(sum(Decimal(r[6]) for r in rows[:300]) * 100)
 
 

@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from lga_desktop.errors import UsageError
 from lga_desktop.money import MoneyError, parse_money
@@ -100,6 +102,35 @@ def detect_encoding(path: Path) -> tuple[str, int]:
     return best.encoding, 0
 
 
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class _Hashed(io.RawIOBase):
+    """A file's bytes as they are read, hashed on the way (one pass, not two)."""
+
+    def __init__(self, raw: io.BufferedReader, digest: Any) -> None:
+        self.raw, self.digest = raw, digest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        n = self.raw.readinto(buffer)
+        if n:
+            self.digest.update(memoryview(buffer)[:n])
+        return n
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
 @dataclass
 class SourceRows:
     """A stream of a file's rows: ``(line_number, cells)``, with its size for progress."""
@@ -108,6 +139,7 @@ class SourceRows:
     encoding: str  # "xlsx" for a workbook
     size: int  # bytes, for progress
     position: object  # callable -> bytes read so far
+    sha256: Callable[[], str]  # the file's SHA-256 (a CSV's is taken as it is read)
 
     def close(self) -> None:
         close = getattr(self.rows, "close", None)
@@ -143,9 +175,17 @@ def _csv_rows(path: Path, size: int) -> SourceRows:
     # the delimiter the header line uses most (Sniffer guesses badly on one line)
     delimiter = max(",;\t|", key=first_line.count)
 
-    raw = open(path, "rb")  # noqa: SIM115 - closed by the generator below
-    raw.seek(skip)
-    text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+    raw = open(path, "rb", buffering=0)  # noqa: SIM115 - closed by the generator below
+    digest = hashlib.sha256(raw.read(skip))
+    hashed = _Hashed(raw, digest)
+    text = io.TextIOWrapper(io.BufferedReader(hashed), encoding=encoding, newline="")
+
+    def sha256() -> str:
+        """The whole file's hash: what the rows read went through, and any rest."""
+        if not raw.closed:
+            while chunk := raw.read(1 << 20):
+                digest.update(chunk)
+        return digest.hexdigest()
 
     def rows() -> Iterator[tuple[int, list]]:
         try:
@@ -161,7 +201,7 @@ def _csv_rows(path: Path, size: int) -> SourceRows:
         finally:
             text.close()
 
-    return SourceRows(rows(), encoding, size, raw.tell)
+    return SourceRows(rows(), encoding, size, raw.tell, sha256)
 
 
 def _xlsx_rows(path: Path, size: int) -> SourceRows:
@@ -192,7 +232,7 @@ def _xlsx_rows(path: Path, size: int) -> SourceRows:
     def position() -> int:
         return size * min(done[0], total_rows) // total_rows if total_rows else 0
 
-    return SourceRows(rows(), "xlsx", size, position)
+    return SourceRows(rows(), "xlsx", size, position, lambda: file_sha256(path))
 
 
 # ---- cells ------------------------------------------------------------------

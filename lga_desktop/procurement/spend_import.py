@@ -13,11 +13,9 @@ to the penny.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -32,6 +30,7 @@ from lga_desktop.procurement.headers import (
     looks_like_header,
     recognise,
 )
+from lga_desktop.procurement.import_report import ImportReport
 from lga_desktop.procurement.reading import open_rows
 from lga_desktop.procurement.spend_lines import (
     add_to_summary,
@@ -72,8 +71,6 @@ class ColumnMappingNeeded(UsageError):
         )
 
 
-#: how many refused rows an import's stored report keeps (the rest are counted)
-STORED_REFUSALS = 500
 class NotThisCouncil(UsageError):
     """The file names another body, or dates no spend of this council can have."""
 
@@ -127,60 +124,6 @@ def _belonging_problems(ws: Workspace, report: ImportReport, today: date) -> lis
     if last and council.end and last >= council.end:
         problems.append(f"it has spend dated {last}, after the council ended on {council.end}")
     return problems
-
-
-@dataclass
-class ImportReport:
-    """What happened to every row of one file."""
-
-    file: str
-    encoding: str = ""
-    header_line: int = 0
-    rows_read: int = 0
-    imported: int = 0
-    duplicates: int = 0
-    blank: int = 0
-    refused: list[tuple[int, str]] = field(default_factory=list)
-    total_pence: int = 0
-    import_id: int | None = None
-    columns: dict[str, str] = field(default_factory=dict)  # field -> header
-    unread_columns: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    redacted_lines: int = 0
-    first_date: str | None = None
-    last_date: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.refused
-
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["refused"] = [{"line": n, "reason": r} for n, r in self.refused]
-        data["total"] = format_money(self.total_pence)
-        return data
-
-    def stored_dict(self) -> dict[str, Any]:
-        """What the workspace keeps of the report: the first refusals, not every one."""
-        data = self.as_dict()
-        if len(self.refused) > STORED_REFUSALS:
-            data["refused"] = data["refused"][:STORED_REFUSALS]
-            data["refused_not_kept"] = len(self.refused) - STORED_REFUSALS
-        return data
-
-    def summary(self) -> str:
-        """One paragraph for the officer (and the CLI)."""
-        parts = [
-            f"{self.file}: {self.rows_read:,} rows read, {self.imported:,} imported "
-            f"({format_money(self.total_pence)})",
-        ]
-        if self.duplicates:
-            parts.append(f"{self.duplicates:,} already in the workspace and skipped")
-        if self.refused:
-            parts.append(f"{len(self.refused):,} refused")
-        if self.redacted_lines:
-            parts.append(f"{self.redacted_lines:,} with the supplier's name redacted")
-        return "; ".join(parts) + "."
 
 
 # ---- the header ----------------------------------------------------------------
@@ -270,14 +213,6 @@ def remember_mapping(ws: Workspace, mapping: ColumnMapping) -> None:
 # ---- the import ------------------------------------------------------------------
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def import_spend(
     ws: Workspace,
     path: Path | str,
@@ -327,9 +262,8 @@ def import_spend(
                 "The file has no expenditure category column; its spend is unmapped until "
                 "you map it on the Categories page."
             )
-        sha = _sha256(path)
         with import_session(ws), ws.atomic():
-            write_lines(ws, report, mapping, rows, source, sha, progress)
+            write_lines(ws, report, mapping, rows, source, progress)
             problems = _belonging_problems(ws, report, today or date.today())
             if problems and not other_body:
                 raise NotThisCouncil(path.name, problems)

@@ -22,19 +22,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lga_desktop.db.m0003_procurement import SECONDARY_INDEXES
 from lga_desktop.procurement.category_mapping import resolve, rules
 from lga_desktop.procurement.headers import ColumnMapping
+from lga_desktop.procurement.import_report import ImportReport
 from lga_desktop.procurement.reading import CellError, DateReader, read_amount
 from lga_desktop.procurement.suppliers import is_redacted, supplier_key
 from lga_desktop.progress import Progress
 from lga_desktop.workbook import short_text
 from lga_desktop.workspace import Workspace
-
-if TYPE_CHECKING:
-    from lga_desktop.procurement.spend_import import ImportReport
 
 __all__ = ["import_session", "write_lines", "add_to_summary", "is_blank"]
 
@@ -42,11 +40,21 @@ BATCH = 5000
 MAX_GROUPS = 100_000  # (quarter, category, supplier) sums kept while reading
 _SECONDARY_NAMES = [s.split()[2] for s in SECONDARY_INDEXES]
 
-_INSERT = (
-    "INSERT INTO spend_line (import_id, line_no, spend_date, quarter, amount_pence, reference, "
-    "supplier_id, supplier_name, supplier_ref, source_category_id, service_area, body_name, "
-    "cap_rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
-)
+_COLUMNS = 13  # values per spend line, in _insert's order
+ROWS_PER_INSERT = 50  # lines per INSERT statement: fewer statements to step (6-7% faster)
+
+
+def _insert(rows: int) -> str:
+    """INSERT of ``rows`` spend lines; one already in the workspace is skipped."""
+    line = "(" + ", ".join("?" * _COLUMNS) + ")"
+    return (
+        "INSERT INTO spend_line (import_id, line_no, spend_date, quarter, amount_pence, "
+        "reference, supplier_id, supplier_name, supplier_ref, source_category_id, service_area, "
+        f"body_name, cap_rev) VALUES {', '.join([line] * rows)} ON CONFLICT DO NOTHING"
+    )
+
+
+_INSERT_ONE, _INSERT_MANY = _insert(1), _insert(ROWS_PER_INSERT)
 _CAP_REV = {
     "revenue": "revenue",
     "rev": "revenue",
@@ -191,26 +199,13 @@ def import_session(ws: Workspace) -> Iterator[None]:
         conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
 
 
-def write_lines(
-    ws: Workspace,
-    report: ImportReport,
-    mapping: ColumnMapping,
-    rows: Iterator[tuple[int, list]],
-    source: Any,
-    sha: str,
-    progress: Progress,
-) -> None:
-    """Write a file's rows as spend lines and fill in ``report``.
-
-    Runs inside the caller's transaction and :func:`import_session`; raises
-    :class:`~lga_desktop.progress.Cancelled` through ``progress``.
-    """
-    conn = ws.db.conn
+def _begin(conn: Any, report: ImportReport, size: int) -> tuple[int, int, bool]:
+    """Record the import; (its id, the last line id before it, whether it is a bulk import)."""
     now = datetime.now(UTC).isoformat(timespec="seconds")
     import_id = conn.execute(
         "INSERT INTO spend_import (file_name, file_sha256, imported_at, rows_read, imported, "
-        "duplicates, refused, total_pence, report) VALUES (?, ?, ?, 0, 0, 0, 0, 0, '{}')",
-        [report.file, sha, now],
+        "duplicates, refused, total_pence, report) VALUES (?, '', ?, 0, 0, 0, 0, 0, '{}')",
+        [report.file, now],
     ).lastrowid
     report.import_id = import_id
     last_id, existing = conn.execute(
@@ -224,13 +219,42 @@ def write_lines(
     # them stays in memory: with 64 MB, a 143,000-line file goes into a
     # workspace of 860,000 lines a fifth faster than with 32 MB (and twice
     # the size gains nothing more there).
-    bulk = source.size // 110 > existing
+    bulk = size // 110 > existing
     if bulk:
         conn.execute("PRAGMA cache_size = -32768")
         for name in _SECONDARY_NAMES:
             conn.execute(f"DROP INDEX IF EXISTS {name}")
     else:
         conn.execute("PRAGMA cache_size = -65536")
+    return import_id, last_id, bulk
+
+
+def _add_sums(conn: Any, sums: dict[tuple[str, int, int], list[int]]) -> None:
+    """Add the (quarter, category, supplier) sums gathered while reading to ``spend_summary``."""
+    conn.executemany(
+        "INSERT INTO spend_summary (quarter, source_category_id, supplier_id, pence, lines) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (quarter, source_category_id, supplier_id) "
+        "DO UPDATE SET pence = spend_summary.pence + excluded.pence, "
+        "lines = spend_summary.lines + excluded.lines",
+        ((*k, v[0], v[1]) for k, v in sums.items()),
+    )
+
+
+def write_lines(
+    ws: Workspace,
+    report: ImportReport,
+    mapping: ColumnMapping,
+    rows: Iterator[tuple[int, list]],
+    source: Any,
+    progress: Progress,
+) -> None:
+    """Write a file's rows as spend lines and fill in ``report``.
+
+    Runs inside the caller's transaction and :func:`import_session`; raises
+    :class:`~lga_desktop.progress.Cancelled` through ``progress``.
+    """
+    conn = ws.db.conn
+    import_id, last_id, bulk = _begin(conn, report, source.size)
 
     width = len(mapping.headers)
     absent = width  # a padded empty cell stands in for a column the file lacks
@@ -255,8 +279,9 @@ def write_lines(
     refused = report.refused
     # what the summary gains (exact when no line turns out to be a duplicate)
     sums: dict[tuple[str, int, int], list[int]] | None = {}
-    batch: list[tuple] = []
-    add_line = batch.append
+    batch: list = []  # the values of the lines to write, one after another
+    add_line = batch.extend
+    full_batch = BATCH * _COLUMNS
     read = blank = redacted = imported = total_read = 0
 
     def hand_over() -> None:
@@ -264,7 +289,13 @@ def write_lines(
         filing.write_new(conn)
         # a line already in the workspace is skipped (ON CONFLICT DO NOTHING)
         # and does not count as a change
-        imported += conn.executemany(_INSERT, batch).rowcount
+        step = ROWS_PER_INSERT * _COLUMNS
+        whole = len(batch) - len(batch) % step
+        if whole:
+            many = (batch[i : i + step] for i in range(0, whole, step))
+            imported += conn.executemany(_INSERT_MANY, many).rowcount
+        rest = (batch[i : i + _COLUMNS] for i in range(whole, len(batch), _COLUMNS))
+        imported += conn.executemany(_INSERT_ONE, rest).rowcount
         batch.clear()
 
     for line, cells in rows:
@@ -343,7 +374,7 @@ def write_lines(
                 cap_rev,
             )
         )
-        if len(batch) >= BATCH:
+        if len(batch) >= full_batch:
             hand_over()
     hand_over()
 
@@ -373,19 +404,13 @@ def write_lines(
     if read_dates:
         report.first_date, report.last_date = min(read_dates), max(read_dates)
     if imported == accepted and sums is not None:
-        # nothing was skipped, so the sums gathered while reading are exact
-        conn.executemany(
-            "INSERT INTO spend_summary (quarter, source_category_id, supplier_id, pence, lines) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (quarter, source_category_id, supplier_id) "
-            "DO UPDATE SET pence = spend_summary.pence + excluded.pence, "
-            "lines = spend_summary.lines + excluded.lines",
-            ((*k, v[0], v[1]) for k, v in sums.items()),
-        )
+        _add_sums(conn, sums)  # nothing was skipped, so they are exact
     elif imported:
         add_to_summary(conn, first_id, last_line_id, sign=1)
     conn.execute(
         "UPDATE spend_import SET rows_read = ?, imported = ?, duplicates = ?, refused = ?, "
-        "total_pence = ?, first_line_id = ?, last_line_id = ?, report = ? WHERE id = ?",
+        "total_pence = ?, first_line_id = ?, last_line_id = ?, report = ?, file_sha256 = ? "
+        "WHERE id = ?",
         [
             read,
             imported,
@@ -395,6 +420,7 @@ def write_lines(
             first_id,
             last_line_id,
             json.dumps(report.stored_dict()),
+            source.sha256(),  # taken while the rows were read
             import_id,
         ],
     )

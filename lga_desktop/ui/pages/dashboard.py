@@ -275,7 +275,7 @@ class DashboardPage(QWidget):
         show_sme_share(
             self.sme_card,
             shares,
-            f"spent in {label}",
+            f"in {label}",
             f"VCSE {shares.vcse_percent}%, local {shares.local_percent}%. Suppliers not yet "
             "classified are neither SME nor not (Procurement > Suppliers).",
         )

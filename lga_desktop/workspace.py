@@ -38,6 +38,7 @@ from lga_desktop.db.migrations import MIGRATIONS
 from lga_desktop.db.owner import take_ownership
 from lga_desktop.db.programme_schema import PROGRAMME_APPLICATION_ID
 from lga_desktop.errors import DamagedFileError, LgaError
+from lga_desktop.words import plural
 
 __all__ = [
     "Workspace",
@@ -306,7 +307,7 @@ def what_restoring_drops(current: Workspace, backup: Path) -> list[str]:
     if not dropped:
         return []
     return [
-        f"{len(dropped)} signed return(s) recorded since would be dropped from the workspace "
+        f"{plural(len(dropped), 'signed return')} recorded since would be dropped from the workspace "
         "(their files and the safety backup keep them)"
     ]
 

@@ -67,9 +67,9 @@ def test_restore_list_warns_when_a_backup_would_drop_signed_returns(demo_workspa
     assert main(["restore", str(path), "--list", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     [row] = [r for r in rows if r["name"] == "at the start"]
-    assert any("1 signed return(s) recorded since" in w for w in row["restoring_drops"])
+    assert any("1 signed return recorded since" in w for w in row["restoring_drops"])
     assert main(["restore", str(path), "--list"]) == 0
-    assert "warning: 1 signed return(s) recorded since would be dropped" in capsys.readouterr().out
+    assert "warning: 1 signed return recorded since would be dropped" in capsys.readouterr().out
 
 
 def test_flag_and_mapping_changes_are_audited(workspace):

@@ -191,4 +191,4 @@ def test_the_windows_restore_warns_before_dropping_signed_returns(
     qtbot.addWidget(window)
     assert window.restore(backup)  # the recorder answers Yes
     asked = [text for title, text in message_boxes if "would lose" in text]
-    assert asked and "1 signed return(s)" in asked[0]
+    assert asked and "1 signed return recorded" in asked[0]

@@ -59,7 +59,7 @@ def test_consolidate_with_a_trusted_keys_file_exits_0_when_all_merge(
     code, out, err = run(capsys, "consolidate", prog, *good, "--trusted-keys", trusted, "--json")
     assert code == 0
     report = json.loads(out)  # stdout is the JSON alone; what happened besides goes to stderr
-    assert "Created the programme file" in err and "Trusted 2 new key(s)" in err
+    assert "Created the programme file" in err and "Trusted 2 new keys" in err
     assert report["merged"] == 3 and report["held_aside"] == 0
     assert report["programme"]["members"] == 2
     code, out, _ = run(capsys, "consolidate", prog, *good)

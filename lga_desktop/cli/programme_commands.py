@@ -16,6 +16,7 @@ from pathlib import Path
 from lga_desktop.cli import EXIT_INVALID, EXIT_OK, period_arg, print_json, quarter_arg
 from lga_desktop.errors import UsageError
 from lga_desktop.money import format_money
+from lga_desktop.words import plural
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -193,7 +194,7 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
             prog.backup(reason=f"before trusting keys from {args.trusted_keys.name}")
             added = prog.trust_all(trusted)
             print(
-                f"Trusted {added} new key(s) from {args.trusted_keys.name}",
+                f"Trusted {plural(added, 'new key')} from {args.trusted_keys.name}",
                 file=sys.stderr if args.json else sys.stdout,
             )
         report = consolidate(prog, args.files)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from lga_desktop.cli import print_json, quarter_arg
 from lga_desktop.errors import NotValidError, UsageError
+from lga_desktop.words import plural
 from lga_desktop.workspace import Workspace
 
 PASSPHRASE_ENV = "LGA_PASSPHRASE"
@@ -499,7 +500,7 @@ def cmd_export_return(args: argparse.Namespace) -> int:
                 print(f"The {quarter} return cannot be signed yet:", file=sys.stderr)
                 for problem in problems:
                     print(f"  - {problem}", file=sys.stderr)
-            raise NotValidError(f"{len(problems)} thing(s) to fix before the return can be signed")
+            raise NotValidError(f"{plural(len(problems), 'thing')} to fix before the return can be signed")
         for warning in declaration.warnings():
             print(f"Note: {warning}", file=sys.stderr)
         signed = sign_return(

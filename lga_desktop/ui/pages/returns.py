@@ -45,7 +45,7 @@ from lga_desktop.ui.qt import (
 from lga_desktop.ui.registers.form import NOTE_STYLES
 from lga_desktop.ui.tasks import run_task
 from lga_desktop.validation import Severity
-from lga_desktop.words import format_date, format_when
+from lga_desktop.words import format_date, format_when, plural
 
 __all__ = ["ReturnsPage", "ReturnsHistoryModel"]
 
@@ -252,7 +252,7 @@ class ReturnsPage(QWidget):
             )
         else:
             older = len(all_keys(self.ws)) - 1
-            extra = f" It replaced {older} earlier key(s)." if older else ""
+            extra = f" It replaced {plural(older, 'earlier key')}." if older else ""
             self.key_label.setText(
                 f"Fingerprint: <b><tt style='font-size:14pt'>{key.fingerprint}</tt></b><br>"
                 f"Created {format_date(key.created_at)}{' by ' + key.created_by if key.created_by else ''}."

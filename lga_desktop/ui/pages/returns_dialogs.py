@@ -42,6 +42,7 @@ from lga_desktop.ui.qt import (
     QWizardPage,
 )
 from lga_desktop.ui.tasks import run_task
+from lga_desktop.words import plural
 
 __all__ = ["NewReturnWizard", "PassphraseDialog", "VerificationDialog", "quarter_choices"]
 
@@ -309,7 +310,7 @@ class FindingsPage(QWizardPage):
             what += f" (a correction of version {draft.supersedes.version})"
         if n_err:
             self.summary.setText(
-                f"{what}. {n_err} error(s) must be put right in the registers before the "
+                f"{what}. {plural(n_err, 'error')} must be put right in the registers before the "
                 "return can be signed; then start the return again."
             )
             self.summary.setStyleSheet(ERROR_STYLE)

@@ -28,6 +28,7 @@ from lga_desktop.ui import file_dialogs
 from lga_desktop.ui.programme.dialogs import MergeReportDialog, TrustKeyDialog, report_summary
 from lga_desktop.ui.qt import QMessageBox, Qt
 from lga_desktop.ui.tasks import run_task, show_error
+from lga_desktop.words import plural
 
 if TYPE_CHECKING:
     from lga_desktop.ui.programme.context import ProgrammeContext
@@ -253,7 +254,7 @@ class ProgrammeActions:
         answer = QMessageBox.question(
             self.window,
             "Add keys from a trusted-keys file",
-            f"{path.name} lists {keys} key(s) for {len(trusted.councils)} council(s). Trust "
+            f"{path.name} lists {plural(keys, 'key')} for {plural(len(trusted.councils), 'council')}. Trust "
             "them all? Do this only if each fingerprint was confirmed with its council.",
         )
         if answer != QMessageBox.StandardButton.Yes:
@@ -277,7 +278,7 @@ class ProgrammeActions:
             self.show_report(
                 report,
                 "Trusted keys added",
-                f"{added} new key(s) trusted from {path.name}. "
+                f"{plural(added, 'new key')} trusted from {path.name}. "
                 + ("Returns waiting for a key were checked again:" if report.files else ""),
             )
 

@@ -69,7 +69,7 @@ def test_consolidate_with_a_trusted_keys_file_exits_0_when_all_merge(
 def test_programme_lists_returns_and_held_files(demo_programme, capsys):
     code, out, _ = run(capsys, "programme", demo_programme.path)
     assert code == 0
-    assert "4 pilot council(s)" in out
+    assert "4 pilot councils" in out
     assert "v1 superseded" in out and "v2 counts" in out
     assert "(forwarded).lgareturn: The entry 'return.pdf' is damaged" in out
     code, out, _ = run(capsys, "programme", demo_programme.path, "--json")
@@ -85,7 +85,7 @@ def test_programme_period_shows_the_quarters_figures(demo_programme, capsys):
     assert code == 0
     assert f"Savings realised {format_money(fig.savings_total.realised_pence)}" in out
     assert "No return yet from: Suffolk County Council" in out
-    assert "Not counted: 2 return(s) waiting for a key, 1 file(s) held aside" in out
+    assert "Not counted: 2 returns waiting for a key, 1 file held aside" in out
     code, out, _ = run(capsys, "programme", demo_programme.path, "--period", "2012Q2", "--json")
     data = json.loads(out)
     assert data["savings_total"]["realised_pence"] == fig.savings_total.realised_pence

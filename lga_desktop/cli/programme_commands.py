@@ -228,7 +228,7 @@ def trust_in_programme(args: argparse.Namespace, cards: list) -> int:
         if outcome.outcome != "waiting-key":
             print(outcome.line())
     if report.waiting:
-        print(f"{report.waiting} return(s) still wait for other councils' keys.")
+        print(f"{plural(report.waiting, 'return')} still wait for other councils' keys.")
     return EXIT_OK
 
 
@@ -260,7 +260,7 @@ def cmd_programme(args: argparse.Namespace) -> int:
                 snap = export_board_report(prog, figures.period.key, args.out)
                 print(
                     f"Wrote the Board report for {figures.period} to {args.out} "
-                    f"(Board report {snap.id}: {len(snap.counted.return_hashes)} return(s) "
+                    f"(Board report {snap.id}: {plural(len(snap.counted.return_hashes), 'return')} "
                     "counted, recorded by hash)"
                 )
                 return EXIT_OK
@@ -297,7 +297,7 @@ def cmd_programme(args: argparse.Namespace) -> int:
             }
         )
         return EXIT_OK
-    print(f"{name}: {counts['members']} pilot council(s)")
+    print(f"{name}: {plural(counts['members'], 'pilot council')}")
     for m in members:
         print(f"  {m.name} ({m.gss}), key {', '.join(m.fingerprints) or 'none trusted yet'}")
     print(
@@ -318,7 +318,7 @@ def cmd_programme(args: argparse.Namespace) -> int:
         for b in board:
             print(
                 f"  {b.id}. {b.period} on {b.made_on}, {b.file_name}, "
-                f"{len(b.counted.return_hashes)} return(s)"
+                f"{plural(len(b.counted.return_hashes), 'return')}"
             )
     return EXIT_OK
 
@@ -357,7 +357,7 @@ def _show_figures(args: argparse.Namespace, fig) -> int:
         print_json(_figures_json(fig))
         return EXIT_OK
     total = fig.savings_total
-    print(f"{fig.programme}, {fig.period}: {len(fig.returns)} return(s) counted")
+    print(f"{fig.programme}, {fig.period}: {plural(len(fig.returns), 'return')} counted")
     if fig.last_known:
         print(
             "  Last known figures (no return for "
@@ -408,8 +408,8 @@ def _show_figures(args: argparse.Namespace, fig) -> int:
         print(f"  Every pilot council has sent a return for {fig.quarter}.")
     if fig.waiting_for_key or fig.held_aside:
         print(
-            f"  Not counted: {fig.waiting_for_key} return(s) waiting for a key, "
-            f"{fig.held_aside} file(s) held aside (see 'lga-desktop programme FILE')"
+            f"  Not counted: {plural(fig.waiting_for_key, 'return')} waiting for a key, "
+            f"{plural(fig.held_aside, 'file')} held aside (see 'lga-desktop programme FILE')"
         )
     return EXIT_OK
 
@@ -471,7 +471,7 @@ def cmd_roster(args: argparse.Namespace) -> int:
     if args.json:
         print_json([row.__dict__ for row in rows])
         return EXIT_OK
-    print(f"Roster: {len(rows)} row(s), {len({x.gss for x in rows})} council(s)")
+    print(f"Roster: {plural(len(rows), 'row')}, {plural(len({x.gss for x in rows}), 'council')}")
     for row in rows:
         due = f", due {row.due_days} days after a quarter" if row.due_days is not None else ""
         print(

@@ -102,6 +102,11 @@ class Quarter:
     def previous(self) -> Quarter:
         return Quarter(self.start_year - (self.q == 1), (self.q - 2) % 4 + 1)
 
+    def plus(self, quarters: int) -> Quarter:
+        """The quarter ``quarters`` after this one (before it, when negative)."""
+        index = self.start_year * 4 + self.q - 1 + quarters
+        return Quarter(index // 4, index % 4 + 1)
+
     @property
     def carries_pipeline(self) -> bool:
         """Pipelines are refreshed every six months: the Q2 and Q4 returns carry them."""

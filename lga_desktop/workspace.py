@@ -175,7 +175,7 @@ class Workspace(DatabaseFile):
             )
         self._check_tables("meta", "_sqlite_migrations")
         unknown = [
-            m.name for m in MIGRATIONS.applied(self.db) if m.name not in known_migration_names()
+            name for name in MIGRATIONS.applied(self.db) if name not in known_migration_names()
         ]
         if unknown:
             raise WorkspaceError(
@@ -248,7 +248,7 @@ class Workspace(DatabaseFile):
 
 
 def _signing_key_rows(db: Any) -> list[tuple]:
-    if not db["signing_keys"].exists():
+    if not db.has_table("signing_keys"):
         return []
     return db.execute("SELECT * FROM signing_keys ORDER BY rowid").fetchall()
 

@@ -84,6 +84,41 @@ def test_every_command_and_option_has_help():
         assert action.help, action.dest
 
 
+def test_each_command_is_listed_with_the_module_that_registers_it():
+    """A run imports only its command's module, found in this table: it must stay true."""
+    import argparse
+    import importlib
+
+    from lga_desktop.cli import COMMANDS_BY_MODULE
+
+    for module, commands in COMMANDS_BY_MODULE.items():
+        sub = argparse.ArgumentParser().add_subparsers(dest="command")
+        importlib.import_module(module).register(sub)
+        assert tuple(sub.choices) == commands, module
+    whole = next(a for a in build_parser()._actions if a.dest == "command")
+    assert list(whole.choices) == [c for cs in COMMANDS_BY_MODULE.values() for c in cs]
+
+
+def test_a_command_imports_only_its_own_module(tmp_path):
+    """Running a command on an up-to-date workspace imports neither the other commands nor
+    sqlite-utils (which only migrations need): each is start-up time on every run."""
+    from lga_desktop.workspace import Workspace
+
+    Workspace.create(tmp_path / "ox.lgaws", "E07000178").close()
+    code = (
+        "import sys\n"
+        "from lga_desktop.cli import main\n"
+        f"code = main(['info', {str(tmp_path / 'ox.lgaws')!r}])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('lga_desktop.cli.')))\n"
+        "print('sqlite_utils' in sys.modules, code)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert out[-2] == "['lga_desktop.cli.workspace_commands']"
+    assert out[-1] == "False 0"
+
+
 def test_version_and_module_entry_in_a_subprocess():
     out = subprocess.run(
         [sys.executable, "-m", "lga_desktop", "--version"],

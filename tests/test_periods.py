@@ -58,6 +58,15 @@ def test_next_and_previous_cross_years():
     assert [q.q for q in FinancialYear(2012).quarters] == [1, 2, 3, 4]
 
 
+@pytest.mark.parametrize("n", [-9, -4, -1, 0, 1, 3, 4, 7, 40])
+def test_plus_is_next_n_times(n):
+    q = Quarter(2012, 3)
+    stepped = q
+    for _ in range(abs(n)):
+        stepped = stepped.next() if n > 0 else stepped.previous()
+    assert q.plus(n) == stepped
+
+
 def test_pipeline_quarters():
     assert [q.carries_pipeline for q in FinancialYear(2012).quarters] == [False, True, False, True]
 

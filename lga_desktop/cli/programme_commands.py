@@ -13,7 +13,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from lga_desktop.cli import EXIT_INVALID, EXIT_OK, period_arg, print_json, quarter_arg
+from lga_desktop.cli import (
+    EXIT_INVALID,
+    EXIT_OK,
+    open_or_create_programme,
+    period_arg,
+    print_json,
+    quarter_arg,
+)
 from lga_desktop.errors import UsageError
 from lga_desktop.money import format_money
 from lga_desktop.words import plural
@@ -175,21 +182,12 @@ def _programme_arg(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _open_or_create(path: Path, name: str | None, *, as_json: bool = False):
-    from lga_desktop.consolidation.store import DEFAULT_NAME, Programme
-
-    prog, created = Programme.open_or_create(path, name or DEFAULT_NAME)
-    if created:  # with --json, on stderr: stdout is the JSON alone
-        print(f"Created the programme file {path}", file=sys.stderr if as_json else sys.stdout)
-    return prog
-
-
 def cmd_consolidate(args: argparse.Namespace) -> int:
     from lga_desktop.consolidation.merge import consolidate
     from lga_desktop.returns.trust import load_trusted_keys
 
     trusted = load_trusted_keys(args.trusted_keys) if args.trusted_keys else None
-    with _open_or_create(args.programme, args.name, as_json=args.json) as prog:
+    with open_or_create_programme(args.programme, args.name, as_json=args.json) as prog:
         if trusted is not None:
             prog.backup(reason=f"before trusting keys from {args.trusted_keys.name}")
             added = prog.trust_all(trusted)
@@ -209,27 +207,6 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
                 "council, then run: lga-desktop trust-key CARD --programme " + str(args.programme)
             )
     return EXIT_OK if report.all_accepted else EXIT_INVALID
-
-
-def trust_in_programme(args: argparse.Namespace, cards: list) -> int:
-    """``trust-key --programme``: trust the cards' keys there, then merge what waited for them."""
-    from lga_desktop.cli.return_commands import print_trusted, trust_cards
-    from lga_desktop.consolidation.merge import retry_waiting
-
-    with _open_or_create(args.programme, None, as_json=args.json) as prog:
-        prog.backup(reason="before trusting " + ", ".join(c.council_gss for _, c in cards))
-        added = trust_cards(cards, prog.trust_key, args.note)
-        report = retry_waiting(prog)
-    if args.json:
-        print_json({"keys": added, "waiting_returns": report.to_json()})
-        return EXIT_OK
-    print_trusted(added)
-    for outcome in report.files:
-        if outcome.outcome != "waiting-key":
-            print(outcome.line())
-    if report.waiting:
-        print(f"{plural(report.waiting, 'return')} still wait for other councils' keys.")
-    return EXIT_OK
 
 
 def _percent(value) -> str:

@@ -14,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from lga_desktop.cli import print_json, quarter_arg
+from lga_desktop.cli import EXIT_OK, open_or_create_programme, print_json, quarter_arg
 from lga_desktop.errors import NotValidError, UsageError
 from lga_desktop.words import plural
 from lga_desktop.workspace import Workspace
@@ -327,8 +327,6 @@ def cmd_trust_key(args: argparse.Namespace) -> int:
                 "nothing was added"
             )
     if args.programme:
-        from lga_desktop.cli.programme_commands import trust_in_programme
-
         return trust_in_programme(args, cards)
     trusted = load_trusted_keys(args.trusted_keys) if args.trusted_keys.exists() else TrustedKeys()
     added = trust_cards(cards, trusted.add, args.note)
@@ -391,6 +389,26 @@ def print_trusted(added: list[dict]) -> None:
     for a in added:
         verb = "Trusted" if a["added"] else "Already trusted"
         print(f"{verb}: {a['name']} ({a['council']}) key {a['fingerprint']}")
+
+
+def trust_in_programme(args: argparse.Namespace, cards: list) -> int:
+    """``trust-key --programme``: trust the cards' keys there, then merge what waited for them."""
+    from lga_desktop.consolidation.merge import retry_waiting
+
+    with open_or_create_programme(args.programme, None, as_json=args.json) as prog:
+        prog.backup(reason="before trusting " + ", ".join(c.council_gss for _, c in cards))
+        added = trust_cards(cards, prog.trust_key, args.note)
+        report = retry_waiting(prog)
+    if args.json:
+        print_json({"keys": added, "waiting_returns": report.to_json()})
+        return EXIT_OK
+    print_trusted(added)
+    for outcome in report.files:
+        if outcome.outcome != "waiting-key":
+            print(outcome.line())
+    if report.waiting:
+        print(f"{plural(report.waiting, 'return')} still wait for other councils' keys.")
+    return EXIT_OK
 
 
 # ---- returns -------------------------------------------------------------------
@@ -500,7 +518,9 @@ def cmd_export_return(args: argparse.Namespace) -> int:
                 print(f"The {quarter} return cannot be signed yet:", file=sys.stderr)
                 for problem in problems:
                     print(f"  - {problem}", file=sys.stderr)
-            raise NotValidError(f"{plural(len(problems), 'thing')} to fix before the return can be signed")
+            raise NotValidError(
+                f"{plural(len(problems), 'thing')} to fix before the return can be signed"
+            )
         for warning in declaration.warnings():
             print(f"Note: {warning}", file=sys.stderr)
         signed = sign_return(

@@ -111,9 +111,9 @@ class Programme(DatabaseFile):
                 )
             prog._check_tables("meta", "_sqlite_migrations")
             unknown = [
-                m.name
-                for m in PROGRAMME_MIGRATIONS.applied(db)
-                if m.name not in programme_migration_names()
+                name
+                for name in PROGRAMME_MIGRATIONS.applied(db)
+                if name not in programme_migration_names()
             ]
             if unknown:
                 raise ProgrammeError(

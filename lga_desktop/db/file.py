@@ -22,10 +22,8 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, Self
 
-import sqlite_utils
-
 from lga_desktop.atomic_write import owner_only, publish_new, replacing, temp_name_for
-from lga_desktop.db.connection import SQLITE_HEADER, connect
+from lga_desktop.db.connection import SQLITE_HEADER, Database, connect
 from lga_desktop.db.owner import OwnerLock, take_ownership
 from lga_desktop.errors import (
     DamagedFileError,
@@ -119,9 +117,7 @@ class DatabaseFile:
     #: the error raised for a damaged file (a subclass of :class:`DamagedFileError`)
     Damaged: type[LgaError] = DamagedFileError
 
-    def __init__(
-        self, path: Path, db: sqlite_utils.Database, owner: OwnerLock | None = None
-    ) -> None:
+    def __init__(self, path: Path, db: Database, owner: OwnerLock | None = None) -> None:
         self.path = path
         self.db = db
         self._owner = owner
@@ -168,9 +164,7 @@ class DatabaseFile:
         return sqlite_failure(exc, path.name, cls.Damaged, cls.DAMAGED_ADVICE)
 
     @classmethod
-    def _open_db(
-        cls, path: Path, *, read_only: bool
-    ) -> tuple[sqlite_utils.Database, OwnerLock | None]:
+    def _open_db(cls, path: Path, *, read_only: bool) -> tuple[Database, OwnerLock | None]:
         """Checks before SQLite, the owner lock (unless read-only), then the connection."""
         if not path.exists():
             raise UsageError(f"there is no {cls.KIND} at {path}")
@@ -321,7 +315,7 @@ class DatabaseFile:
 
     def _check_tables(self, *tables: str) -> None:
         """Our id but missing tables: a file cut short or scribbled over."""
-        missing = [t for t in tables if not self.db[t].exists()]
+        missing = [t for t in tables if not self.db.has_table(t)]
         if missing:
             raise self.damaged(self.path, f"its {missing[0]} table is missing")
 
@@ -333,7 +327,7 @@ class DatabaseFile:
     # ---- facts and transactions ----------------------------------------------
 
     @contextmanager
-    def atomic(self) -> Iterator[sqlite_utils.Database]:
+    def atomic(self) -> Iterator[Database]:
         """One transaction: everything inside is written, or nothing is."""
         with self.db.atomic() as db:
             yield db

@@ -1,7 +1,6 @@
 """0001: the workspace's own facts (council, officer, dates)."""
 
-from sqlite_utils import Database
-
+from lga_desktop.db.connection import Database
 from lga_desktop.db.migrations import MIGRATIONS
 
 

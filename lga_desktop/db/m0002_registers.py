@@ -5,8 +5,7 @@ experts savings`` printed for the declarations when this migration shipped;
 they are frozen here because a shipped migration never changes.
 """
 
-from sqlite_utils import Database
-
+from lga_desktop.db.connection import Database
 from lga_desktop.db.migrations import MIGRATIONS
 
 

@@ -7,8 +7,7 @@ by every write (import, removal), so the derived figures read a few thousand
 rows instead of a county's million.
 """
 
-from sqlite_utils import Database
-
+from lga_desktop.db.connection import Database
 from lga_desktop.db.migrations import MIGRATIONS
 
 

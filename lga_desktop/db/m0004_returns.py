@@ -1,7 +1,6 @@
 """0004: signing keys, signed returns (immutable) and draft explanation notes."""
 
-from sqlite_utils import Database
-
+from lga_desktop.db.connection import Database
 from lga_desktop.db.migrations import MIGRATIONS
 
 

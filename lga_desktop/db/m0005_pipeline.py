@@ -4,8 +4,7 @@ The statements are what ``python -m lga_desktop.registers.schema pipeline
 timelines`` printed for the declarations when this migration shipped.
 """
 
-from sqlite_utils import Database
-
+from lga_desktop.db.connection import Database
 from lga_desktop.db.migrations import MIGRATIONS
 
 

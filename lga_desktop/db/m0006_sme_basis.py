@@ -9,8 +9,7 @@
   is known for certain, so only those start as classified.
 """
 
-from sqlite_utils import Database
-
+from lga_desktop.db.connection import Database
 from lga_desktop.db.migrations import MIGRATIONS
 
 NOT_PROCUREMENT = "NPR"

@@ -4,8 +4,7 @@ A recurring line with no number of years keeps its old meaning (a target
 every year from its start) and is warned about until the officer gives one.
 """
 
-from sqlite_utils import Database
-
+from lga_desktop.db.connection import Database
 from lga_desktop.db.migrations import MIGRATIONS
 
 

@@ -7,8 +7,7 @@
   the newest (by ``issued_at``) says the return's LGA status.
 """
 
-from sqlite_utils import Database
-
+from lga_desktop.db.connection import Database
 from lga_desktop.db.migrations import MIGRATIONS
 
 

@@ -12,16 +12,17 @@ Never edit a migration that has shipped: add the next number.
 
 from __future__ import annotations
 
-from sqlite_utils import Database, Migrations
+from lga_desktop.db.connection import Database
+from lga_desktop.db.migrations import MigrationSet
 
 # "LGAP" as a big-endian 32-bit integer.
 PROGRAMME_APPLICATION_ID = 0x4C474150
 
-PROGRAMME_MIGRATIONS = Migrations("lga_desktop.programme")
+PROGRAMME_MIGRATIONS = MigrationSet("lga_desktop.programme")
 
 
 def programme_migration_names() -> list[str]:
-    return [m.name for m in PROGRAMME_MIGRATIONS._migrations]
+    return PROGRAMME_MIGRATIONS.names()
 
 
 def migrate_programme(db: Database) -> int:

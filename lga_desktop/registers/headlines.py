@@ -44,10 +44,11 @@ class Headlines:
 def headlines(ws: Workspace, period: Period) -> Headlines:
     end = period if isinstance(period, Quarter) else period.quarters[-1]
     year = period.year if isinstance(period, Quarter) else period
+    by_workstream = savings.by_workstream(ws, period)
     return Headlines(
         period=period,
-        savings=savings.programme_total(ws, period),
-        by_workstream=savings.by_workstream(ws, period),
+        savings=savings.total_of(by_workstream),
+        by_workstream=by_workstream,
         by_quarter=savings.by_quarter(ws, year),
         outputs=cap.outputs_against_plan(ws, period),
         days=experts.days_summary(ws, period),

@@ -229,10 +229,7 @@ def last_quarter_of(line: Record) -> Quarter | None:
     start, years = line.get("start"), line.get("years")
     if start is None or not years or line.get("recurrence") == "one_off":
         return None
-    last = start
-    for _ in range(int(years) * 4 - 1):
-        last = last.next()
-    return last
+    return start.plus(int(years) * 4 - 1)
 
 
 def quarter_target(line: Record, quarter: Quarter) -> int:
@@ -345,7 +342,11 @@ def by_workstream(ws: Workspace, period: Quarter | FinancialYear) -> list[Saving
 
 def programme_total(ws: Workspace, period: Quarter | FinancialYear) -> SavingsRow:
     """Every workstream together: the council's part of the figure reported to the Board."""
-    rows = by_workstream(ws, period)
+    return total_of(by_workstream(ws, period))
+
+
+def total_of(rows: list[SavingsRow]) -> SavingsRow:
+    """The workstreams' rows added up (see :func:`programme_total`)."""
     return SavingsRow(
         "total",
         "All workstreams",

@@ -1,6 +1,7 @@
 """House rule 1: the core never imports Qt."""
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -59,3 +60,29 @@ def test_the_core_loads_without_qt_or_reportlab():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_window_opens_without_what_it_does_not_show(tmp_path):
+    """Start-up is a speed gate (issue 17): opening a workspace's window must not load
+    sqlite-utils (only migrations need it), the commands, the user guide, the pack and
+    receipt actions, or the record form; each was start-up time before."""
+    import subprocess
+    import sys
+
+    from lga_desktop.demo import create_demo_workspace
+
+    create_demo_workspace(tmp_path / "demo.lgaws").close()
+    code = (
+        "import sys\n"
+        "from lga_desktop.ui.app import run\n"
+        f"run(workspace={str(tmp_path / 'demo.lgaws')!r}, quit_after_show=True)\n"
+        "late = ['sqlite_utils', 'lga_desktop.cli.spend_commands', 'lga_desktop.ui.user_guide',\n"
+        "        'lga_desktop.ui.pages.exchange', 'lga_desktop.ui.registers.form']\n"
+        "print('loaded:', [m for m in late if m in sys.modules])\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    ).stdout
+    assert "window shown" in out
+    assert "loaded: []" in out, out

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
 
 from lga_desktop import APP_NAME
 from lga_desktop.errors import DamagedFileError
 from lga_desktop.ui import file_dialogs
-from lga_desktop.ui.about import show_about
 from lga_desktop.ui.context import AppContext
 from lga_desktop.ui.help import add_help_menu
 from lga_desktop.ui.lazy_pages import show_lazily
@@ -255,9 +255,6 @@ class MainWindow(QMainWindow):
         )
         self.recent_menu = file.addMenu("Open &recent")
         file.addSeparator()
-        from lga_desktop.ui.pages.exchange import ExchangeActions
-
-        self.exchange = ExchangeActions(self, lambda: self.context)
         self._action(file, "&Import programme pack…", lambda: self.exchange.import_pack(), None,
                      "actionImportPack")  # fmt: skip
         self._action(file, "Open &receipt…", lambda: self.exchange.open_receipt(), None,
@@ -286,6 +283,13 @@ class MainWindow(QMainWindow):
             self._action(view, title, lambda _=False, r=i: self.show_page(r), f"Ctrl+{i + 1}")
 
         add_help_menu(self, section="First steps")
+
+    @cached_property
+    def exchange(self):
+        """Importing packs, opening receipts (built on first use: not at start-up)."""
+        from lga_desktop.ui.pages.exchange import ExchangeActions
+
+        return ExchangeActions(self, lambda: self.context)
 
     def save_copy(self) -> None:
         saved = file_dialogs.save_copy_dialog(self, self.workspace)
@@ -413,6 +417,7 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         from lga_desktop.exchange.council import current_pack
+        from lga_desktop.ui.about import show_about
         from lga_desktop.ui.pages.exchange import support_html
 
         pack = current_pack(self.workspace) if self.context is not None else None

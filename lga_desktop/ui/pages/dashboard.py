@@ -39,7 +39,7 @@ from lga_desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from lga_desktop.ui.registers.form import NOTE_STYLES
+from lga_desktop.ui.styles import NOTE_STYLES
 from lga_desktop.validation import Severity
 from lga_desktop.words import plural
 from lga_desktop.workspace import describe

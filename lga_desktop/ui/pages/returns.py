@@ -42,7 +42,7 @@ from lga_desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from lga_desktop.ui.registers.form import NOTE_STYLES
+from lga_desktop.ui.styles import NOTE_STYLES
 from lga_desktop.ui.tasks import run_task
 from lga_desktop.validation import Severity
 from lga_desktop.words import format_date, format_when, plural

@@ -33,17 +33,11 @@ from lga_desktop.ui.qt import (
     Signal,
 )
 from lga_desktop.ui.registers.editors import DateEditor, LinkChoices, make_editor
+from lga_desktop.ui.styles import NOTE_STYLES
 from lga_desktop.validation import Finding, Severity
 from lga_desktop.words import sentence
 
 __all__ = ["RecordForm", "RecordDialog", "NOTE_STYLES"]
-
-NOTE_STYLES = {
-    "problem": "color: #b00020;",
-    Severity.ERROR: "color: #b00020;",
-    Severity.WARNING: "color: #8a5300;",
-    "help": "color: #5b6875;",  # muted, yet readable
-}
 
 
 class RecordForm(QWidget):

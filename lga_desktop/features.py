@@ -11,6 +11,7 @@ never imports Qt).
 from __future__ import annotations
 
 import importlib
+import os
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -51,3 +52,31 @@ class Feature:
 def features() -> tuple[Feature, ...]:
     """Every feature, in the order they appear in menus, returns and reports."""
     return tuple(importlib.import_module(name).FEATURE for name in FEATURE_MODULES)
+
+
+def counts(ws: Workspace) -> dict[str, int]:
+    """Rows per register, for `info` and the dashboard."""
+    existing = set(ws.db.table_names())
+    return {
+        label: ws.db.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]
+        for feature in features()
+        for label, table in feature.counted_tables.items()
+        if table in existing
+    }
+
+
+def describe(ws: Workspace) -> dict[str, Any]:
+    """What `lga-desktop info` prints: council, schema version, counts per register."""
+    council = ws.council
+    officer = ws.officer
+    return {
+        "path": str(ws.path),
+        "council": {"gss": council.gss, "name": council.official_name, "type": council.type_name},
+        "officer": None
+        if officer is None
+        else {"name": officer.name, "role": officer.role, "email": officer.email},
+        "schema_version": ws.schema_version,
+        "created_at": ws.get_meta("created_at"),
+        "counts": counts(ws),
+        "size_bytes": os.path.getsize(ws.path),
+    }

@@ -337,10 +337,11 @@ def backup_and_restore(ctx: SelfTestContext) -> str:
 
 def build_demo_workspace(ctx: SelfTestContext) -> str:
     from lga_desktop.demo import create_demo_workspace
+    from lga_desktop.features import counts as register_counts
 
     with create_demo_workspace(ctx.folder / "demo.lgaws") as ws:
         expect(ws.get_meta("demo") is True, "the demo workspace is not marked as a demo")
-        counts = ws.counts()
+        counts = register_counts(ws)
     return f"{len(counts)} registers, {sum(counts.values()):,} records"
 
 

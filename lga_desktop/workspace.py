@@ -203,18 +203,6 @@ class Workspace(DatabaseFile):
     def schema_version(self) -> int:
         return schema_version(self.db)
 
-    def counts(self) -> dict[str, int]:
-        """Rows per register, for `info` and the dashboard."""
-        from lga_desktop.features import features
-
-        existing = set(self.db.table_names())
-        return {
-            label: self.db.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]
-            for feature in features()
-            for label, table in feature.counted_tables.items()
-            if table in existing
-        }
-
     # ---- backups (DatabaseFile.backup, list_backups) --------------------------
 
     def restore(self, backup: Path | Backup) -> Backup:
@@ -377,20 +365,3 @@ def _keep_as(path: Path, moved: Path) -> None:
             shutil.copyfileobj(src, dst)
             dst.flush()
             os.fsync(dst.fileno())
-
-
-def describe(ws: Workspace) -> dict[str, Any]:
-    """What `lga-desktop info` prints: council, schema version, counts per register."""
-    council = ws.council
-    officer = ws.officer
-    return {
-        "path": str(ws.path),
-        "council": {"gss": council.gss, "name": council.official_name, "type": council.type_name},
-        "officer": None
-        if officer is None
-        else {"name": officer.name, "role": officer.role, "email": officer.email},
-        "schema_version": ws.schema_version,
-        "created_at": ws.get_meta("created_at"),
-        "counts": ws.counts(),
-        "size_bytes": os.path.getsize(ws.path),
-    }

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from lga_desktop.cli import print_json
 from lga_desktop.errors import DamagedFileError, LgaError, UsageError
+from lga_desktop.features import describe
 from lga_desktop.workspace import (
     Officer,
     Workspace,
-    describe,
     list_backups_of,
     newest_sound_backup,
     restore_damaged,

@@ -21,6 +21,7 @@ import getpass
 import json
 import os
 import socket
+from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -129,10 +130,8 @@ def take_ownership(
     owner = OwnerLock(path, lock, note)
     if not note:  # a reader holding it for a moment: the owner note would mislead
         return owner
-    try:
+    with suppress(Exception):  # the note is a courtesy: the lock is what protects the file
         _write_note(owner_path_of(path), json.dumps(_me()).encode())
-    except Exception:  # the note is a courtesy: the lock is what protects the file
-        pass
     return owner
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
+from lga_desktop.features import describe
 from lga_desktop.money import format_money
 from lga_desktop.periods import FinancialYear, Quarter
 from lga_desktop.procurement.derived import (
@@ -42,7 +43,6 @@ from lga_desktop.ui.qt import (
 from lga_desktop.ui.styles import NOTE_STYLES
 from lga_desktop.validation import Severity
 from lga_desktop.words import plural
-from lga_desktop.workspace import describe
 
 __all__ = ["DashboardPage", "Card"]
 

@@ -1,13 +1,15 @@
 """The demo workspace: a real council with plausible data in every register.
 
 ``lga-desktop --demo`` and ``make run`` open one, freshly generated, so a first
-look is never empty. Each feature declares a ``demo`` filler
-(``lga_desktop/features.py``); a filler takes the open workspace and a seeded
+look is never empty. Each feature names its ``demo`` filler as
+``"module:function"`` (``lga_desktop/features.py``), imported only here, so a
+register never imports its own filler (which imports the register); a filler takes the open workspace and a seeded
 ``random.Random`` so the demo is the same every time.
 """
 
 from __future__ import annotations
 
+import importlib
 import random
 from pathlib import Path
 
@@ -33,8 +35,10 @@ def create_demo_workspace(
     ws.set_meta("demo", True)
     for feature in features():
         if feature.demo is not None:
+            module, name = feature.demo.split(":")
+            fill = getattr(importlib.import_module(module), name)
             with ws.atomic():
-                feature.demo(ws, rng)
+                fill(ws, rng)
     return ws
 
 

@@ -32,3 +32,25 @@ class FileBusyError(LgaError):
 
 class FileAccessError(LgaError):
     """The file or its folder cannot be read or written (read-only, no permission, disk full)."""
+
+
+def os_failure(exc: OSError, name: str) -> LgaError:
+    """A file-system error in words: disk full, read-only, no permission, out of reach."""
+    import errno
+
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        return FileAccessError(
+            f"the disk is full while writing {name}; free some space and try again"
+        )
+    if exc.errno == errno.EROFS:
+        return FileAccessError(
+            f"{name} is on a read-only disk; copy it to a folder you can write to and try again"
+        )
+    if isinstance(exc, PermissionError):
+        return FileAccessError(
+            f"you do not have permission to change {name}; choose a folder of your own"
+        )
+    return FileAccessError(
+        f"{name} could not be read or written ({exc.strerror or exc}); check the drive and "
+        "try again"
+    )

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -40,8 +39,9 @@ class Feature:
     title: str  # for people: "CAP business plan"
     # label -> table name, for `lga-desktop info` and the dashboard
     counted_tables: dict[str, str] = field(default_factory=dict)
-    # fills the demo workspace; runs inside one transaction
-    demo: Callable[[Workspace, random.Random], None] | None = None
+    # "module:function" that fills the demo workspace (given the workspace and a
+    # seeded random.Random; runs inside one transaction), imported only by demo.py
+    demo: str | None = None
     # the feature's part of a quarterly return: JSON-ready data, money as int pence
     snapshot: Callable[[Workspace, Quarter], dict[str, Any]] | None = None
     # the feature's validation rules for a quarter

@@ -33,11 +33,12 @@ from lga_desktop.db import (
     schema_version,
 )
 from lga_desktop.db.backups import Backup
-from lga_desktop.db.file import DatabaseFile, copy_database, os_failure
+from lga_desktop.db.connection import copy_database
+from lga_desktop.db.file import DatabaseFile
 from lga_desktop.db.migrations import MIGRATIONS
 from lga_desktop.db.owner import take_ownership
 from lga_desktop.db.programme_schema import PROGRAMME_APPLICATION_ID
-from lga_desktop.errors import DamagedFileError, LgaError
+from lga_desktop.errors import DamagedFileError, LgaError, os_failure
 from lga_desktop.words import plural
 
 __all__ = [

@@ -86,3 +86,40 @@ def test_the_window_opens_without_what_it_does_not_show(tmp_path):
     ).stdout
     assert "window shown" in out
     assert "loaded: []" in out, out
+
+
+def _runtime_imports(path: Path, modules: set[str]) -> set[str]:
+    """The package modules ``path`` imports when it runs (type-checking imports left out)."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    checking = {
+        id(n)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for inner in node.body
+        for n in ast.walk(inner)
+    }
+    found = set()
+    for node in ast.walk(tree):
+        if id(node) in checking:
+            continue
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{a.name}" for a in node.names)
+    return found & modules
+
+
+def test_no_two_modules_import_each_other():
+    """House note: import circles (cli programme <-> return commands, features <-> workspace,
+    spend_import <-> spend_lines, registers <-> their demo fillers, ...) are untangled; a
+    module imported inside a function counts too."""
+
+    def name(path: Path) -> str:
+        parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+    paths = {name(p): p for p in PACKAGE.rglob("*.py")}
+    graph = {m: _runtime_imports(p, set(paths)) - {m} for m, p in paths.items()}
+    mutual = sorted({tuple(sorted((a, b))) for a in graph for b in graph[a] if a in graph[b]})
+    assert mutual == []

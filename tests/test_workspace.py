@@ -15,12 +15,12 @@ from lga_desktop.db import (
     migrate,
 )
 from lga_desktop.errors import UsageError
+from lga_desktop.features import describe
 from lga_desktop.workspace import (
     Officer,
     Workspace,
     WorkspaceDamagedError,
     WorkspaceError,
-    describe,
 )
 
 OXFORD = "E07000178"

@@ -286,7 +286,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def file_failure(exc: BaseException) -> LgaError:
     """A file-system or SQLite error that escaped a command, as one sentence."""
-    from lga_desktop.db.file import os_failure, sqlite_failure
+    from lga_desktop.db.file import sqlite_failure
+    from lga_desktop.errors import os_failure
 
     if isinstance(exc, OSError):
         return os_failure(exc, exc.filename and os.path.basename(str(exc.filename)) or "a file")

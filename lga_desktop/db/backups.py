@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from lga_desktop.atomic_write import replacing
-from lga_desktop.db.connection import SQLITE_HEADER
+from lga_desktop.db.connection import SQLITE_HEADER, copy_database
+from lga_desktop.errors import os_failure
 
 __all__ = [
     "Backup",
@@ -109,8 +110,6 @@ def list_backups_of(path: Path, suffix: str, application_id: int) -> list[Backup
 
 def take_backup(conn, path: Path, suffix: str, application_id: int, reason: str = "") -> Backup:
     """Copy the open database ``conn`` (the file at ``path``) into its backups folder."""
-    from lga_desktop.db.file import copy_database, os_failure
-
     folder = backups_dir_of(path)
     try:
         folder.mkdir(exist_ok=True)

@@ -228,3 +228,13 @@ def connect(path: Path | str, *, wal: bool = True, read_only: bool = False) -> D
         db.enable_wal()
     conn.execute("PRAGMA synchronous = NORMAL")
     return db
+
+
+def copy_database(source: sqlite3.Connection, target: Path) -> None:
+    """Copy an open database, as one consistent snapshot, into a new file (no journal left)."""
+    dest = sqlite3.connect(str(target))
+    try:
+        source.backup(dest)
+        dest.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        dest.close()

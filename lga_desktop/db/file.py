@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from lga_desktop.atomic_write import owner_only, publish_new, replacing, temp_name_for
-from lga_desktop.db.connection import SQLITE_HEADER, Database, connect
+from lga_desktop.db.connection import SQLITE_HEADER, Database, connect, copy_database
 from lga_desktop.db.owner import OwnerLock, take_ownership
 from lga_desktop.errors import (
     DamagedFileError,
@@ -31,41 +31,10 @@ from lga_desktop.errors import (
     FileBusyError,
     LgaError,
     UsageError,
+    os_failure,
 )
 
-__all__ = ["DatabaseFile", "sqlite_failure", "os_failure", "copy_database"]
-
-
-def copy_database(source: sqlite3.Connection, target: Path) -> None:
-    """Copy an open database, as one consistent snapshot, into a new file (no journal left)."""
-    dest = sqlite3.connect(str(target))
-    try:
-        source.backup(dest)
-        dest.execute("PRAGMA journal_mode = DELETE")
-    finally:
-        dest.close()
-
-
-def os_failure(exc: OSError, name: str) -> LgaError:
-    """A file-system error in words: disk full, read-only, no permission, out of reach."""
-    import errno
-
-    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
-        return FileAccessError(
-            f"the disk is full while writing {name}; free some space and try again"
-        )
-    if exc.errno == errno.EROFS:
-        return FileAccessError(
-            f"{name} is on a read-only disk; copy it to a folder you can write to and try again"
-        )
-    if isinstance(exc, PermissionError):
-        return FileAccessError(
-            f"you do not have permission to change {name}; choose a folder of your own"
-        )
-    return FileAccessError(
-        f"{name} could not be read or written ({exc.strerror or exc}); check the drive and "
-        "try again"
-    )
+__all__ = ["DatabaseFile", "sqlite_failure"]
 
 
 def sqlite_failure(

@@ -489,7 +489,7 @@ FEATURE = Feature(
     key=KEY,
     title="Procurement",
     counted_tables={"Spend lines": "spend_line", "Spend imports": "spend_import"},
-    demo=demo,
+    demo="lga_desktop.procurement.feature:demo",
     snapshot=snapshot,
     validate=validate,
 )

@@ -571,17 +571,11 @@ def validate(ws: Workspace, quarter: Quarter) -> list[Finding]:
     return validate_family(ws, KEY, quarter)
 
 
-def _demo(ws: Workspace, rng: Any) -> None:
-    from lga_desktop.registers.demo import fill_cap
-
-    fill_cap(ws, rng)
-
-
 FEATURE = Feature(
     key=KEY,
     title="CAP business plan",
     counted_tables=counted_tables(REGISTERS),
-    demo=_demo,
+    demo="lga_desktop.registers.demo:fill_cap",
     snapshot=snapshot,
     validate=validate,
 )

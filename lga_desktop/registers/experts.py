@@ -349,17 +349,11 @@ def validate(ws: Workspace, quarter: Quarter) -> list[Finding]:
     return validate_family(ws, KEY, quarter)
 
 
-def _demo(ws: Workspace, rng: Any) -> None:
-    from lga_desktop.registers.demo import fill_experts
-
-    fill_experts(ws, rng)
-
-
 FEATURE = Feature(
     key=KEY,
     title="Productivity expert support",
     counted_tables=counted_tables(REGISTERS),
-    demo=_demo,
+    demo="lga_desktop.registers.demo:fill_experts",
     snapshot=snapshot,
     validate=validate,
 )

@@ -453,17 +453,11 @@ def validate(ws: Workspace, quarter: Quarter) -> list[Finding]:
     return found
 
 
-def _demo(ws: Workspace, rng: Any) -> None:
-    from lga_desktop.registers.pipeline_demo import fill_pipeline
-
-    fill_pipeline(ws, rng)
-
-
 FEATURE = Feature(
     key=KEY,
     title="Procurement pipeline and timelines",
     counted_tables=counted_tables(REGISTERS),
-    demo=_demo,
+    demo="lga_desktop.registers.pipeline_demo:fill_pipeline",
     snapshot=snapshot,
     validate=validate,
 )

@@ -531,17 +531,11 @@ def _lga_pack_rules(ws: Workspace, quarter: Quarter) -> Iterator[Finding]:
             )
 
 
-def _demo(ws: Workspace, rng: Any) -> None:
-    from lga_desktop.registers.demo import fill_savings
-
-    fill_savings(ws, rng)
-
-
 FEATURE = Feature(
     key=KEY,
     title="Realised savings",
     counted_tables=counted_tables(REGISTERS),
-    demo=_demo,
+    demo="lga_desktop.registers.demo:fill_savings",
     snapshot=snapshot,
     validate=validate,
 )

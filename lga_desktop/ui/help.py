@@ -3,7 +3,8 @@
 Both windows build their Help menu here: **User guide** (F1) opens the guide
 in a window of its own (:mod:`.user_guide`, loaded on first use), at the part that fits the window (the LGA's window
 opens it at "The LGA side"); **About** adds the support contact from
-``resources/support.json``.
+``resources/support.json`` (or the LGA's, from the programme pack) and the
+reference data's licences.
 """
 
 from __future__ import annotations
@@ -11,17 +12,18 @@ from __future__ import annotations
 import json
 from functools import cache
 
-from lga_desktop import APP_NAME
+from lga_desktop import APP_NAME, __version__
 from lga_desktop.resources import resource
 from lga_desktop.ui.qt import (
     QAction,
     QKeySequence,
     QMainWindow,
+    QMessageBox,
     Qt,
     QWidget,
 )
 
-__all__ = ["add_help_menu", "support_html", "support_contact"]
+__all__ = ["ATTRIBUTIONS", "add_help_menu", "show_about", "support_html", "support_contact"]
 
 
 @cache
@@ -46,8 +48,6 @@ def support_html() -> str:
 
 def add_help_menu(window: QMainWindow, *, section: str = "") -> None:
     """Help > User guide (F1) and Help > About, for either window."""
-    from lga_desktop.ui.about import show_about
-
     menu = window.menuBar().addMenu("&Help")
 
     def _about(window: QWidget) -> None:
@@ -72,3 +72,33 @@ def add_help_menu(window: QMainWindow, *, section: str = "") -> None:
             action.setShortcut(QKeySequence(keys))
         action.triggered.connect(lambda _=False, slot=slot: slot())
         menu.addAction(action)
+
+
+ATTRIBUTIONS = """
+<p><b>Reference data</b></p>
+<ul>
+<li>English councils: mySociety, <i>UK Local Authorities (past and current)</i> v1.6.1,
+CC BY 4.0.</li>
+<li>ProClass v17.1 procurement classification, as republished by North West Open
+Data, Open Government Licence v3.0.</li>
+<li>England &amp; Wales bank holidays: the <i>holidays</i> package (MIT).</li>
+<li>Printed pages use the DejaVu fonts (Bitstream Vera licence; DejaVu changes in the
+public domain).</li>
+</ul>
+<p>Built with Qt for Python (PySide6, LGPL), sqlite-utils, ReportLab, cryptography
+and openpyxl.</p>
+"""
+
+
+def show_about(parent: QWidget | None, support: str = "") -> None:
+    """``support``: the LGA's support contact from the programme pack, as HTML; without one,
+    the contact shipped with the program."""
+    QMessageBox.about(
+        parent,
+        f"About {APP_NAME}",
+        f"<h3>{APP_NAME} {__version__}</h3>"
+        "<p>Registers, signed quarterly returns and their consolidation for the Local "
+        "Government Association's productivity programme.</p>"
+        + (support or support_html())
+        + ATTRIBUTIONS,
+    )

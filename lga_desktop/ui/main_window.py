@@ -417,7 +417,7 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         from lga_desktop.exchange.council import current_pack
-        from lga_desktop.ui.about import show_about
+        from lga_desktop.ui.help import show_about
         from lga_desktop.ui.pages.exchange import support_html
 
         pack = current_pack(self.workspace) if self.context is not None else None

@@ -10,8 +10,7 @@ from lga_desktop.consolidation.figures import quarters_with_returns
 from lga_desktop.consolidation.store import DEFAULT_NAME, PROGRAMME_SUFFIX, Programme
 from lga_desktop.returns.trust import KEY_CARD_SUFFIX
 from lga_desktop.ui import file_dialogs
-from lga_desktop.ui.about import show_about
-from lga_desktop.ui.help import add_help_menu
+from lga_desktop.ui.help import add_help_menu, show_about
 from lga_desktop.ui.lazy_pages import show_lazily
 from lga_desktop.ui.programme.actions import ProgrammeActions
 from lga_desktop.ui.programme.context import ProgrammeContext

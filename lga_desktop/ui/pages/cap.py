@@ -9,7 +9,8 @@ from lga_desktop.periods import Quarter, quarter_of
 from lga_desktop.registers import cap, store
 from lga_desktop.registers.declaration import Record
 from lga_desktop.ui.charts import Bar
-from lga_desktop.ui.registers.page import MUTED, RegisterPage
+from lga_desktop.ui.registers.page import RegisterPage
+from lga_desktop.ui.styles import MUTED
 from lga_desktop.words import count_noun, plural
 
 

@@ -26,7 +26,7 @@ from lga_desktop.periods import FinancialYear, Quarter, parse_quarter
 from lga_desktop.ui.deferred_refresh import DeferredRefresh
 from lga_desktop.ui.list_model import Index, ListTableModel
 from lga_desktop.ui.programme.context import ProgrammeContext
-from lga_desktop.ui.programme.tables import MUTED, table_view
+from lga_desktop.ui.programme.tables import table_view
 from lga_desktop.ui.qt import (
     QComboBox,
     QDesktopServices,
@@ -42,6 +42,7 @@ from lga_desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from lga_desktop.ui.styles import MUTED
 
 __all__ = ["fill_period_box", "BoardTablesPage", "ReportTableModel", "ReturnDialog"]
 

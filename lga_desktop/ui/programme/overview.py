@@ -25,9 +25,9 @@ from lga_desktop.money import format_money
 from lga_desktop.periods import Quarter, parse_period, parse_quarter
 from lga_desktop.procurement.derived import percent
 from lga_desktop.registers.cap import OUTPUTS
+from lga_desktop.ui.cards import Card, chart_box, show_sme_share
 from lga_desktop.ui.charts import Bar, BulletChart, Column, ColumnChart, ProgressBars
 from lga_desktop.ui.deferred_refresh import DeferredRefresh
-from lga_desktop.ui.pages.dashboard import Card, chart_box, show_sme_share
 from lga_desktop.ui.programme.board_tables import fill_period_box
 from lga_desktop.ui.programme.context import ProgrammeContext
 from lga_desktop.ui.qt import (
@@ -42,11 +42,11 @@ from lga_desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from lga_desktop.ui.styles import MUTED
 from lga_desktop.words import plural
 
 __all__ = ["OverviewPage"]
 
-MUTED = "#5b6875"
 QUARTERS_CHARTED = 8  # the savings-by-quarter chart shows up to this many, ending at the chosen one
 _OUTPUTS = {o.name: o for o in OUTPUTS}
 

@@ -11,12 +11,12 @@ from lga_desktop.ui.list_model import Index, ListTableModel
 from lga_desktop.ui.programme.context import ProgrammeContext
 from lga_desktop.ui.programme.tables import (
     FILTER_ROLE,
-    MUTED,
     SORT_ROLE,
     SortFilterProxy,
     table_view,
 )
 from lga_desktop.ui.qt import QColor, QHBoxLayout, QLabel, QLineEdit, Qt, QVBoxLayout, QWidget
+from lga_desktop.ui.styles import MUTED
 from lga_desktop.words import format_when
 
 __all__ = ["ReturnsModel", "ReturnsPage"]

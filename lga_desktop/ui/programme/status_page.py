@@ -32,7 +32,6 @@ from lga_desktop.periods import Quarter, parse_quarter
 from lga_desktop.ui.deferred_refresh import DeferredRefresh
 from lga_desktop.ui.file_dialogs import get_open_file_name, get_save_file_name
 from lga_desktop.ui.programme.context import ProgrammeContext
-from lga_desktop.ui.programme.tables import MUTED
 from lga_desktop.ui.qt import (
     QAbstractItemView,
     QColor,
@@ -46,6 +45,7 @@ from lga_desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from lga_desktop.ui.styles import MUTED
 from lga_desktop.ui.tasks import show_error
 
 __all__ = ["StatusPage", "STATUS_COLOURS"]

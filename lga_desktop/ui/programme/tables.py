@@ -23,7 +23,6 @@ __all__ = ["SORT_ROLE", "FILTER_ROLE", "SortFilterProxy", "table_view"]
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 2
-MUTED = "#5b6875"
 
 
 class SortFilterProxy(QSortFilterProxyModel):

@@ -38,6 +38,7 @@ from lga_desktop.ui.qt import (
 )
 from lga_desktop.ui.registers.dialogs import ImportReportDialog
 from lga_desktop.ui.registers.table import RegisterTable
+from lga_desktop.ui.styles import MUTED
 from lga_desktop.ui.tasks import run_task, show_error
 from lga_desktop.validation import Finding, Severity
 from lga_desktop.words import count_noun, plural
@@ -48,7 +49,6 @@ if TYPE_CHECKING:
 __all__ = ["RegisterPage"]
 
 FILE_FILTER = "Excel workbook (*.xlsx);;CSV files (*.csv)"
-MUTED = "#5b6875"
 
 
 def undo_buttons(page: QWidget, row: QHBoxLayout, stack: Any) -> tuple[QAction, QAction]:

@@ -16,8 +16,9 @@ rows, trailing blank rows), then prints, each beside its target:
 - peak memory (RSS) of a process that imports the file, and of one that
   imports a file three times the size (target: < 300 MB, flat with size);
 - on a workspace of 1,000,000 lines: opening the spend page (count, first
-  window; and the real Qt page, offscreen) (target < 0.3 s), a supplier filter
-  (< 0.2 s), and a window deep in the table.
+  window; and the real Qt page, offscreen: target <= 60 ms), a supplier filter
+  (<= 50 ms), and a window deep in the table. ``make bench`` holds the Qt
+  page to those two targets on every run (``benchmarks/large_table.py``).
 """
 
 from __future__ import annotations
@@ -412,14 +413,14 @@ def ui_timings(path: Path) -> None:
     line(
         "open the spend page (Qt, offscreen)",
         f"{opened * 1000:.0f} ms",
-        "target < 300 ms",
-        opened < 0.3,
+        "target <= 60 ms (make bench guards it)",
+        opened <= 0.06,
     )
     line(
         "type a supplier filter (Qt, offscreen)",
         f"{filtered * 1000:.0f} ms",
-        "target < 200 ms",
-        filtered < 0.2,
+        "target <= 50 ms (make bench guards it)",
+        filtered <= 0.05,
     )
 
 

@@ -94,6 +94,47 @@ def test_spend_model_windows_sorting_and_filtering(context):
     assert model.data(model.index(0, 2)) == "Unmapped"
 
 
+def test_spend_model_reads_nothing_for_the_roles_it_leaves_to_qt(context):
+    """A paint asks data() for a dozen roles a cell; only four need the line."""
+    from lga_desktop.ui.procurement.spend_model import SpendTableModel
+
+    import_spend(context.workspace, F2016)
+    model = SpendTableModel(context.workspace.db.conn)
+    statements: list[str] = []
+    context.workspace.db.conn.set_trace_callback(statements.append)
+    try:
+        far = model.index(3000, 1)
+        for role in (
+            Qt.ItemDataRole.DecorationRole,
+            Qt.ItemDataRole.FontRole,
+            Qt.ItemDataRole.BackgroundRole,
+            Qt.ItemDataRole.CheckStateRole,
+            Qt.ItemDataRole.SizeHintRole,
+        ):
+            assert model.data(far, role) is None
+        assert statements == []
+        # the roles it answers still fetch the line's window
+        assert model.data(far, Qt.ItemDataRole.DisplayRole) == model.line(3000)[2]
+        assert len(statements) == 1
+        assert model.data(model.index(3000, 7), Qt.ItemDataRole.TextAlignmentRole) == int(
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        )
+    finally:
+        context.workspace.db.conn.set_trace_callback(None)
+
+
+def test_the_benchmarks_spend_page_figures_end_on_a_real_paint(qapp, tmp_path):
+    """benchmarks/large_table.py's guards: measure_open refuses a figure with no paint."""
+    from lga_desktop.ui.procurement.spend_page import measure_open
+    from lga_desktop.workspace import Workspace
+
+    path = tmp_path / "w.lgaws"
+    with Workspace.create(path, "E07000178") as ws:
+        import_spend(ws, F2016)
+    opened, filtered = measure_open(path, "hanson")
+    assert opened > 0 and filtered > 0
+
+
 def test_spend_tab_search_and_status(qtbot, context):
     from lga_desktop.ui.procurement.spend_page import SpendTab
 

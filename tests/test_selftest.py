@@ -132,3 +132,40 @@ def test_build_spec_is_plain_python():
     source = (ROOT / "build.spec").read_text()
     compile(source, "build.spec", "exec")
     compile((ROOT / "packaging" / "hooks" / "hook-PySide6.QtGui.py").read_text(), "hook", "exec")
+
+
+# Loads packaging/holidays_countries/__init__.py as `holidays.countries`, as the
+# bundle does (build.spec), and prints what the app reads through it.
+BUNDLED_HOLIDAYS = """
+import importlib.util, json, sys
+from pathlib import Path
+import holidays
+spec = importlib.util.spec_from_file_location(
+    "holidays.countries", sys.argv[1],
+    submodule_search_locations=[str(Path(holidays.__file__).parent / "countries")],
+)
+stub = importlib.util.module_from_spec(spec)
+sys.modules["holidays.countries"] = stub
+spec.loader.exec_module(stub)
+from lga_desktop.periods import bank_holidays
+countries = sorted(m for m in sys.modules if m.startswith("holidays.countries."))
+print(json.dumps({"days": [d.isoformat() for d in bank_holidays()], "countries": countries}))
+"""
+
+
+def test_the_bundles_holidays_countries_gives_the_same_bank_holidays_alone():
+    from lga_desktop.periods import bank_holidays
+
+    stub = ROOT / "packaging" / "holidays_countries" / "__init__.py"
+    out = subprocess.run(
+        [sys.executable, "-c", BUNDLED_HOLIDAYS, str(stub)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    got = json.loads(out.stdout)
+    assert got["days"] == [d.isoformat() for d in bank_holidays()]
+    assert "2012-06-05" in got["days"]  # the Diamond Jubilee: the real calendar
+    # the other countries stay out (the stock package imports all ~250)
+    assert got["countries"] == ["holidays.countries.united_kingdom"]

@@ -17,11 +17,17 @@ UNUSED_PLUGINS = {
     ("egldeviceintegrations", ""),
     ("generic", ""),  # evdev / TUIO touch input for kiosks
     ("platformthemes", "libqgtk3"),  # pulls in half of GTK; the portal theme stays
-    ("imageformats", "libqtiff"),  # we ship PNG/SVG/ICO icons only
+    # we ship PNG/SVG/ICO icons only (PNG is built into QtGui); the PDF viewer's
+    # pages come from PDFium as raw pixels, whatever images the PDF holds
+    ("imageformats", "libqjpeg"),  # 540 KB with its libjpeg
+    ("imageformats", "libqgif"),
+    ("imageformats", "libqtiff"),
     ("imageformats", "libqwebp"),
     ("imageformats", "libqtga"),
     ("imageformats", "libqwbmp"),
     ("imageformats", "libqpdf"),
+    ("imageformats", "qjpeg"),
+    ("imageformats", "qgif"),
     ("imageformats", "qtiff"),
     ("imageformats", "qwebp"),
     ("imageformats", "qtga"),

@@ -28,6 +28,18 @@ _AMOUNT = [key for key, _, _ in COLUMNS].index("amount")
 _SORT_KEYS = [key if sql else None for key, _, sql in COLUMNS]
 Index = QModelIndex | QPersistentModelIndex
 
+# Worked out once: a paint asks data() for a dozen roles of every visible cell
+# (a few thousand calls on a full window), most of them roles we leave to Qt.
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_ALIGN = Qt.ItemDataRole.TextAlignmentRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_ROLES = frozenset(int(r) for r in (_DISPLAY, _ALIGN, _FOREGROUND, _TOOLTIP))
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_CREDIT = QColor("#b00020")
+_UNMAPPED = QColor("#a15c00")
+
 
 class SpendTableModel(QAbstractTableModel):
     def __init__(self, conn: sqlite3.Connection, parent: Any = None) -> None:
@@ -99,10 +111,10 @@ class SpendTableModel(QAbstractTableModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _FLAGS
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        if role not in _ROLES or not index.isValid():
             return None
         r = self._row(index.row())
         if r is None:
@@ -110,7 +122,7 @@ class SpendTableModel(QAbstractTableModel):
         col = index.column()
         # r: id, date, supplier, category, source name, source code, area, ref, cap_rev,
         #    pence, sme, vcse, redacted, line_no, import_id
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             if col == 0:
                 y, m, d = r[1].split("-")
                 return f"{d}/{m}/{y}"
@@ -128,15 +140,15 @@ class SpendTableModel(QAbstractTableModel):
                 return (r[8] or "").capitalize()
             if col == _AMOUNT:
                 return format_money(r[9])
-        elif role == Qt.ItemDataRole.TextAlignmentRole:
+        elif role == _ALIGN:
             if col == _AMOUNT:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        elif role == Qt.ItemDataRole.ForegroundRole:
+                return _RIGHT
+        elif role == _FOREGROUND:
             if col == _AMOUNT and r[9] < 0:
-                return QBrush(QColor("#b00020"))
+                return QBrush(_CREDIT)
             if col == 2 and not r[3]:
-                return QBrush(QColor("#a15c00"))
-        elif role == Qt.ItemDataRole.ToolTipRole:
+                return QBrush(_UNMAPPED)
+        elif role == _TOOLTIP:
             if col == 1:
                 flags = [name for name, on in (("SME", r[10]), ("VCSE", r[11])) if on]
                 note = "Name redacted by the council (personal data). " if r[12] else ""

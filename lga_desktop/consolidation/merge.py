@@ -180,7 +180,7 @@ def retry_waiting(prog: Programme, *, progress: Progress = NO_PROGRESS) -> Merge
 _Received = tuple[str, bytes | None, str]
 
 # Files are written in groups under one savepoint (a savepoint per file made SQLite copy
-# the pages each file touched aside, costing ~7% of a consolidation); a group that meets
+# aside, for every file, the pages it touched: 5-7% of a consolidation); a group that meets
 # an error nobody foresaw is undone and received again, each file in its own savepoint.
 GROUP_FILES = 32
 GROUP_BYTES = 8 * 1024 * 1024

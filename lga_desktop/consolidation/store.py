@@ -10,6 +10,7 @@ each with a message that says which file to open.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -144,14 +145,15 @@ class Programme(DatabaseFile):
     def add_member(self, gss: str) -> bool:
         """Make a council a pilot council of the programme; False when it already was."""
         council = council_by_gss(gss)
-        with self.db.atomic():
-            if self.db.execute("SELECT 1 FROM member WHERE gss = ?", [council.gss]).fetchone():
-                return False
-            self.db.execute(
-                "INSERT INTO member (gss, name, added_at) VALUES (?, ?, ?)",
+        # one statement, atomic by itself: inside a transaction (every merged return comes
+        # this way) it needs no savepoint of its own
+        with nullcontext() if self.db.conn.in_transaction else self.db.atomic():
+            cursor = self.db.execute(
+                "INSERT INTO member (gss, name, added_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (gss) DO NOTHING",
                 [council.gss, council.official_name, now_text()],
             )
-        return True
+        return cursor.rowcount == 1
 
     def trust_key(self, gss: str, fingerprint: str, note: str = "") -> bool:
         """Trust a key for a council (making it a member); False when it already was."""

@@ -59,7 +59,6 @@ def test_this_councils_file_and_sensible_dates(workspace, tmp_path):
     assert lines(workspace) == 2
 
 
-
 def test_only_the_lines_imported_decide_whether_a_file_belongs(workspace, tmp_path):
     """A line skipped (duplicate) or refused does not make a file another body's."""
     calderdale = spend_file(tmp_path, "calderdale.csv", "The Borough of Calderdale")

@@ -294,7 +294,7 @@ def write_lines(
     """
     conn = ws.db.conn
     import_id, last_id, bulk = _begin(conn, report, source.size)
-    read = _read_lines(ws, report, mapping, rows, source, progress, import_id)
+    read = _read_lines(ws, import_id, mapping, rows, source, progress, report.refused)
     progress.update(source.size, source.size, f"Read {read.rows:,} rows; finishing")
     if bulk:
         for statement in SECONDARY_INDEXES:
@@ -306,12 +306,12 @@ def write_lines(
 
 def _read_lines(
     ws: Workspace,
-    report: ImportReport,
+    import_id: int,
     mapping: ColumnMapping,
     rows: Iterator[tuple[int, list]],
     source: Any,
     progress: Progress,
-    import_id: int,
+    refused: list[tuple[int, str]],
 ) -> _Read:
     """The per-line loop: read each row, refuse it or file it, write the lines in batches."""
     conn = ws.db.conn
@@ -337,7 +337,6 @@ def _read_lines(
         caps.get,
         bodies.get,
     )
-    refused = report.refused
     sums = result.sums
     batch: list = []  # the values of the lines to write, one after another
     add_line = batch.extend

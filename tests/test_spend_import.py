@@ -153,6 +153,26 @@ def test_reimport_counts_duplicates_and_adds_nothing(workspace):
     assert line_count(workspace) == 3581
 
 
+def test_lines_repeated_within_a_file_count_once_with_exact_sums(workspace, tmp_path):
+    """A big file into an empty workspace (indexes rebuilt at the end) repeating its own lines."""
+    header, rows = oxford_rows()
+    rows = rows[:300]
+    repeated = rows[:200] + rows[100:150] + rows[200:] + rows[290:]  # 60 lines twice
+    report = import_spend(workspace, write_csv(tmp_path / "twice.csv", header, repeated))
+    assert (report.rows_read, report.imported, report.duplicates) == (360, 300, 60)
+    expected = sum(Decimal(r[6]) for r in rows) * 100
+    assert report.total_pence == db_total(workspace) == int(expected)
+    summary = workspace.db.execute("SELECT SUM(pence), SUM(lines) FROM spend_summary").fetchone()
+    assert summary == (int(expected), 300)
+    ids = workspace.db.execute("SELECT MIN(id), MAX(id) FROM spend_line").fetchone()
+    stored = "SELECT first_line_id, last_line_id, duplicates FROM spend_import WHERE id = ?"
+    assert workspace.db.execute(stored, [report.import_id]).fetchone() == (*ids, 60)
+    # all of it again: nothing imported, and no lines to point at
+    again = import_spend(workspace, tmp_path / "twice.csv")
+    assert (again.imported, again.duplicates, again.total_pence) == (0, 360, 0)
+    assert workspace.db.execute(stored, [again.import_id]).fetchone() == (None, None, 360)
+
+
 def test_partly_overlapping_file_imports_only_new_lines(workspace, tmp_path):
     header, rows = oxford_rows()
     write_csv(tmp_path / "a.csv", header, rows[:100])

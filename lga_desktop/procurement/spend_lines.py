@@ -144,27 +144,22 @@ class _Filing:
             self.new_sources.append((scid, name, code, *resolve(name, code, self.rules)))
         return scid
 
-    def take_new(self) -> tuple[list, list]:
-        """The suppliers and categories added since the last call (for :func:`_write_new`)."""
-        new = self.new_suppliers, self.new_sources
-        self.new_suppliers, self.new_sources = [], []
-        return new
-
-
-def _write_new(conn: Any, suppliers: list[tuple], sources: list[tuple]) -> None:
-    """Write new suppliers and categories (before the lines that refer to them)."""
-    if suppliers:
-        conn.executemany(
-            "INSERT INTO supplier (id, name_key, name, supplier_ref, redacted) "
-            "VALUES (?, ?, ?, ?, ?)",
-            suppliers,
-        )
-    if sources:
-        conn.executemany(
-            "INSERT INTO spend_source_category (id, name, code, category_code, mapped_by) "
-            "VALUES (?, ?, ?, ?, ?)",
-            sources,
-        )
+    def write_new(self, conn: Any) -> None:
+        """Write the suppliers and categories added since the last call."""
+        if self.new_suppliers:
+            conn.executemany(
+                "INSERT INTO supplier (id, name_key, name, supplier_ref, redacted) "
+                "VALUES (?, ?, ?, ?, ?)",
+                self.new_suppliers,
+            )
+            self.new_suppliers.clear()
+        if self.new_sources:
+            conn.executemany(
+                "INSERT INTO spend_source_category (id, name, code, category_code, mapped_by) "
+                "VALUES (?, ?, ?, ?, ?)",
+                self.new_sources,
+            )
+            self.new_sources.clear()
 
 
 def _cap_rev(text: str) -> str | None:
@@ -205,13 +200,13 @@ def import_session(ws: Workspace) -> Iterator[None]:
         conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
 
 
-def _write_batch(conn: Any, batch: list, new: tuple[list, list]) -> int:
+def _write_batch(conn: Any, batch: list, filing: _Filing) -> int:
     """Write a batch of lines (after the suppliers and categories they name); how many went in.
 
     ``batch`` holds the lines' values one after another. A line already in
     the workspace is skipped (``ON CONFLICT DO NOTHING``) and not counted.
     """
-    _write_new(conn, *new)
+    filing.write_new(conn)
     step = ROWS_PER_INSERT * _COLUMNS
     whole = len(batch) - len(batch) % step
     written = 0
@@ -422,9 +417,9 @@ def _read_lines(
             )
         )
         if len(batch) >= full_batch:
-            imported += _write_batch(conn, batch, filing.take_new())
+            imported += _write_batch(conn, batch, filing)
             batch.clear()
-    result.imported = imported + _write_batch(conn, batch, filing.take_new())
+    result.imported = imported + _write_batch(conn, batch, filing)
     result.rows, result.blank, result.redacted, result.pence = read, blank, redacted, total_read
     result.sums = sums
     return result

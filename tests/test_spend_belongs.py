@@ -59,6 +59,33 @@ def test_this_councils_file_and_sensible_dates(workspace, tmp_path):
     assert lines(workspace) == 2
 
 
+def test_only_the_lines_imported_decide_whether_a_file_belongs(workspace, tmp_path):
+    """A line skipped (duplicate) or refused does not make a file another body's."""
+    calderdale = spend_file(tmp_path, "calderdale.csv", "The Borough of Calderdale")
+    import_spend(workspace, calderdale, other_body=True)
+    path = tmp_path / "oxford.csv"
+    with open(calderdale, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerows(rows[:2])  # the header and a line already imported (another body's)
+        w.writerow(["Oxford City Council", "Materials", "12/07/2012", "ox-1", "10.00", "A Ltd"])
+        # a line dated after today, refused for its amount
+        w.writerow(["Oxford City Council", "Materials", "12/07/2031", "ox-2", "ten", "A Ltd"])
+    report = import_spend(workspace, path, today=date(2026, 12, 1))
+    assert (report.imported, report.duplicates, len(report.refused)) == (1, 1, 1)
+    assert report.last_date == "2031-07-12"  # read, though not imported
+    assert not [w for w in report.warnings if "Imported although" in w]
+    # the same lines imported do count, wherever they are in the file
+    late = spend_file(tmp_path, "late.csv", "Oxford City Council", dates=("10/07/2012",) * 3)
+    with open(late, "a", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerow(
+            ["Cherwell District Council", "Materials", "11/07/2012", "bus-1", "5.00", "B Ltd"]
+        )
+    with pytest.raises(NotThisCouncil, match=r"'Cherwell District Council' \(1 lines, £5.00\)"):
+        import_spend(workspace, late)
+
+
 def test_the_command_line_refuses_unless_other_body(workspace, tmp_path, capsys):
     path = spend_file(tmp_path, "calderdale.csv", "The Borough of Calderdale")
     ws_path = workspace.path

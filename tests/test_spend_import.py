@@ -111,6 +111,38 @@ def test_redacted_names_are_kept_and_flagged(workspace):
     ).fetchone() == (0,)
 
 
+def test_the_quick_redacted_check_agrees_with_its_expression():
+    """is_redacted looks for a few words before its regular expression: never a different answer."""
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from lga_desktop.procurement.suppliers import _REDACTED, is_redacted
+
+    names = [row[-1] for path in FILES for row in oxford_rows(path.name)[1]]
+    names += ["REDACTED", "Name removed", "Private Individual", "INDIVIDUAL", "Withheld"]
+    assert sum(map(is_redacted, names)) > 90
+    assert [is_redacted(n) for n in names] == [bool(_REDACTED.search(n)) for n in names]
+
+    words = ["redacted", "redaction", "withheld", "personal data", "personal information"]
+    words += ["private individual", "data protection", "individual", "name removed", "Ltd"]
+
+    @given(
+        st.lists(
+            st.sampled_from(words)
+            | st.text(alphabet="aeioudnrstlkKſİıÅ ", max_size=6)
+            | st.just(" "),
+            max_size=5,
+        ),
+        st.lists(st.booleans(), min_size=1, max_size=40),
+    )
+    def agree(parts, upper):
+        text = "".join(parts)
+        name = "".join(c.upper() if upper[i % len(upper)] else c for i, c in enumerate(text))
+        assert is_redacted(name) == bool(_REDACTED.search(name))
+
+    agree()
+
+
 def test_reimport_counts_duplicates_and_adds_nothing(workspace):
     path = OXFORD / "expenditure-over-500-jul-sep-2016.csv"
     first = import_spend(workspace, path)
@@ -119,6 +151,26 @@ def test_reimport_counts_duplicates_and_adds_nothing(workspace):
     assert again.duplicates == first.imported == 3581
     assert again.total_pence == 0
     assert line_count(workspace) == 3581
+
+
+def test_lines_repeated_within_a_file_count_once_with_exact_sums(workspace, tmp_path):
+    """A big file into an empty workspace (indexes rebuilt at the end) repeating its own lines."""
+    header, rows = oxford_rows()
+    rows = rows[:300]
+    repeated = rows[:200] + rows[100:150] + rows[200:] + rows[290:]  # 60 lines twice
+    report = import_spend(workspace, write_csv(tmp_path / "twice.csv", header, repeated))
+    assert (report.rows_read, report.imported, report.duplicates) == (360, 300, 60)
+    expected = sum(Decimal(r[6]) for r in rows) * 100
+    assert report.total_pence == db_total(workspace) == int(expected)
+    summary = workspace.db.execute("SELECT SUM(pence), SUM(lines) FROM spend_summary").fetchone()
+    assert summary == (int(expected), 300)
+    ids = workspace.db.execute("SELECT MIN(id), MAX(id) FROM spend_line").fetchone()
+    stored = "SELECT first_line_id, last_line_id, duplicates FROM spend_import WHERE id = ?"
+    assert workspace.db.execute(stored, [report.import_id]).fetchone() == (*ids, 60)
+    # all of it again: nothing imported, and no lines to point at
+    again = import_spend(workspace, tmp_path / "twice.csv")
+    assert (again.imported, again.duplicates, again.total_pence) == (0, 360, 0)
+    assert workspace.db.execute(stored, [again.import_id]).fetchone() == (None, None, 360)
 
 
 def test_partly_overlapping_file_imports_only_new_lines(workspace, tmp_path):

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from lga_desktop.councils import body_is_council
+from lga_desktop.councils import Council, body_is_council
 from lga_desktop.errors import NotValidError, UsageError
 from lga_desktop.money import format_money
 from lga_desktop.procurement.headers import (
@@ -99,8 +99,15 @@ def other_bodies(ws: Workspace, where: str, params: list[Any]) -> list[tuple[str
     return [(b, n, p) for b, n, p in rows if not body_is_council(council, b)]
 
 
-def _belonging_problems(ws: Workspace, report: ImportReport, today: date) -> list[str]:
-    """Why the lines just imported may not be this council's (empty: they are)."""
+def _belonging_problems(
+    ws: Workspace, report: ImportReport, today: date, bodies: set[str]
+) -> list[str]:
+    """Why the lines just imported may not be this council's (empty: they are).
+
+    ``bodies`` are the body names the file's lines gave and ``report``'s first
+    and last dates those of every line read: the lines imported are among
+    them, so when these are all this council's, no query need look.
+    """
     row = ws.db.execute(
         "SELECT first_line_id, last_line_id FROM spend_import WHERE id = ?", [report.import_id]
     ).fetchone()
@@ -108,22 +115,33 @@ def _belonging_problems(ws: Workspace, report: ImportReport, today: date) -> lis
         return []
     where, params = "id BETWEEN ? AND ?", [row[0], row[1]]
     council = ws.council
-    problems = [
-        f"its body column names {body!r} ({lines:,} lines, {format_money(pence)}), "
-        f"not {council.official_name}"
-        for body, lines, pence in other_bodies(ws, where, params)[:3]
-    ]
-    first, last = ws.db.execute(
-        f"SELECT MIN(spend_date), MAX(spend_date) FROM spend_line WHERE {where}", params
-    ).fetchone()
+    problems = []
+    if not all(body_is_council(council, body) for body in bodies):
+        problems = [
+            f"its body column names {body!r} ({lines:,} lines, {format_money(pence)}), "
+            f"not {council.official_name}"
+            for body, lines, pence in other_bodies(ws, where, params)[:3]
+        ]
     earliest = max(EARLIEST_SPEND.isoformat(), council.start or "")
+    first, last = report.first_date, report.last_date
+    if (first and first < earliest) or (
+        last and (last > today.isoformat() or _ended(council, last))
+    ):
+        first, last = ws.db.execute(
+            f"SELECT MIN(spend_date), MAX(spend_date) FROM spend_line WHERE {where}", params
+        ).fetchone()
     if first and first < earliest:
         problems.append(f"it has spend dated {first}, before {earliest}")
     if last and last > today.isoformat():
         problems.append(f"it has spend dated {last}, after today")
-    if last and council.end and last >= council.end:
+    if last and _ended(council, last):
         problems.append(f"it has spend dated {last}, after the council ended on {council.end}")
     return problems
+
+
+def _ended(council: Council, last: str) -> bool:
+    """Whether spend dated ``last`` is on or after the day the council ended."""
+    return bool(council.end and last >= council.end)
 
 
 # ---- the header ----------------------------------------------------------------
@@ -263,8 +281,8 @@ def import_spend(
                 "you map it on the Categories page."
             )
         with import_session(ws), ws.atomic():
-            write_lines(ws, report, mapping, rows, source, progress)
-            problems = _belonging_problems(ws, report, today or date.today())
+            bodies = write_lines(ws, report, mapping, rows, source, progress)
+            problems = _belonging_problems(ws, report, today or date.today(), bodies)
             if problems and not other_body:
                 raise NotThisCouncil(path.name, problems)
             report.warnings += [f"Imported although {p}." for p in problems]

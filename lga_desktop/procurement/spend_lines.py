@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from operator import itemgetter
 from typing import Any
@@ -199,6 +200,23 @@ def import_session(ws: Workspace) -> Iterator[None]:
         conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
 
 
+def _write_batch(conn: Any, batch: list, filing: _Filing) -> int:
+    """Write a batch of lines (after the suppliers and categories they name); how many went in.
+
+    ``batch`` holds the lines' values one after another. A line already in
+    the workspace is skipped (``ON CONFLICT DO NOTHING``) and not counted.
+    """
+    filing.write_new(conn)
+    step = ROWS_PER_INSERT * _COLUMNS
+    whole = len(batch) - len(batch) % step
+    written = 0
+    if whole:
+        many = (batch[i : i + step] for i in range(0, whole, step))
+        written += conn.executemany(_INSERT_MANY, many).rowcount
+    rest = (batch[i : i + _COLUMNS] for i in range(whole, len(batch), _COLUMNS))
+    return written + conn.executemany(_INSERT_ONE, rest).rowcount
+
+
 def _begin(conn: Any, report: ImportReport, size: int) -> tuple[int, int, bool]:
     """Record the import; (its id, the last line id before it, whether it is a bulk import)."""
     now = datetime.now(UTC).isoformat(timespec="seconds")
@@ -240,6 +258,22 @@ def _add_sums(conn: Any, sums: dict[tuple[str, int, int], list[int]]) -> None:
     )
 
 
+@dataclass
+class _Read:
+    """What the loop learnt of a file's lines besides the lines themselves."""
+
+    rows: int = 0  # lines read (blank rows are not lines)
+    blank: int = 0
+    redacted: int = 0
+    pence: int = 0  # the lines accepted, duplicates or not
+    imported: int = 0  # the lines written (duplicates are not)
+    # (quarter, category, supplier) -> [pence, lines]; exact when no line was a
+    # duplicate; None past MAX_GROUPS (memory stays flat: SQL adds them up instead)
+    sums: dict[tuple[str, int, int], list[int]] | None = field(default_factory=dict)
+    dates: dict[object, tuple[str, str]] = field(default_factory=dict)  # cell -> (iso, quarter)
+    bodies: dict[str, str | None] = field(default_factory=dict)  # body as written -> as kept
+
+
 def write_lines(
     ws: Workspace,
     report: ImportReport,
@@ -247,57 +281,62 @@ def write_lines(
     rows: Iterator[tuple[int, list]],
     source: Any,
     progress: Progress,
-) -> None:
-    """Write a file's rows as spend lines and fill in ``report``.
+) -> set[str]:
+    """Write a file's rows as spend lines and fill in ``report``; returns the bodies they name.
 
     Runs inside the caller's transaction and :func:`import_session`; raises
     :class:`~lga_desktop.progress.Cancelled` through ``progress``.
     """
     conn = ws.db.conn
     import_id, last_id, bulk = _begin(conn, report, source.size)
+    read = _read_lines(ws, import_id, mapping, rows, source, progress, report.refused)
+    progress.update(source.size, source.size, f"Read {read.rows:,} rows; finishing")
+    if bulk:
+        for statement in SECONDARY_INDEXES:
+            progress.update(source.size, source.size, "Indexing the spend lines")
+            conn.execute(statement.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS"))
+    _finish(conn, report, read, last_id, source)
+    return {body for body in read.bodies.values() if body}
 
+
+def _read_lines(
+    ws: Workspace,
+    import_id: int,
+    mapping: ColumnMapping,
+    rows: Iterator[tuple[int, list]],
+    source: Any,
+    progress: Progress,
+    refused: list[tuple[int, str]],
+) -> _Read:
+    """The per-line loop: read each row, refuse it or file it, write the lines in batches."""
+    conn = ws.db.conn
     width = len(mapping.headers)
     absent = width  # a padded empty cell stands in for a column the file lacks
     pick = itemgetter(*(mapping.columns.get(f, absent) for f in _FIELDS))
     text_cells = source.encoding != "xlsx"
     filing = _Filing(ws)
     read_date = DateReader()
+    result = _Read(dates=read_date.cache)
     # Every line goes through this loop, so it is written for speed: each
     # cell's meaning is looked up by its text where a file repeats it (a
     # year has a few hundred dates, a few thousand suppliers) and worked
     # out only the first time; methods are bound to locals.
-    dates = read_date.cache
     suppliers: dict[str, tuple[int, str, int]] = {}  # name as written -> filing.supplier()
     sources: dict[tuple[str, str], int] = {}  # (category, code) as written -> id
     caps: dict[str, str | None] = {}  # capital/revenue as written -> as kept
-    known_date, known_supplier, known_source, known_cap = (
-        dates.get,
+    bodies = result.bodies
+    known_date, known_supplier, known_source, known_cap, known_body = (
+        read_date.cache.get,
         suppliers.get,
         sources.get,
         caps.get,
+        bodies.get,
     )
-    refused = report.refused
-    # what the summary gains (exact when no line turns out to be a duplicate)
-    sums: dict[tuple[str, int, int], list[int]] | None = {}
+    sums = result.sums
     batch: list = []  # the values of the lines to write, one after another
     add_line = batch.extend
     full_batch = BATCH * _COLUMNS
-    read = blank = redacted = imported = total_read = 0
-
-    def hand_over() -> None:
-        nonlocal imported
-        filing.write_new(conn)
-        # a line already in the workspace is skipped (ON CONFLICT DO NOTHING)
-        # and does not count as a change
-        step = ROWS_PER_INSERT * _COLUMNS
-        whole = len(batch) - len(batch) % step
-        if whole:
-            many = (batch[i : i + step] for i in range(0, whole, step))
-            imported += conn.executemany(_INSERT_MANY, many).rowcount
-        rest = (batch[i : i + _COLUMNS] for i in range(whole, len(batch), _COLUMNS))
-        imported += conn.executemany(_INSERT_ONE, rest).rowcount
-        batch.clear()
-
+    read = blank = redacted = total_read = imported = 0
     for line, cells in rows:
         if len(cells) != width:
             cells = [*cells[:width], *[""] * (width - len(cells))]
@@ -346,6 +385,9 @@ def write_lines(
         cap_rev = known_cap(cap, _UNSEEN)
         if cap_rev is _UNSEEN:
             cap_rev = caps[cap] = _cap_rev(cap)
+        body_name = known_body(body, _UNSEEN)
+        if body_name is _UNSEEN:
+            body_name = bodies[body] = body.strip() or None
         total_read += pence
         if sums is not None:
             group = (quarter, scid, sid)
@@ -356,7 +398,7 @@ def write_lines(
             elif len(sums) < MAX_GROUPS:
                 sums[group] = [pence, 1]
             else:
-                sums = None  # memory stays flat: the sums are taken from SQL instead
+                sums = None
         add_line(
             (
                 import_id,
@@ -370,41 +412,46 @@ def write_lines(
                 sref.strip() or None,
                 scid,
                 area.strip() or None,
-                body.strip() or None,
+                body_name,
                 cap_rev,
             )
         )
         if len(batch) >= full_batch:
-            hand_over()
-    hand_over()
+            imported += _write_batch(conn, batch, filing)
+            batch.clear()
+    result.imported = imported + _write_batch(conn, batch, filing)
+    result.rows, result.blank, result.redacted, result.pence = read, blank, redacted, total_read
+    result.sums = sums
+    return result
 
-    progress.update(source.size, source.size, f"Read {read:,} rows; finishing")
-    if bulk:
-        for statement in SECONDARY_INDEXES:
-            progress.update(source.size, source.size, "Indexing the spend lines")
-            conn.execute(statement.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS"))
 
-    accepted = read - len(refused)
-    first_id, last_line_id = conn.execute(
-        "SELECT MIN(id), MAX(id) FROM spend_line WHERE id > ?", [last_id]
-    ).fetchone()
+def _finish(conn: Any, report: ImportReport, read: _Read, last_id: int, source: Any) -> None:
+    """Fill in the report, the per-quarter sums and the import's record."""
+    imported = read.imported
+    accepted = read.rows - len(report.refused)
+    first_id = last_line_id = None
+    if imported:  # the import's lines are the ids after last_id
+        first_id = conn.execute(
+            "SELECT id FROM spend_line WHERE id > ? ORDER BY id LIMIT 1", [last_id]
+        ).fetchone()[0]
+        last_line_id = conn.execute("SELECT MAX(id) FROM spend_line").fetchone()[0]
     if imported == accepted:
-        total = total_read
+        total = read.pence
     else:  # some lines were duplicates: add up what went in
         total = conn.execute(
             "SELECT COALESCE(SUM(amount_pence), 0) FROM spend_line WHERE id > ?", [last_id]
         ).fetchone()[0]
-    report.rows_read = read
-    report.blank = blank
+    report.rows_read = read.rows
+    report.blank = read.blank
     report.imported = imported
     report.duplicates = accepted - imported
     report.total_pence = total
-    report.redacted_lines = redacted
-    read_dates = [iso for iso, _ in dates.values()]
+    report.redacted_lines = read.redacted
+    read_dates = [iso for iso, _ in read.dates.values()]
     if read_dates:
         report.first_date, report.last_date = min(read_dates), max(read_dates)
-    if imported == accepted and sums is not None:
-        _add_sums(conn, sums)  # nothing was skipped, so they are exact
+    if imported == accepted and read.sums is not None:
+        _add_sums(conn, read.sums)  # nothing was skipped, so they are exact
     elif imported:
         add_to_summary(conn, first_id, last_line_id, sign=1)
     conn.execute(
@@ -412,16 +459,16 @@ def write_lines(
         "total_pence = ?, first_line_id = ?, last_line_id = ?, report = ?, file_sha256 = ? "
         "WHERE id = ?",
         [
-            read,
+            read.rows,
             imported,
             report.duplicates,
-            len(refused),
+            len(report.refused),
             total,
             first_id,
             last_line_id,
             json.dumps(report.stored_dict()),
             source.sha256(),  # taken while the rows were read
-            import_id,
+            report.import_id,
         ],
     )
 

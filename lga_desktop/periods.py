@@ -31,6 +31,7 @@ __all__ = [
     "LAST_HOLIDAY_YEAR",
 ]
 
+BANK_HOLIDAYS_FILE = "bank-holidays-england-wales.csv"
 FIRST_HOLIDAY_YEAR = 2010
 LAST_HOLIDAY_YEAR = 2035
 
@@ -201,15 +202,19 @@ def quarter_of(day: date) -> Quarter:
 
 @cache
 def bank_holidays() -> tuple[date, ...]:
-    """England & Wales bank holidays from 2010 to 2035, sorted."""
-    import holidays  # loaded on first use: keeps start-up light
+    """England & Wales bank holidays on weekdays from 2010 to 2035, sorted.
 
-    calendar = holidays.country_holidays(
-        "GB", subdiv="ENG", years=range(FIRST_HOLIDAY_YEAR, LAST_HOLIDAY_YEAR + 1)
-    )
-    # weekend dates (a Christmas Day on a Saturday) are already non-working days;
-    # the substitute weekday the library also lists is the one that counts
-    return tuple(sorted(d for d in calendar if d.weekday() < 5))
+    Read from ``resources/bank-holidays-england-wales.csv``, which
+    ``scripts/build_reference_data.py`` writes from the ``holidays`` package
+    (a weekend holiday is a non-working day anyway; its substitute weekday is
+    listed). Shipped as data: importing the package loads every country it
+    knows, a tenth of a second on the first return built.
+    """
+    from lga_desktop.resources import resource
+
+    with resource(BANK_HOLIDAYS_FILE).open(encoding="utf-8") as f:
+        next(f)  # the header: date,name
+        return tuple(sorted(date.fromisoformat(line[:10]) for line in f if line.strip()))
 
 
 def _check_range(day: date) -> None:

@@ -1,4 +1,4 @@
-"""Rebuild resources/ from the public data in ../shared/data.
+"""Rebuild resources/ from the public data in ../shared/data (and the ``holidays`` package).
 
 Run by hand when the sources change; the outputs are committed so that the
 program and its tests never need ../shared. ``python scripts/build_reference_data.py``
@@ -87,12 +87,40 @@ def build_councils() -> int:
     return len(out)
 
 
+def build_bank_holidays() -> int:
+    """England & Wales bank holidays on weekdays, from the ``holidays`` package (MIT).
+
+    Shipped as data rather than imported at run time: the package's import
+    loads every country it knows (about 0.1 s, on every first return built),
+    and the bundle needs none of it. A weekend holiday (Christmas Day on a
+    Saturday) is a non-working day anyway; the substitute weekday the package
+    also lists is the one that counts. ``tests/test_periods.py`` checks the
+    file against the installed package.
+    """
+    sys.path.insert(0, str(ROOT))
+    import holidays
+
+    from lga_desktop.periods import BANK_HOLIDAYS_FILE, FIRST_HOLIDAY_YEAR, LAST_HOLIDAY_YEAR
+
+    calendar = holidays.country_holidays(
+        "GB", subdiv="ENG", years=range(FIRST_HOLIDAY_YEAR, LAST_HOLIDAY_YEAR + 1)
+    )
+    days = sorted((d, name) for d, name in calendar.items() if d.weekday() < 5)
+    with open(RESOURCES / BANK_HOLIDAYS_FILE, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["date", "name"])
+        w.writerows((d.isoformat(), name) for d, name in days)
+    return len(days)
+
+
 def build_proclass() -> int:
     shutil.copyfile(SHARED / "proclass" / "proclass_17.csv", RESOURCES / "proclass_17.csv")
     return sum(1 for _ in (RESOURCES / "proclass_17.csv").open()) - 1
 
 
 if __name__ == "__main__":
+    RESOURCES.mkdir(exist_ok=True)
+    print("bank holidays:", build_bank_holidays())
     if not SHARED.is_dir():
         sys.exit(f"no {SHARED}: this script needs the shared data beside the project")
     RESOURCES.mkdir(exist_ok=True)

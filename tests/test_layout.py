@@ -6,6 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from returns_support import fast_keys  # noqa: F401  (fixture)
+
 PACKAGE = Path(__file__).resolve().parent.parent / "lga_desktop"
 # The one door from the core to the window: `lga-desktop` with no command opens it.
 ALLOWED = {("cli/__init__.py", "lga_desktop.ui.app")}
@@ -62,22 +65,29 @@ def test_the_core_loads_without_qt_or_reportlab():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.usefixtures("fast_keys")
 def test_the_window_opens_without_what_it_does_not_show(tmp_path):
     """Start-up is a speed gate (issue 17): opening a workspace's window must not load
     sqlite-utils (only migrations need it), the commands, the user guide, the pack and
-    receipt actions, or the record form; each was start-up time before."""
+    receipt actions, or the record form; each was start-up time before. A council with a
+    signed return has the dashboard check it for changes: that check must not load the
+    holidays package (every country, 0.1 s) or cryptography (the return's file format)."""
     import subprocess
     import sys
 
+    from returns_support import sign_q2
+
     from lga_desktop.demo import create_demo_workspace
 
-    create_demo_workspace(tmp_path / "demo.lgaws").close()
+    with create_demo_workspace(tmp_path / "demo.lgaws") as ws:
+        sign_q2(ws, out=tmp_path / "q2.lgareturn")
     code = (
         "import sys\n"
         "from lga_desktop.ui.app import run\n"
         f"run(workspace={str(tmp_path / 'demo.lgaws')!r}, quit_after_show=True)\n"
         "late = ['sqlite_utils', 'lga_desktop.cli.spend_commands', 'lga_desktop.ui.user_guide',\n"
-        "        'lga_desktop.ui.pages.exchange', 'lga_desktop.ui.registers.form']\n"
+        "        'lga_desktop.ui.pages.exchange', 'lga_desktop.ui.registers.form', 'holidays',\n"
+        "        'cryptography', 'lga_desktop.returns.fileformat']\n"
         "print('loaded:', [m for m in late if m in sys.modules])\n"
     )
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}

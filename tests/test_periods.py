@@ -7,6 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lga_desktop.periods import (
+    FIRST_HOLIDAY_YEAR,
+    LAST_HOLIDAY_YEAR,
     FinancialYear,
     PeriodError,
     Quarter,
@@ -139,6 +141,33 @@ def test_bank_holidays_include_one_offs_and_substitutes():
     assert date(2021, 12, 25) not in hols  # a Saturday: already not a working day
     assert min(hols).year == 2010 and max(hols).year == 2035
     assert all(d.weekday() < 5 for d in hols)
+
+
+def test_the_shipped_bank_holidays_are_the_holidays_packages():
+    """resources/bank-holidays-england-wales.csv is what scripts/build_reference_data.py
+    writes from the package: every weekday holiday, and nothing else."""
+    import holidays
+
+    calendar = holidays.country_holidays(
+        "GB", subdiv="ENG", years=range(FIRST_HOLIDAY_YEAR, LAST_HOLIDAY_YEAR + 1)
+    )
+    assert bank_holidays() == tuple(sorted(d for d in calendar if d.weekday() < 5))
+
+
+def test_counting_working_days_does_not_load_the_holidays_package():
+    """Importing holidays loads every country it knows (a tenth of a second, on the first
+    return a session builds): the window and the commands read the shipped list."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from datetime import date\n"
+        "from lga_desktop.periods import working_days_between\n"
+        "print(working_days_between(date(2012, 12, 24), date(2013, 1, 2)), 'holidays' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["4", "False"]
 
 
 def test_working_days_over_christmas():

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import lga_desktop.features as feature_registry
 from lga_desktop import APP_NAME, __version__
@@ -26,11 +26,12 @@ from lga_desktop.councils import Council
 from lga_desktop.periods import PeriodError, Quarter, parse_date
 from lga_desktop.progress import NO_PROGRESS, Progress
 from lga_desktop.returns.canonical import canonical_bytes
-from lga_desktop.returns.fileformat import FORMAT_NAME, FORMAT_VERSION
 from lga_desktop.returns.history import ReturnRecord, latest_for, latest_return, record_document
-from lga_desktop.returns.keys import SigningKey
 from lga_desktop.validation import Finding, Severity, errors, warnings
 from lga_desktop.workspace import Workspace
+
+if TYPE_CHECKING:
+    from lga_desktop.returns.keys import SigningKey
 
 __all__ = [
     "Person",
@@ -344,6 +345,10 @@ def return_document(
 
     ``key`` None: the draft as it would be signed, for the preview (``signing_key`` null).
     """
+    # the file format (and with it cryptography) loads when a document is made, not when
+    # the sections are rebuilt to see whether a signed quarter has changed
+    from lga_desktop.returns.fileformat import FORMAT_NAME, FORMAT_VERSION
+
     q = draft.quarter
     findings = [
         {

@@ -81,7 +81,7 @@ ATTRIBUTIONS = """
 CC BY 4.0.</li>
 <li>ProClass v17.1 procurement classification, as republished by North West Open
 Data, Open Government Licence v3.0.</li>
-<li>England &amp; Wales bank holidays: the <i>holidays</i> package (MIT).</li>
+<li>England &amp; Wales bank holidays: from the <i>holidays</i> package (MIT).</li>
 <li>Printed pages use the DejaVu fonts (Bitstream Vera licence; DejaVu changes in the
 public domain).</li>
 </ul>

@@ -3,8 +3,8 @@
 The financial year runs 1 April to 31 March and is written ``2012/13``.
 Quarters: Q1 Apr-Jun, Q2 Jul-Sep, Q3 Oct-Dec, Q4 Jan-Mar, written
 ``2012/13 Q2``. Working days exclude weekends and the England & Wales bank
-holidays (from the well-kept ``holidays`` package, which carries the one-off
-ones such as jubilees and royal funerals).
+holidays (shipped in ``resources/``, written from the well-kept ``holidays``
+package, which carries the one-off ones such as jubilees and royal funerals).
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@
 ``lga-desktop --demo`` and ``make run`` open one, freshly generated, so a first
 look is never empty. Each feature names its ``demo`` filler as
 ``"module:function"`` (``lga_desktop/features.py``), imported only here, so a
-register never imports its own filler (which imports the register); a filler takes the open workspace and a seeded
-``random.Random`` so the demo is the same every time.
+register never imports its own filler (which imports the register). A filler
+takes the open workspace and a seeded ``random.Random``, so the demo is the
+same every time.
 """
 
 from __future__ import annotations

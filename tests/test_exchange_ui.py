@@ -263,3 +263,12 @@ def test_a_query_on_a_figure_shows_beside_that_figure_in_both_windows(
         ("", None, None),
         ("Warnings explained", "Warnings explained", "0"),
     ]
+
+
+def test_the_packs_support_contact_is_escaped_in_about():
+    """A pack is another party's file: its words never become markup in the About box."""
+    from lga_desktop.ui.pages.exchange import support_html
+
+    html = support_html({"name": "<img src='x'>Team", "email": "a'b@x.example", "phone": "1 & 2"})
+    assert "<img" not in html and "&lt;img src=&#x27;x&#x27;&gt;Team" in html
+    assert "mailto:a&#x27;b@x.example'" in html and "1 &amp; 2" in html

@@ -143,7 +143,9 @@ def _write_note(path: Path, data: bytes) -> None:
     message says so in general terms), so it is not worth two fsyncs on every
     open (tens of milliseconds on some laptops' disks).
     """
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+    # never through a link someone left in its place (O_NOFOLLOW: POSIX; Windows has none)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+    flags |= getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
     fd = os.open(path, flags, 0o600)
     with os.fdopen(fd, "wb") as f:
         f.write(data)

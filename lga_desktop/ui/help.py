@@ -1,8 +1,8 @@
 """Help: the user guide shipped in ``resources/guide`` (shown offline) and who to contact.
 
 Both windows build their Help menu here: **User guide** (F1) opens the guide
-in a window of its own (:mod:`.user_guide`, loaded on first use), at the part that fits the window (the LGA's window
-opens it at "The LGA side"); **About** adds the support contact from
+in a window of its own (:mod:`.user_guide`, loaded on first use), at the part
+that fits the window (the LGA's window opens it at "The LGA side"); **About** adds the support contact from
 ``resources/support.json`` (or the LGA's, from the programme pack) and the
 reference data's licences.
 """

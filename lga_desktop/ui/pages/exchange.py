@@ -38,12 +38,19 @@ def exchange_paths(mime: QMimeData) -> list[Path]:
 
 
 def support_html(support: dict[str, str] | None) -> str:
-    """The LGA's support contact from the pack, for About; empty before a pack."""
+    """The LGA's support contact from the pack, for About; empty before a pack.
+
+    The pack is another party's file: its words are escaped before they go into
+    the About box's rich text.
+    """
+    from html import escape
+
     if not support or not any(support.values()):
         return ""
-    parts = [support["name"]] + [
-        f"<a href='mailto:{support['email']}'>{support['email']}</a>" if support["email"] else "",
-        support["phone"],
+    email = escape(support["email"], quote=True)
+    parts = [escape(support["name"])] + [
+        f"<a href='mailto:{email}'>{email}</a>" if email else "",
+        escape(support["phone"]),
     ]
     return "<p><b>Help with the programme</b>: " + ", ".join(p for p in parts if p) + "</p>"
 

@@ -22,7 +22,7 @@ from lga_desktop.consolidation import merge
 from lga_desktop.consolidation.merge import consolidate
 from lga_desktop.consolidation.store import Programme
 from lga_desktop.errors import UsageError
-from lga_desktop.returns import keys
+from lga_desktop.returns import keys, schema
 from lga_desktop.returns.canonical import canonical_bytes
 from lga_desktop.returns.canonical import serialise as raw_json
 from lga_desktop.returns.container import canonical_zip, read_entries
@@ -460,3 +460,38 @@ def test_the_spec_lists_the_small_order_encodings_the_code_refuses():
     spec = (Path(__file__).resolve().parent.parent / "docs" / "return-format.md").read_text()
     listed = {bytes.fromhex(h) for h in re.findall(r"^    ([0-9a-f]{64})$", spec, re.M)}
     assert listed == set(small_order_encodings())
+
+
+def _nested(depth: int, leaf: Any) -> Any:
+    value = leaf
+    for i in range(depth):
+        value = [value] if i % 2 else {"k": value}
+    return value
+
+
+class _Text(str):
+    pass
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        (_nested(schema.MAX_DEPTH, 1), None),  # exactly as deep as allowed
+        (_nested(schema.MAX_DEPTH, []), None),
+        (_nested(schema.MAX_DEPTH + 1, 1), "levels deep"),
+        (_nested(schema.MAX_DEPTH, [1]), "levels deep"),
+        ({"a": [1, {"b": 2**53 - 1}], "c": -(2**53 - 1)}, None),
+        ({"a": [1, {"b": 2**53}]}, "a[1].b is 9007199254740992"),
+        ({"a": [1, {"b": -(2**53)}]}, "a[1].b is -9007199254740992"),
+        ({"a": {"b": [None, True, "x", 1.5]}}, "a.b[3] is float"),
+        ({"a": _Text("a str subclass is still text")}, None),
+        ({"a": {1, 2}}, "a is set"),
+    ],
+)
+def test_the_json_limits_pass_what_they_should_and_name_where_they_fail(value, words):
+    """The quick pass and the walk that names the place agree (a file passes or fails alike)."""
+    if words is None:
+        schema.check_json_value(value, "")
+    else:
+        with pytest.raises(schema.SchemaError, match=re.escape(words)):
+            schema.check_json_value(value, "")

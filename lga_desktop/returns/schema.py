@@ -198,7 +198,49 @@ def _fail(path: str, message: str) -> None:
 
 
 def check_json_value(value: Any, path: str, depth: int = 0) -> None:
-    """Any JSON value: whole numbers within +/-(2**53-1), nesting within :data:`MAX_DEPTH`."""
+    """Any JSON value: whole numbers within +/-(2**53-1), nesting within :data:`MAX_DEPTH`.
+
+    Every value of every file received goes through here, so a value that
+    passes is walked without naming where each part sits (:func:`_passes`);
+    only one that fails is walked again to say where.
+    """
+    if not _passes(value, depth):
+        _walk(value, path, depth)
+
+
+def _passes(value: Any, depth: int) -> bool:
+    """True when ``value`` is plainly within the limits; False when :func:`_walk` must look."""
+    if depth > MAX_DEPTH:
+        return False
+    kind = type(value)
+    if kind is dict:
+        items: Any = value.values()
+    elif kind is list:
+        items = value
+    elif kind is str or kind is bool or value is None:
+        return True
+    elif kind is int:
+        return -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
+    else:  # anything else (a float, a subclass): the full walk decides
+        return False
+    inner = depth + 1
+    if inner > MAX_DEPTH:
+        return not items
+    for item in items:
+        kind = type(item)
+        if kind is str or kind is bool or item is None:
+            continue
+        if kind is int:
+            if -MAX_SAFE_INTEGER <= item <= MAX_SAFE_INTEGER:
+                continue
+            return False
+        if not _passes(item, inner):
+            return False
+    return True
+
+
+def _walk(value: Any, path: str, depth: int) -> None:
+    """:func:`check_json_value`, naming each part's place: raises at the first problem."""
     if depth > MAX_DEPTH:
         _fail(path, f"is nested more than {MAX_DEPTH} levels deep")
     if isinstance(value, bool) or value is None or isinstance(value, str):
@@ -209,11 +251,11 @@ def check_json_value(value: Any, path: str, depth: int = 0) -> None:
         return
     if isinstance(value, list):
         for i, item in enumerate(value):
-            check_json_value(item, f"{path}[{i}]", depth + 1)
+            _walk(item, f"{path}[{i}]", depth + 1)
         return
     if isinstance(value, dict):
         for key, item in value.items():
-            check_json_value(item, f"{path}.{key}" if path else key, depth + 1)
+            _walk(item, f"{path}.{key}" if path else key, depth + 1)
         return
     _fail(path, f"is {_kind(value)}, which JSON cannot hold")
 
